@@ -18,7 +18,9 @@ final class LocalConfiguration {
 	}
 
 	static List<String> server() {
-		return List.of("save \"\"", "appendonly no", "enable-debug-command local", "protected-mode no");
+		// No 5 s wait before a full sync to a new replica: replicas are attached at startup and after restarts.
+		return List.of("save \"\"", "appendonly no", "enable-debug-command local", "protected-mode no",
+				"repl-diskless-sync-delay 0");
 	}
 
 	static List<String> clusterNode() {
