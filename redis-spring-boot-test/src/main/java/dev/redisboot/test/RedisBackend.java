@@ -1,6 +1,8 @@
 package dev.redisboot.test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -88,7 +90,8 @@ public enum RedisBackend {
 		Boolean available = dockerAvailable;
 		if (available == null) {
 			try {
-				available = DockerClientFactory.instance().isDockerAvailable();
+				// Asking Testcontainers where no engine can be logs an ERROR on every run: look first.
+				available = isDockerEndpointPlausible() && DockerClientFactory.instance().isDockerAvailable();
 			}
 			catch (Throwable ex) {
 				available = false;
@@ -96,6 +99,23 @@ public enum RedisBackend {
 			dockerAvailable = available;
 		}
 		return available;
+	}
+
+	private static boolean isDockerEndpointPlausible() {
+		if (System.getenv("DOCKER_HOST") != null || System.getenv("TESTCONTAINERS_HOST_OVERRIDE") != null) {
+			return true;
+		}
+		String home = System.getProperty("user.home", "");
+		List<Path> candidates = List.of(Path.of("/var/run/docker.sock"), Path.of("/run/docker.sock"),
+				Path.of(home, ".testcontainers.properties"), Path.of(home, ".docker", "run", "docker.sock"),
+				Path.of(home, ".docker", "desktop", "docker.sock"), Path.of(home, ".colima", "default", "docker.sock"),
+				Path.of(home, ".rd", "docker.sock"));
+		String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+		if (runtimeDir != null) {
+			candidates = new java.util.ArrayList<>(candidates);
+			candidates.add(Path.of(runtimeDir, "docker.sock"));
+		}
+		return candidates.stream().anyMatch(Files::exists);
 	}
 
 }

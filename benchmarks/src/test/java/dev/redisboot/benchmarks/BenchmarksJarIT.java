@@ -1,0 +1,47 @@
+package dev.redisboot.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the packaged {@code target/benchmarks.jar} the way {@code benchmarks/run.sh} does, but
+ * for one short iteration in the launcher's own JVM, so the build proves that the uber jar's
+ * merged Spring and JMH metadata still start every benchmark.
+ */
+class BenchmarksJarIT {
+
+	private static final Path JAR = Path.of("target", "benchmarks.jar");
+
+	@Test
+	void everyBenchmarkRunsFromThePackagedJar(@TempDir Path temp) throws IOException, InterruptedException {
+		assertThat(JAR).as("the shaded jar, built in the package phase").isRegularFile();
+		Path output = temp.resolve("jmh.out");
+		Path result = temp.resolve("jmh-result.json");
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(List.of("-jar", JAR.toString(), "GetBenchmark", "-p", "valueSize=1024", "-f", "0", "-wi", "0",
+				"-i", "1", "-r", "100ms", "-foe", "true", "-rf", "json", "-rff", result.toString()));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+		boolean exited = process.waitFor(2, TimeUnit.MINUTES);
+		if (!exited) {
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		String log = Files.readString(output, StandardCharsets.UTF_8);
+		assertThat(exited).as("JMH finished within 2 minutes:%n%s", log).isTrue();
+		assertThat(process.exitValue()).as("JMH exit code:%n%s", log).isZero();
+		assertThat(Files.readString(result, StandardCharsets.UTF_8))
+			.contains("dev.redisboot.benchmarks.GetBenchmark.lettuceSync")
+			.contains("dev.redisboot.benchmarks.GetBenchmark.stringRedisTemplate");
+	}
+
+}

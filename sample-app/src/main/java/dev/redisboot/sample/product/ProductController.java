@@ -1,0 +1,28 @@
+package dev.redisboot.sample.product;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/products} endpoints.
+ *
+ * @author redisboot
+ */
+@RestController
+@RequestMapping("/api/products")
+class ProductController {
+
+	private final ProductService service;
+
+	ProductController(ProductService service) {
+		this.service = service;
+	}
+
+	@GetMapping("/{id}")
+	ProductView product(@PathVariable long id) {
+		return this.service.findById(id).orElseThrow(() -> new ProductNotFoundException(id));
+	}
+
+}

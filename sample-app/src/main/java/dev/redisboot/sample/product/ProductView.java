@@ -1,0 +1,32 @@
+package dev.redisboot.sample.product;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Read-only view of a {@link Product}, as the API returns it. A plain value rather than the
+ * entity, so that it can be cached and serialized without touching the persistence context.
+ *
+ * @param id the id
+ * @param name the name
+ * @param description the description, if any
+ * @param price the price
+ * @param updatedAt when the product last changed
+ * @author redisboot
+ */
+public record ProductView(long id, String name, @Nullable String description, BigDecimal price,
+		Instant updatedAt) implements Serializable {
+
+	static ProductView from(Product product) {
+		Long id = product.getId();
+		Assert.state(id != null, "Product must be saved before it is viewed");
+		return new ProductView(id, product.getName(), product.getDescription(), product.getPrice(),
+				product.getUpdatedAt());
+	}
+
+}

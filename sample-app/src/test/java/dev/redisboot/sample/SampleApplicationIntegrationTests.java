@@ -1,0 +1,178 @@
+package dev.redisboot.sample;
+
+import java.util.Comparator;
+import java.util.List;
+
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.sample.product.Product;
+import dev.redisboot.sample.product.ProductRepository;
+import dev.redisboot.sample.product.ProductView;
+import dev.redisboot.sample.user.User;
+import dev.redisboot.sample.user.UserRepository;
+import dev.redisboot.sample.user.UserView;
+import dev.redisboot.test.StandaloneRedis;
+import dev.redisboot.test.WithRedis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Integration tests for {@link SampleApplication}: the whole application on a random port,
+ * with the H2 database and a real Redis from the test harness.
+ *
+ * @author redisboot
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
+@WithRedis
+class SampleApplicationIntegrationTests {
+
+	private static final long UNKNOWN_ID = 987_654_321L;
+
+	@Autowired
+	private RestTestClient client;
+
+	@Autowired
+	private UserRepository users;
+
+	@Autowired
+	private ProductRepository products;
+
+	@Test
+	void connectsToTheTestRedisNotTheConfiguredOne(StandaloneRedis redis,
+			@Autowired LettuceConnectionFactory connectionFactory) {
+		assertThat(connectionFactory.getHostName()).isEqualTo(redis.host());
+		assertThat(connectionFactory.getPort()).isEqualTo(redis.port()).isNotEqualTo(6379);
+	}
+
+	@Test
+	void keysAreNamespacedWithTheConfiguredPrefix(@Autowired RedisKeyNamer keyNamer) {
+		assertThat(keyNamer.prefix()).hasValue("sample");
+		assertThat(keyNamer.key("cache", "products", "1")).startsWith("sample:");
+	}
+
+	@Test
+	void healthIsUpWithRedisDetails(StandaloneRedis redis) {
+		String version = redis.node().info("server").get("redis_version");
+		assertThat(get("/actuator/health")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("UP"))
+			.hasPathSatisfying("$.components.redis.status", (status) -> assertThat(status).isEqualTo("UP"))
+			.hasPathSatisfying("$.components.redis.details.version",
+					(redisVersion) -> assertThat(redisVersion).isEqualTo(version));
+	}
+
+	@Test
+	void prometheusEndpointServesPrometheusText() {
+		assertThat(get("/actuator/prometheus")).hasStatusOk()
+			.hasContentTypeCompatibleWith(MediaType.TEXT_PLAIN)
+			.bodyText()
+			.contains("# TYPE jvm_memory_used_bytes gauge")
+			.containsPattern("(?m)^jvm_memory_used_bytes\\{.*\\} \\S+$");
+	}
+
+	@Test
+	void prometheusEndpointCountsApiRequests() {
+		long id = seededProducts().get(0).getId();
+		assertThat(get("/api/products/" + id)).hasStatusOk();
+		// The request's metrics are recorded once the response has been written
+		await().untilAsserted(() -> assertThat(get("/actuator/prometheus")).bodyText()
+			.containsPattern("(?m)^http_server_requests_seconds_count\\{.*uri=\"/api/products/\\{id}\".*\\} \\S+$"));
+	}
+
+	@Test
+	void productsAreReadFromTheDatabase() {
+		List<Product> seeded = seededProducts();
+		assertThat(seeded).hasSizeGreaterThanOrEqualTo(3);
+		for (Product product : seeded) {
+			assertThat(get("/api/products/" + product.getId())).hasStatusOk()
+				.hasContentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+				.bodyJson()
+				.convertTo(ProductView.class)
+				.satisfies((view) -> {
+					assertThat(view.id()).isEqualTo(product.getId());
+					assertThat(view.name()).isEqualTo(product.getName());
+					assertThat(view.description()).isEqualTo(product.getDescription());
+					assertThat(view.price()).isEqualByComparingTo(product.getPrice());
+					assertThat(view.updatedAt()).isEqualTo(product.getUpdatedAt());
+				});
+		}
+	}
+
+	@Test
+	void demoUserIsReadFromTheDatabase() {
+		User demo = this.users.findByEmail("demo@example.com").orElseThrow();
+		assertThat(get("/api/users/" + demo.getId())).hasStatusOk()
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.bodyJson()
+			.convertTo(UserView.class)
+			.isEqualTo(new UserView(demo.getId(), "demo@example.com", demo.getDisplayName(), demo.getCreatedAt()));
+	}
+
+	@Test
+	void unknownProductIsNotFoundProblem() {
+		assertNotFoundProblem("/api/products/" + UNKNOWN_ID, "Product not found", "No product with id " + UNKNOWN_ID);
+	}
+
+	@Test
+	void unknownUserIsNotFoundProblem() {
+		assertNotFoundProblem("/api/users/" + UNKNOWN_ID, "User not found", "No user with id " + UNKNOWN_ID);
+	}
+
+	@Test
+	void malformedIdIsBadRequestProblem() {
+		assertThat(get("/api/products/not-a-number")).hasStatus(HttpStatus.BAD_REQUEST)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo(400))
+			.hasPathSatisfying("$.instance", (instance) -> assertThat(instance).isEqualTo("/api/products/not-a-number"));
+	}
+
+	@Test
+	void actuatorExposesOnlyHealthAndPrometheus() {
+		assertThat(get("/actuator")).hasStatusOk()
+			.bodyJson()
+			.extractingPath("$._links")
+			.asMap()
+			.containsOnlyKeys("self", "health", "health-path", "prometheus");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "env", "beans", "configprops", "mappings", "metrics", "loggers", "info", "threaddump",
+			"heapdump", "shutdown", "sessions", "caches" })
+	void otherActuatorEndpointsAreNotExposed(String endpoint) {
+		assertThat(get("/actuator/" + endpoint)).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	private void assertNotFoundProblem(String path, String title, String detail) {
+		assertThat(get(path)).hasStatus(HttpStatus.NOT_FOUND)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyJson()
+			.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo(404))
+			.hasPathSatisfying("$.title", (value) -> assertThat(value).isEqualTo(title))
+			.hasPathSatisfying("$.detail", (value) -> assertThat(value).isEqualTo(detail))
+			.hasPathSatisfying("$.instance", (instance) -> assertThat(instance).isEqualTo(path));
+	}
+
+	private List<Product> seededProducts() {
+		return this.products.findAll().stream().sorted(Comparator.comparing(Product::getId)).toList();
+	}
+
+	private RestTestClientResponse get(String path) {
+		return RestTestClientResponse.from(this.client.get().uri(path).exchange());
+	}
+
+}
