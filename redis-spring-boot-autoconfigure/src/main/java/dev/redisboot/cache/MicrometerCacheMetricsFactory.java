@@ -1,0 +1,143 @@
+package dev.redisboot.cache;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Registers each cache's meters with Micrometer, following its {@code cache.*} conventions:
+ * {@code cache.gets} (tag {@code result}: {@code hit} or {@code miss}), {@code cache.puts},
+ * {@code cache.evictions}, plus {@code cache.decode.errors}, {@code cache.redis.errors},
+ * {@code cache.dropped} and the {@code cache.load} timer, all tagged {@code cache} and
+ * {@code cache.manager}; and the gauge {@code cache.circuit.open} of the shared circuit
+ * breaker.
+ */
+public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory {
+
+	private final MeterRegistry registry;
+
+	private final String cacheManagerName;
+
+	/**
+	 * Creates a factory.
+	 * @param registry the registry
+	 * @param cacheManagerName the cache manager's bean name, for the {@code cache.manager}
+	 * tag
+	 * @param circuitBreaker the breaker whose state is published, or {@code null}
+	 */
+	public MicrometerCacheMetricsFactory(MeterRegistry registry, String cacheManagerName,
+			@org.jspecify.annotations.Nullable RedisCircuitBreaker circuitBreaker) {
+		this.registry = registry;
+		this.cacheManagerName = cacheManagerName;
+		if (circuitBreaker != null) {
+			Gauge.builder("cache.circuit.open", circuitBreaker, (breaker) -> breaker.isOpen() ? 1 : 0)
+				.tag("cache.manager", cacheManagerName)
+				.description("Whether the cache circuit breaker is open (Redis is not being called)")
+				.register(registry);
+		}
+	}
+
+	@Override
+	public CacheMetrics create(String cacheName) {
+		return new MicrometerCacheMetrics(this.registry, Tags.of("cache", cacheName, "cache.manager", this.cacheManagerName));
+	}
+
+	private static final class MicrometerCacheMetrics implements CacheMetrics {
+
+		private final Counter hits;
+
+		private final Counter misses;
+
+		private final Counter puts;
+
+		private final Counter evictions;
+
+		private final Counter decodeErrors;
+
+		private final Counter redisErrors;
+
+		private final Counter dropped;
+
+		private final Timer loads;
+
+		MicrometerCacheMetrics(MeterRegistry registry, Tags tags) {
+			this.hits = Counter.builder("cache.gets")
+				.tags(tags)
+				.tag("result", "hit")
+				.description("Cache reads that found a value")
+				.register(registry);
+			this.misses = Counter.builder("cache.gets")
+				.tags(tags)
+				.tag("result", "miss")
+				.description("Cache reads that found no readable value")
+				.register(registry);
+			this.puts = Counter.builder("cache.puts").tags(tags).description("Values written").register(registry);
+			this.evictions = Counter.builder("cache.evictions")
+				.tags(tags)
+				.description("Evictions and clears")
+				.register(registry);
+			this.decodeErrors = Counter.builder("cache.decode.errors")
+				.tags(tags)
+				.description("Stored values that could not be read back and were deleted")
+				.register(registry);
+			this.redisErrors = Counter.builder("cache.redis.errors")
+				.tags(tags)
+				.description("Operations that failed because Redis failed or timed out")
+				.register(registry);
+			this.dropped = Counter.builder("cache.dropped")
+				.tags(tags)
+				.description("Writes and evictions dropped because Redis was unavailable")
+				.register(registry);
+			this.loads = Timer.builder("cache.load")
+				.tags(tags)
+				.description("Time spent computing values after a miss")
+				.register(registry);
+		}
+
+		@Override
+		public void hit() {
+			this.hits.increment();
+		}
+
+		@Override
+		public void miss() {
+			this.misses.increment();
+		}
+
+		@Override
+		public void put() {
+			this.puts.increment();
+		}
+
+		@Override
+		public void eviction() {
+			this.evictions.increment();
+		}
+
+		@Override
+		public void decodeError() {
+			this.decodeErrors.increment();
+		}
+
+		@Override
+		public void redisError() {
+			this.redisErrors.increment();
+		}
+
+		@Override
+		public void dropped() {
+			this.dropped.increment();
+		}
+
+		@Override
+		public void load(long nanos) {
+			this.loads.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.redisboot.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Stops calling Redis for a while after consecutive failures, so that during an outage
+ * callers get a miss at once instead of each waiting for the command timeout. After the
+ * back-off one call is let through as a probe: its success closes the breaker, its failure
+ * opens it for another back-off. Shared by every cache of a cache manager, since they share
+ * one Redis.
+ */
+public final class RedisCircuitBreaker {
+
+	private final int failureThreshold;
+
+	private final long openMillis;
+
+	private final Clock clock;
+
+	private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+	private final AtomicLong openUntil = new AtomicLong();
+
+	private final AtomicBoolean probing = new AtomicBoolean();
+
+	private final AtomicLong skipped = new AtomicLong();
+
+	/**
+	 * Creates a closed breaker.
+	 * @param failureThreshold consecutive failures that open the breaker
+	 * @param openDuration how long the breaker stays open before probing
+	 * @param clock the clock
+	 */
+	public RedisCircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
+		this.failureThreshold = failureThreshold;
+		this.openMillis = openDuration.toMillis();
+		this.clock = clock;
+	}
+
+	/**
+	 * Whether a call may go to Redis now. When the back-off has passed, exactly one caller is
+	 * allowed through as a probe until it reports its outcome.
+	 * @return whether to call Redis
+	 */
+	public boolean allowRequest() {
+		long until = this.openUntil.get();
+		if (until == 0) {
+			return true;
+		}
+		if (this.clock.millis() >= until && this.probing.compareAndSet(false, true)) {
+			return true;
+		}
+		this.skipped.incrementAndGet();
+		return false;
+	}
+
+	/**
+	 * Reports a successful call: closes the breaker.
+	 */
+	public void onSuccess() {
+		this.consecutiveFailures.set(0);
+		if (this.openUntil.get() != 0) {
+			this.openUntil.set(0);
+		}
+		this.probing.set(false);
+	}
+
+	/**
+	 * Reports a failed call: opens the breaker once the threshold is reached, or again after
+	 * a failed probe.
+	 */
+	public void onFailure() {
+		int failures = this.consecutiveFailures.incrementAndGet();
+		if (failures >= this.failureThreshold || this.openUntil.get() != 0) {
+			this.openUntil.set(this.clock.millis() + this.openMillis);
+		}
+		this.probing.set(false);
+	}
+
+	/**
+	 * Whether the breaker is open (Redis is not being called).
+	 * @return whether open
+	 */
+	public boolean isOpen() {
+		return this.openUntil.get() != 0;
+	}
+
+	/**
+	 * Calls not sent to Redis because the breaker was open.
+	 * @return the count since startup
+	 */
+	public long skippedCalls() {
+		return this.skipped.get();
+	}
+
+}

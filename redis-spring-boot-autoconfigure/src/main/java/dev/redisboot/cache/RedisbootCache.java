@@ -1,0 +1,332 @@
+package dev.redisboot.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.codec.ValueDecodingException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.SimpleValueWrapper;
+
+/**
+ * A Spring {@link Cache} stored in Redis under {@code [prefix:]cache:<name>:<key>}. Each
+ * operation is one Redis round trip. Values are JSON of allowed types, optionally compressed
+ * and encrypted; a value that cannot be read back is deleted and treated as a miss. When Redis
+ * fails, the cache follows its {@link CacheFailureMode}.
+ */
+public class RedisbootCache implements Cache {
+
+	static final String FEATURE = "cache";
+
+	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
+
+	private static final ThreadLocal<@Nullable PendingLoad> pendingLoad = new ThreadLocal<>();
+
+	private final String name;
+
+	private final CacheSettings settings;
+
+	private final CacheRedisCommands commands;
+
+	private final RedisKeyNamer keyNamer;
+
+	private final CacheValueSerializer serializer;
+
+	private final CacheFailureMode failureMode;
+
+	private final RedisCircuitBreaker circuitBreaker;
+
+	private final CacheMetrics metrics;
+
+	private final WarnOnce warnOnce = new WarnOnce(logger);
+
+	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
+			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
+			CacheMetrics metrics) {
+		this.name = name;
+		this.settings = settings;
+		this.commands = commands;
+		this.keyNamer = keyNamer;
+		this.serializer = serializer;
+		this.failureMode = failureMode;
+		this.circuitBreaker = circuitBreaker;
+		this.metrics = metrics;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Object getNativeCache() {
+		return this.commands;
+	}
+
+	/**
+	 * Settings this cache was created with.
+	 * @return the settings
+	 */
+	public CacheSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Redis key of an entry.
+	 * @param key the cache key
+	 * @return the Redis key, such as {@code prod:cache:users:42}
+	 */
+	public String redisKey(Object key) {
+		return this.keyNamer.key(FEATURE, this.name, CacheKeyConverter.toKeyPart(key));
+	}
+
+	@Override
+	public @Nullable ValueWrapper get(Object key) {
+		byte[] redisKey = redisKeyBytes(key);
+		ValueWrapper value = read(redisKey);
+		if (value == null) {
+			this.metrics.miss();
+			pendingLoad.set(new PendingLoad(this, redisKey, System.nanoTime()));
+		}
+		else {
+			this.metrics.hit();
+		}
+		return value;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, @Nullable Class<T> type) {
+		ValueWrapper wrapper = get(key);
+		if (wrapper == null) {
+			return null;
+		}
+		Object value = wrapper.get();
+		if (value != null && type != null && !type.isInstance(value)) {
+			throw new IllegalStateException(
+					"Cached value is not of required type [" + type.getName() + "]: " + value.getClass().getName());
+		}
+		return (T) value;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		byte[] redisKey = redisKeyBytes(key);
+		ValueWrapper cached = read(redisKey);
+		if (cached != null) {
+			this.metrics.hit();
+			return (T) cached.get();
+		}
+		this.metrics.miss();
+		long start = System.nanoTime();
+		T value;
+		try {
+			value = valueLoader.call();
+		}
+		catch (Exception ex) {
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+		this.metrics.load(System.nanoTime() - start);
+		write(redisKey, value);
+		return value;
+	}
+
+	@Override
+	public void put(Object key, @Nullable Object value) {
+		byte[] redisKey = redisKeyBytes(key);
+		PendingLoad load = pendingLoad.get();
+		if (load != null) {
+			pendingLoad.remove();
+			if (load.isFor(this, redisKey)) {
+				this.metrics.load(System.nanoTime() - load.startNanos());
+			}
+		}
+		write(redisKey, value);
+	}
+
+	@Override
+	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		byte[] redisKey = redisKeyBytes(key);
+		byte[] stored = encode(redisKey, value);
+		if (stored == null) {
+			return get(key);
+		}
+		Boolean written = redis(true, () -> this.commands.setIfAbsent(redisKey, stored,
+				this.settings.nextTtlMillis(value == null)));
+		if (Boolean.TRUE.equals(written)) {
+			this.metrics.put();
+			return null;
+		}
+		return (written == null) ? null : get(key);
+	}
+
+	@Override
+	public void evict(Object key) {
+		evictIfPresent(key);
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		byte[] redisKey = redisKeyBytes(key);
+		Long removed = redis(true, () -> this.commands.unlink(redisKey));
+		if (removed != null) {
+			this.metrics.eviction();
+		}
+		return removed != null && removed > 0;
+	}
+
+	@Override
+	public void clear() {
+		invalidate();
+	}
+
+	@Override
+	public boolean invalidate() {
+		Long removed = redis(true, () -> this.commands.unlinkMatching(this.keyNamer.pattern(FEATURE, this.name)));
+		if (removed != null) {
+			this.metrics.eviction();
+		}
+		return removed != null && removed > 0;
+	}
+
+	/**
+	 * Removes the entries whose keys match a pattern in which {@code {}} placeholders stand
+	 * for the given parts, each matched literally; other {@code *} and {@code ?} in the
+	 * template are wildcards. {@code evictMatching("tenant:{}:*", tenantId)} removes every
+	 * entry of one tenant even if the tenant id contains {@code *}.
+	 * @param template the key pattern, relative to this cache
+	 * @param parts the literal parts
+	 * @return how many entries were removed (0 when Redis is unavailable and the cache
+	 * degrades)
+	 */
+	public long evictMatching(String template, Object... parts) {
+		String base = this.keyNamer.pattern(FEATURE, this.name);
+		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
+		Long removed = redis(true, () -> this.commands.unlinkMatching(pattern));
+		if (removed != null) {
+			this.metrics.eviction();
+		}
+		return (removed != null) ? removed : 0;
+	}
+
+	private byte[] redisKeyBytes(Object key) {
+		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private @Nullable ValueWrapper read(byte[] redisKey) {
+		byte[] stored = redis(false, () -> (this.settings.timeToIdle() != null)
+				? this.commands.getAndExpire(redisKey, this.settings.timeToIdle().toMillis())
+				: this.commands.get(redisKey));
+		if (stored == null) {
+			return null;
+		}
+		try {
+			byte[] payload = this.settings.envelope().decode(stored, redisKey);
+			return new SimpleValueWrapper(this.serializer.deserialize(payload));
+		}
+		catch (ValueDecodingException | JacksonException ex) {
+			this.metrics.decodeError();
+			this.warnOnce.warn("decode:" + ex.getClass().getName(), "Deleting an unreadable value in cache '"
+					+ this.name + "' and treating it as a miss: " + ex.getMessage(), ex);
+			redis(true, () -> this.commands.unlink(redisKey));
+			return null;
+		}
+	}
+
+	private void write(byte[] redisKey, @Nullable Object value) {
+		byte[] stored = encode(redisKey, value);
+		if (stored == null) {
+			return;
+		}
+		long ttl = this.settings.nextTtlMillis(value == null);
+		Boolean written = redis(true, () -> {
+			this.commands.set(redisKey, stored, ttl);
+			return Boolean.TRUE;
+		});
+		if (written != null) {
+			this.metrics.put();
+		}
+	}
+
+	private @Nullable byte[] encode(byte[] redisKey, @Nullable Object value) {
+		if (value == null && !this.settings.cacheNulls()) {
+			return null;
+		}
+		if (value != null && !this.serializer.canStore(value.getClass())) {
+			this.warnOnce.warn("type:" + value.getClass().getName(),
+					"Not caching a " + value.getClass().getName() + " in cache '" + this.name
+							+ "': its package is not allowed (redisboot.cache.allowed-packages), so it could not be read back",
+					new IllegalStateException("type not allowed"));
+			return null;
+		}
+		try {
+			return this.settings.envelope().encode(this.serializer.serialize(value), redisKey);
+		}
+		catch (JacksonException ex) {
+			if (this.failureMode == CacheFailureMode.FAIL) {
+				throw new IllegalStateException("Cannot write a " + value.getClass().getName() + " to cache '"
+						+ this.name + "' as JSON: " + ex.getMessage(), ex);
+			}
+			this.warnOnce.warn("encode:" + value.getClass().getName(), "Not caching a " + value.getClass().getName()
+					+ " in cache '" + this.name + "': it cannot be written as JSON", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Runs one Redis call under the failure mode: with DEGRADE, calls are skipped while the
+	 * breaker is open and failures are counted and absorbed, and {@code null} is returned.
+	 */
+	private <T> @Nullable T redis(boolean write, Supplier<@Nullable T> call) {
+		boolean degrade = this.failureMode == CacheFailureMode.DEGRADE;
+		if (degrade && !this.circuitBreaker.allowRequest()) {
+			if (write) {
+				this.metrics.dropped();
+			}
+			return null;
+		}
+		try {
+			T result = call.get();
+			this.circuitBreaker.onSuccess();
+			this.warnOnce.reset("redis");
+			return result;
+		}
+		catch (CacheRedisException ex) {
+			this.circuitBreaker.onFailure();
+			this.metrics.redisError();
+			if (!degrade) {
+				throw ex;
+			}
+			if (write) {
+				this.metrics.dropped();
+			}
+			this.warnOnce.warn("redis", "Redis is unavailable for cache '" + this.name
+					+ "'; reads are misses and writes are dropped until it is back: " + ex.getMessage(), ex);
+			return null;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisbootCache[" + this.name + "]";
+	}
+
+	/**
+	 * A miss whose value the caller is computing now: the matching put records the load time.
+	 */
+	private record PendingLoad(RedisbootCache cache, byte[] redisKey, long startNanos) {
+
+		boolean isFor(RedisbootCache cache, byte[] key) {
+			return this.cache == cache && java.util.Arrays.equals(this.redisKey, key);
+		}
+
+	}
+
+}

@@ -1,0 +1,205 @@
+package dev.redisboot.cache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.json.TypeAllowlist;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.support.AbstractCacheManager;
+import org.springframework.util.Assert;
+
+/**
+ * Cache manager of {@link RedisbootCache redisboot caches}: the caches listed in
+ * configuration are created at startup with their own settings; others are created on first
+ * use with the default settings, unless unlisted caches are not allowed.
+ */
+public class RedisbootCacheManager extends AbstractCacheManager {
+
+	private final CacheRedisCommands commands;
+
+	private final RedisKeyNamer keyNamer;
+
+	private final CacheValueSerializer serializer;
+
+	private final CacheSettings defaultSettings;
+
+	private final Map<String, CacheSettings> cacheSettings;
+
+	private final boolean allowUnlisted;
+
+	private final CacheFailureMode failureMode;
+
+	private final RedisCircuitBreaker circuitBreaker;
+
+	private final CacheMetricsFactory metricsFactory;
+
+	private RedisbootCacheManager(Builder builder) {
+		this.commands = builder.commands;
+		this.keyNamer = builder.keyNamer;
+		this.serializer = new CacheValueSerializer(builder.allowlist);
+		this.defaultSettings = builder.defaultSettings;
+		this.cacheSettings = Map.copyOf(builder.cacheSettings);
+		this.allowUnlisted = builder.allowUnlisted;
+		this.failureMode = builder.failureMode;
+		this.circuitBreaker = builder.circuitBreaker;
+		this.metricsFactory = builder.metricsFactory;
+	}
+
+	/**
+	 * Starts building a cache manager.
+	 * @param commands the Redis commands
+	 * @param keyNamer names the keys
+	 * @param allowlist types that values may have
+	 * @param defaultSettings settings of caches not listed in {@link Builder#cache}
+	 * @return a builder
+	 */
+	public static Builder builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
+			CacheSettings defaultSettings) {
+		return new Builder(commands, keyNamer, allowlist, defaultSettings);
+	}
+
+	@Override
+	protected Collection<? extends Cache> loadCaches() {
+		List<Cache> caches = new ArrayList<>();
+		this.cacheSettings.forEach((name, settings) -> caches.add(createCache(name, settings)));
+		return caches;
+	}
+
+	@Override
+	protected @Nullable Cache getMissingCache(String name) {
+		return this.allowUnlisted ? createCache(name, this.defaultSettings) : null;
+	}
+
+	/**
+	 * Names of the caches listed in configuration.
+	 * @return the listed names
+	 */
+	public Set<String> getListedCacheNames() {
+		return this.cacheSettings.keySet();
+	}
+
+	/**
+	 * Whether caches that are not listed are created on first use.
+	 * @return whether unlisted caches are allowed
+	 */
+	public boolean isAllowUnlisted() {
+		return this.allowUnlisted;
+	}
+
+	/**
+	 * The circuit breaker shared by every cache of this manager.
+	 * @return the breaker
+	 */
+	public RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	private RedisbootCache createCache(String name, CacheSettings settings) {
+		return new RedisbootCache(name, settings, this.commands, this.keyNamer, this.serializer, this.failureMode,
+				this.circuitBreaker, this.metricsFactory.create(name));
+	}
+
+	/**
+	 * Builds a {@link RedisbootCacheManager}.
+	 */
+	public static final class Builder {
+
+		private final CacheRedisCommands commands;
+
+		private final RedisKeyNamer keyNamer;
+
+		private final TypeAllowlist allowlist;
+
+		private final CacheSettings defaultSettings;
+
+		private final Map<String, CacheSettings> cacheSettings = new LinkedHashMap<>();
+
+		private boolean allowUnlisted = true;
+
+		private CacheFailureMode failureMode = CacheFailureMode.DEGRADE;
+
+		private RedisCircuitBreaker circuitBreaker = new RedisCircuitBreaker(3, java.time.Duration.ofSeconds(5),
+				java.time.Clock.systemUTC());
+
+		private CacheMetricsFactory metricsFactory = CacheMetricsFactory.NONE;
+
+		private Builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
+				CacheSettings defaultSettings) {
+			this.commands = commands;
+			this.keyNamer = keyNamer;
+			this.allowlist = allowlist;
+			this.defaultSettings = defaultSettings;
+		}
+
+		/**
+		 * Lists a cache with its own settings; it is created at startup.
+		 * @param name the cache name
+		 * @param settings its settings
+		 * @return this builder
+		 */
+		public Builder cache(String name, CacheSettings settings) {
+			Assert.hasText(name, "Cache name must not be empty");
+			this.cacheSettings.put(name, settings);
+			return this;
+		}
+
+		/**
+		 * Sets whether caches that are not listed are created on first use (default
+		 * {@code true}).
+		 * @param allowUnlisted whether unlisted caches are allowed
+		 * @return this builder
+		 */
+		public Builder allowUnlisted(boolean allowUnlisted) {
+			this.allowUnlisted = allowUnlisted;
+			return this;
+		}
+
+		/**
+		 * Sets what caches do when Redis fails (default {@link CacheFailureMode#DEGRADE}).
+		 * @param failureMode the failure mode
+		 * @return this builder
+		 */
+		public Builder failureMode(CacheFailureMode failureMode) {
+			this.failureMode = failureMode;
+			return this;
+		}
+
+		/**
+		 * Sets the circuit breaker shared by the caches.
+		 * @param circuitBreaker the breaker
+		 * @return this builder
+		 */
+		public Builder circuitBreaker(RedisCircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			return this;
+		}
+
+		/**
+		 * Sets how each cache's metrics are created.
+		 * @param metricsFactory the factory
+		 * @return this builder
+		 */
+		public Builder metrics(CacheMetricsFactory metricsFactory) {
+			this.metricsFactory = metricsFactory;
+			return this;
+		}
+
+		/**
+		 * Builds the cache manager. Its caches are created by
+		 * {@link AbstractCacheManager#afterPropertiesSet()}, which Spring calls for a bean.
+		 * @return the cache manager
+		 */
+		public RedisbootCacheManager build() {
+			return new RedisbootCacheManager(this);
+		}
+
+	}
+
+}

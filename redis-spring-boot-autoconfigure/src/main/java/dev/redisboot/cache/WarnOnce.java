@@ -1,0 +1,36 @@
+package dev.redisboot.cache;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+
+/**
+ * Logs a problem at WARN the first time it is seen and at DEBUG afterwards, so a recurring
+ * problem (a Redis outage, values of an old class shape) leaves one clear line in the log
+ * instead of one per request. Counters carry the rate.
+ */
+final class WarnOnce {
+
+	private final Log logger;
+
+	private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+	WarnOnce(Log logger) {
+		this.logger = logger;
+	}
+
+	void warn(String problem, String message, Throwable cause) {
+		if (this.seen.add(problem)) {
+			this.logger.warn(message + " (logged once; later occurrences are counted and logged at DEBUG)", cause);
+		}
+		else if (this.logger.isDebugEnabled()) {
+			this.logger.debug(message, cause);
+		}
+	}
+
+	void reset(String problem) {
+		this.seen.remove(problem);
+	}
+
+}

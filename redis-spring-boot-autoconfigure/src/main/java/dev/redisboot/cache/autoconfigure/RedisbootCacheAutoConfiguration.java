@@ -1,0 +1,151 @@
+package dev.redisboot.cache.autoconfigure;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.redisboot.cache.CacheInvalidator;
+import dev.redisboot.cache.CacheMetricsFactory;
+import dev.redisboot.cache.CacheRedisCommands;
+import dev.redisboot.cache.CacheWarmer;
+import dev.redisboot.cache.CacheWarmingListener;
+import dev.redisboot.cache.CacheWarmingRunner;
+import dev.redisboot.cache.MicrometerCacheMetricsFactory;
+import dev.redisboot.cache.RedisCircuitBreaker;
+import dev.redisboot.cache.RedisbootCacheManager;
+import dev.redisboot.cache.UnlistedCacheVerifier;
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Auto-configuration of the {@link RedisbootCacheManager}: Redis caches with per-cache
+ * settings from {@code redisboot.cache.*}, on the application's Lettuce connection. Caching
+ * is enabled without {@code @EnableCaching}; a {@link CacheManager} bean of the application's
+ * own wins; {@code redisboot.cache.enabled=false} switches the feature off. Runs before
+ * Spring Boot's cache auto-configuration, which then backs off.
+ *
+ * @author redisboot
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class },
+		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@ConditionalOnClass({ CacheManager.class, LettuceConnectionFactory.class, JsonMapper.class })
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redisboot.cache.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisbootCacheProperties.class)
+public final class RedisbootCacheAutoConfiguration {
+
+	private static final String CACHE_MANAGER_BEAN_NAME = "cacheManager";
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisCircuitBreaker redisbootCacheCircuitBreaker(RedisbootCacheProperties properties) {
+		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
+		return new RedisCircuitBreaker(resolver.failureThreshold(), resolver.openDuration(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CacheManager.class)
+	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties, LettuceConnectionFactory connectionFactory,
+			RedisKeyNamer keyNamer, RedisCircuitBreaker circuitBreaker, BeanFactory beanFactory,
+			ObjectProvider<CacheMetricsFactory> metricsFactory) {
+		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
+		List<String> applicationPackages = AutoConfigurationPackages.has(beanFactory)
+				? AutoConfigurationPackages.get(beanFactory) : List.of();
+		RedisbootCacheManager.Builder builder = RedisbootCacheManager
+			.builder(new CacheRedisCommands(connectionFactory, resolver.timeout()), keyNamer,
+					resolver.allowlist(applicationPackages), resolver.defaults())
+			.allowUnlisted(properties.isAllowUnlisted())
+			.failureMode(properties.getOnFailure())
+			.circuitBreaker(circuitBreaker)
+			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE));
+		resolver.caches().forEach(builder::cache);
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RedisbootCacheManager.class)
+	CacheInvalidator cacheInvalidator(RedisbootCacheManager cacheManager) {
+		return new CacheInvalidator(cacheManager);
+	}
+
+	@Bean
+	@ConditionalOnBean({ RedisbootCacheManager.class, CacheWarmer.class })
+	CacheWarmingRunner redisbootCacheWarmingRunner(Map<String, CacheWarmer> warmers, RedisbootCacheManager cacheManager,
+			RedisbootCacheProperties properties, ObjectProvider<CacheWarmingListener> listener) {
+		return new CacheWarmingRunner(warmers, cacheManager, new CacheSettingsResolver(properties).warmingTimeout(),
+				properties.getWarming().isWaitForCompletion(), listener.getIfAvailable(() -> CacheWarmingListener.NONE));
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "redisboot.cache.allow-unlisted", havingValue = false)
+	@ConditionalOnBean(RedisbootCacheManager.class)
+	UnlistedCacheVerifier redisbootUnlistedCacheVerifier(ConfigurableListableBeanFactory beanFactory,
+			RedisbootCacheProperties properties) {
+		return new UnlistedCacheVerifier(beanFactory, properties.getCaches().keySet());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class CacheMetricsConfiguration {
+
+		// The registry is looked up when the cache manager asks, not by a bean condition,
+		// because Boot's registry auto-configurations are not ordered before this one.
+		@Bean
+		@ConditionalOnMissingBean
+		CacheMetricsFactory redisbootCacheMetricsFactory(ObjectProvider<MeterRegistry> registry,
+				RedisCircuitBreaker circuitBreaker) {
+			MeterRegistry meterRegistry = registry.getIfAvailable();
+			return (meterRegistry != null)
+					? new MicrometerCacheMetricsFactory(meterRegistry, CACHE_MANAGER_BEAN_NAME, circuitBreaker)
+					: CacheMetricsFactory.NONE;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheWarmingListener redisbootCacheWarmingMetrics(ObjectProvider<MeterRegistry> registry) {
+			return (warmer, outcome, nanos) -> registry.ifAvailable((meterRegistry) -> Timer.builder("cache.warming")
+				.tag("warmer", warmer)
+				.tag("outcome", outcome)
+				.description("Time cache warmers ran at startup")
+				.register(meterRegistry)
+				.record(nanos, TimeUnit.NANOSECONDS));
+		}
+
+	}
+
+	/**
+	 * Enables caching unless the application did, or brings its own cache manager (member
+	 * classes are processed before the bean methods above, so the condition cannot look
+	 * for the redisboot cache manager itself).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean({ CacheAspectSupport.class, CacheManager.class })
+	@EnableCaching
+	static class EnableCachingConfiguration {
+
+	}
+
+}

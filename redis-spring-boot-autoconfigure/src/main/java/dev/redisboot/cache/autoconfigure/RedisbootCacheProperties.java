@@ -1,0 +1,504 @@
+package dev.redisboot.cache.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.redisboot.cache.CacheFailureMode;
+import dev.redisboot.core.codec.CompressionCodec;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of redisboot's Redis caches.
+ *
+ * @author redisboot
+ */
+@ConfigurationProperties("redisboot.cache")
+public class RedisbootCacheProperties {
+
+	/**
+	 * Whether to auto-configure the redisboot cache manager (and enable caching).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Time-to-live of entries in caches that do not set their own.
+	 */
+	private Duration defaultTtl = Duration.ofHours(1);
+
+	/**
+	 * Random shortening of each entry's time-to-live, as a percentage such as '10%' (0% to
+	 * 50%), so that entries written together do not expire together. The configured TTL stays
+	 * the upper bound.
+	 */
+	private String ttlJitter = "0%";
+
+	/**
+	 * Time-to-idle of entries in caches that do not set their own: a read extends the entry's
+	 * life to this duration again. Not set by default.
+	 */
+	private @Nullable Duration timeToIdle;
+
+	/**
+	 * Whether null results are cached, in caches that do not say otherwise.
+	 */
+	private boolean cacheNulls = false;
+
+	/**
+	 * Time-to-live of cached null results, shorter than the value TTL: negative caching
+	 * against look-ups of ids that do not exist.
+	 */
+	private Duration nullTtl = Duration.ofMinutes(1);
+
+	/**
+	 * Whether caches that are not listed under 'redisboot.cache.caches' are created on first
+	 * use with the defaults. When false, startup fails if code uses an unlisted cache.
+	 */
+	private boolean allowUnlisted = true;
+
+	/**
+	 * What caches do when Redis fails or times out: 'degrade' (reads miss, writes are dropped,
+	 * both counted; a circuit breaker stops calling Redis for a while) or 'fail' (the error
+	 * reaches the caller).
+	 */
+	private CacheFailureMode onFailure = CacheFailureMode.DEGRADE;
+
+	/**
+	 * Longest time a single cache command may take before it counts as a Redis failure,
+	 * whatever 'spring.data.redis.timeout' says.
+	 */
+	private Duration timeout = Duration.ofMillis(500);
+
+	/**
+	 * Packages (with their sub-packages) whose types may be stored in caches and read back,
+	 * in addition to the application's own packages (those of @SpringBootApplication) and
+	 * safe JDK types. Values of any other type are not cached, and JSON naming another type
+	 * is refused.
+	 */
+	private List<String> allowedPackages = new ArrayList<>();
+
+	private final Compression compression = new Compression();
+
+	private final Encryption encryption = new Encryption();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	private final Warming warming = new Warming();
+
+	/**
+	 * Caches with their own settings, by cache name.
+	 */
+	private Map<String, CacheSpec> caches = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = defaultTtl;
+	}
+
+	public String getTtlJitter() {
+		return this.ttlJitter;
+	}
+
+	public void setTtlJitter(String ttlJitter) {
+		this.ttlJitter = ttlJitter;
+	}
+
+	public @Nullable Duration getTimeToIdle() {
+		return this.timeToIdle;
+	}
+
+	public void setTimeToIdle(@Nullable Duration timeToIdle) {
+		this.timeToIdle = timeToIdle;
+	}
+
+	public boolean isCacheNulls() {
+		return this.cacheNulls;
+	}
+
+	public void setCacheNulls(boolean cacheNulls) {
+		this.cacheNulls = cacheNulls;
+	}
+
+	public Duration getNullTtl() {
+		return this.nullTtl;
+	}
+
+	public void setNullTtl(Duration nullTtl) {
+		this.nullTtl = nullTtl;
+	}
+
+	public boolean isAllowUnlisted() {
+		return this.allowUnlisted;
+	}
+
+	public void setAllowUnlisted(boolean allowUnlisted) {
+		this.allowUnlisted = allowUnlisted;
+	}
+
+	public CacheFailureMode getOnFailure() {
+		return this.onFailure;
+	}
+
+	public void setOnFailure(CacheFailureMode onFailure) {
+		this.onFailure = onFailure;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public List<String> getAllowedPackages() {
+		return this.allowedPackages;
+	}
+
+	public void setAllowedPackages(List<String> allowedPackages) {
+		this.allowedPackages = allowedPackages;
+	}
+
+	public Compression getCompression() {
+		return this.compression;
+	}
+
+	public Encryption getEncryption() {
+		return this.encryption;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public Warming getWarming() {
+		return this.warming;
+	}
+
+	public Map<String, CacheSpec> getCaches() {
+		return this.caches;
+	}
+
+	public void setCaches(Map<String, CacheSpec> caches) {
+		this.caches = caches;
+	}
+
+	/**
+	 * Compression of stored values.
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether values larger than 'compress-above' are compressed, in caches that do not
+		 * say otherwise. Values are readable either way, so this can be switched without a
+		 * flush.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Compression codec.
+		 */
+		private CompressionCodec codec = CompressionCodec.ZSTD;
+
+		/**
+		 * Size above which a value is compressed, in caches that do not set their own.
+		 */
+		private DataSize compressAbove = DataSize.ofKilobytes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public CompressionCodec getCodec() {
+			return this.codec;
+		}
+
+		public void setCodec(CompressionCodec codec) {
+			this.codec = codec;
+		}
+
+		public DataSize getCompressAbove() {
+			return this.compressAbove;
+		}
+
+		public void setCompressAbove(DataSize compressAbove) {
+			this.compressAbove = compressAbove;
+		}
+
+	}
+
+	/**
+	 * Encryption of stored values at rest with AES-GCM.
+	 */
+	public static class Encryption {
+
+		/**
+		 * Whether values are encrypted, in caches that do not say otherwise.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Id of the key that encrypts new values; values encrypted with any key of 'keys'
+		 * stay readable, which allows key rotation.
+		 */
+		private @Nullable String activeKeyId;
+
+		/**
+		 * AES keys (128, 192 or 256 bits, Base64) by key id, for example from the
+		 * environment variable REDISBOOT_CACHE_ENCRYPTION_KEYS_2026A. Key ids are 1 to 32 of
+		 * the characters A-Z a-z 0-9 . _ -.
+		 */
+		private Map<String, String> keys = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getActiveKeyId() {
+			return this.activeKeyId;
+		}
+
+		public void setActiveKeyId(@Nullable String activeKeyId) {
+			this.activeKeyId = activeKeyId;
+		}
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(Map<String, String> keys) {
+			this.keys = keys;
+		}
+
+	}
+
+	/**
+	 * Circuit breaker that stops calling Redis during an outage.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Consecutive Redis failures that open the breaker.
+		 */
+		private int failureThreshold = 3;
+
+		/**
+		 * How long the breaker stays open (Redis is not called, reads miss at once) before
+		 * one call probes whether Redis is back.
+		 */
+		private Duration openDuration = Duration.ofSeconds(5);
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+	}
+
+	/**
+	 * Cache warming at startup by CacheWarmer beans.
+	 */
+	public static class Warming {
+
+		/**
+		 * Longest time warming may take; warmers still running then are interrupted.
+		 */
+		private Duration timeout = Duration.ofSeconds(60);
+
+		/**
+		 * Whether the application waits for warming (up to the timeout) before it reports
+		 * ready.
+		 */
+		private boolean waitForCompletion = false;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public boolean isWaitForCompletion() {
+			return this.waitForCompletion;
+		}
+
+		public void setWaitForCompletion(boolean waitForCompletion) {
+			this.waitForCompletion = waitForCompletion;
+		}
+
+	}
+
+	/**
+	 * Settings of one cache; unset values fall back to the defaults above.
+	 */
+	public static class CacheSpec {
+
+		/**
+		 * Time-to-live of this cache's entries.
+		 */
+		private @Nullable Duration ttl;
+
+		/**
+		 * Random shortening of each entry's time-to-live, such as '10%' (0% to 50%).
+		 */
+		private @Nullable String ttlJitter;
+
+		/**
+		 * Time-to-idle: a read extends the entry's life to this duration again.
+		 */
+		private @Nullable Duration timeToIdle;
+
+		/**
+		 * Whether null results are cached.
+		 */
+		private @Nullable Boolean cacheNulls;
+
+		/**
+		 * Time-to-live of cached null results.
+		 */
+		private @Nullable Duration nullTtl;
+
+		private final CacheCompression compression = new CacheCompression();
+
+		private final CacheEncryption encryption = new CacheEncryption();
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable String getTtlJitter() {
+			return this.ttlJitter;
+		}
+
+		public void setTtlJitter(@Nullable String ttlJitter) {
+			this.ttlJitter = ttlJitter;
+		}
+
+		public @Nullable Duration getTimeToIdle() {
+			return this.timeToIdle;
+		}
+
+		public void setTimeToIdle(@Nullable Duration timeToIdle) {
+			this.timeToIdle = timeToIdle;
+		}
+
+		public @Nullable Boolean getCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(@Nullable Boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		public @Nullable Duration getNullTtl() {
+			return this.nullTtl;
+		}
+
+		public void setNullTtl(@Nullable Duration nullTtl) {
+			this.nullTtl = nullTtl;
+		}
+
+		public CacheCompression getCompression() {
+			return this.compression;
+		}
+
+		public CacheEncryption getEncryption() {
+			return this.encryption;
+		}
+
+	}
+
+	/**
+	 * Compression of one cache's values; unset values fall back to 'redisboot.cache.compression'.
+	 */
+	public static class CacheCompression {
+
+		/**
+		 * Whether values larger than 'compress-above' are compressed.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Size above which a value is compressed.
+		 */
+		private @Nullable DataSize compressAbove;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable DataSize getCompressAbove() {
+			return this.compressAbove;
+		}
+
+		public void setCompressAbove(@Nullable DataSize compressAbove) {
+			this.compressAbove = compressAbove;
+		}
+
+	}
+
+	/**
+	 * Encryption of one cache's values; the keys are those of 'redisboot.cache.encryption'.
+	 */
+	public static class CacheEncryption {
+
+		/**
+		 * Whether this cache's values are encrypted at rest with AES-GCM.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

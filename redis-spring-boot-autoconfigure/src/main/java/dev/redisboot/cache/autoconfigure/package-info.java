@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for redisboot's Redis caches.
+ */
+@NullMarked
+package dev.redisboot.cache.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

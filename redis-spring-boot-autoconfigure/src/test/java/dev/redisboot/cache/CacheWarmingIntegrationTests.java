@@ -1,0 +1,137 @@
+package dev.redisboot.cache;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.test.RedisDeployments;
+import dev.redisboot.test.WithRedis;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link CacheWarmer} beans run after startup, bounded in time and metered.
+ */
+@WithRedis
+class CacheWarmingIntegrationTests {
+
+	static final CountDownLatch neverReleased = new CountDownLatch(1);
+
+	static final AtomicBoolean slowWarmerInterrupted = new AtomicBoolean();
+
+	private ConfigurableApplicationContext start(Class<?> configuration, String... properties) {
+		String prefix = "warm-" + UUID.randomUUID().toString().substring(0, 8);
+		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
+			.properties("redisboot.key-prefix=" + prefix, "spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+	}
+
+	private static String key(ConfigurableApplicationContext context, String cache, String key) {
+		return context.getEnvironment().getProperty("redisboot.key-prefix") + ":cache:" + cache + ":" + key;
+	}
+
+	private static Timer warmingTimer(ConfigurableApplicationContext context, String outcome) {
+		return context.getBean(MeterRegistry.class).find("cache.warming").tag("outcome", outcome).timer();
+	}
+
+	@Test
+	void warmersRunInTheBackgroundAndAreMetered() {
+		try (ConfigurableApplicationContext context = start(WarmingConfiguration.class)) {
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(redis.hasKey(key(context, "products", "top"))).isTrue());
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				Timer timer = warmingTimer(context, "success");
+				assertThat(timer).isNotNull();
+				assertThat(timer.getId().getTag("warmer")).isEqualTo("topProducts");
+				assertThat(timer.count()).isEqualTo(1);
+			});
+		}
+	}
+
+	@Test
+	void waitForCompletionWarmsBeforeStartupReturns() {
+		try (ConfigurableApplicationContext context = start(WarmingConfiguration.class,
+				"redisboot.cache.warming.wait-for-completion=true")) {
+			assertThat(context.getBean(StringRedisTemplate.class).hasKey(key(context, "products", "top"))).isTrue();
+		}
+	}
+
+	@Test
+	void slowWarmerIsInterruptedAtTheTimeout() {
+		try (ConfigurableApplicationContext context = start(SlowWarmingConfiguration.class,
+				"redisboot.cache.warming.timeout=300ms")) {
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(warmingTimer(context, "timeout")).isNotNull();
+				assertThat(slowWarmerInterrupted).isTrue();
+			});
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
+			RedisbootCacheAutoConfiguration.class })
+	static class RedisConfiguration {
+
+		@Bean
+		DataRedisConnectionDetails redisConnectionDetails() {
+			return RedisDeployments.sharedStandalone().connectionDetails();
+		}
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.context.annotation.Import(RedisConfiguration.class)
+	static class WarmingConfiguration {
+
+		@Bean
+		CacheWarmer topProducts() {
+			return (cacheManager) -> cacheManager.getCache("products").put("top", "warm");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.context.annotation.Import(RedisConfiguration.class)
+	static class SlowWarmingConfiguration {
+
+		@Bean
+		CacheWarmer slowWarmer() {
+			return (cacheManager) -> {
+				try {
+					neverReleased.await();
+				}
+				catch (InterruptedException ex) {
+					slowWarmerInterrupted.set(true);
+					throw ex;
+				}
+			};
+		}
+
+	}
+
+}

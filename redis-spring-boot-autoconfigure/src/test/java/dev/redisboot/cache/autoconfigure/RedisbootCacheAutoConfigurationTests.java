@@ -1,0 +1,162 @@
+package dev.redisboot.cache.autoconfigure;
+
+import dev.redisboot.cache.CacheInvalidator;
+import dev.redisboot.cache.RedisbootCacheManager;
+import dev.redisboot.cache.fixtures.ProductService;
+import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Conditions and property validation of {@link RedisbootCacheAutoConfiguration}; no Redis is
+ * contacted (creating the connection factory does not connect).
+ */
+class RedisbootCacheAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
+				RedisbootCacheAutoConfiguration.class, CacheAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1");
+
+	@Test
+	void autoConfiguresCacheManagerAndEnablesCaching() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisbootCacheManager.class)
+				.hasSingleBean(CacheAspectSupport.class)
+				.hasSingleBean(CacheInvalidator.class);
+			assertThat(context).getBean("cacheManager").isInstanceOf(RedisbootCacheManager.class);
+		});
+	}
+
+	@Test
+	void usersCacheManagerWins() {
+		this.runner.withUserConfiguration(UserCacheManagerConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisbootCacheManager.class).doesNotHaveBean(CacheInvalidator.class);
+			assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+		});
+	}
+
+	@Test
+	void canBeSwitchedOff() {
+		this.runner.withPropertyValues("redisboot.cache.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RedisbootCacheManager.class));
+	}
+
+	@Test
+	void backsOffWithoutRedis() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RedisbootAutoConfiguration.class, RedisbootCacheAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RedisbootCacheManager.class));
+	}
+
+	@Test
+	void listedCachesExistAtStartup() {
+		this.runner.withPropertyValues("redisboot.cache.caches.products.ttl=15m", "redisboot.cache.caches.users.ttl=1h")
+			.run((context) -> assertThat(context.getBean(CacheManager.class).getCacheNames())
+				.containsExactlyInAnyOrder("products", "users"));
+	}
+
+	@Test
+	void negativeTtlFailsNamingTheProperty() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.caches.products.ttl=-5m"),
+				"redisboot.cache.caches.products.ttl", "must be positive");
+	}
+
+	@Test
+	void jitterAboveHalfFailsNamingTheProperty() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.ttl-jitter=60%"), "redisboot.cache.ttl-jitter",
+				"between 0% and 50%");
+	}
+
+	@Test
+	void jitterThatIsNotAPercentageFails() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.caches.users.ttl-jitter=lots"),
+				"redisboot.cache.caches.users.ttl-jitter", "not a percentage");
+	}
+
+	@Test
+	void unknownCompressionCodecFailsNamingTheProperty() {
+		this.runner.withPropertyValues("redisboot.cache.compression.codec=brotli").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("brotli");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("redisboot.cache.compression.codec");
+		});
+	}
+
+	@Test
+	void encryptionWithoutKeysFailsAndSaysHowToFixIt() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.caches.patients.encryption.enabled=true"),
+				"redisboot.cache.encryption.keys", "no key is configured");
+	}
+
+	@Test
+	void invalidKeyFailsWithoutShowingIt() {
+		String badKey = "dGVuLWJ5dGVzIQ=="; // 10 bytes: not an AES key size
+		this.runner
+			.withPropertyValues("redisboot.cache.encryption.enabled=true", "redisboot.cache.encryption.active-key-id=k1",
+					"redisboot.cache.encryption.keys.k1=" + badKey)
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context);
+				assertThat(analysis.getDescription()).contains("redisboot.cache.encryption.keys")
+					.doesNotContain(badKey);
+				assertThat(context.getStartupFailure()).hasStackTraceContaining("redisboot.cache.encryption.keys");
+			});
+	}
+
+	@Test
+	void unlistedCacheUsedInCodeFailsStartupWhenNotAllowed() {
+		assertFailure(this.runner.withBean(ProductService.class)
+			.withPropertyValues("redisboot.cache.allow-unlisted=false", "redisboot.cache.caches.products.ttl=15m"),
+				"redisboot.cache.allow-unlisted", "'stats' used by ProductService.stat");
+	}
+
+	@Test
+	void everyCacheUsedInCodeListedStartsFine() {
+		this.runner.withBean(ProductService.class)
+			.withPropertyValues("redisboot.cache.allow-unlisted=false", "redisboot.cache.caches.products.ttl=15m",
+					"redisboot.cache.caches.lookups.ttl=1m", "redisboot.cache.caches.stats.ttl=1m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(CacheManager.class).getCache("unknown")).isNull();
+			});
+	}
+
+	private static void assertFailure(ApplicationContextRunner runner, String property, String reason) {
+		runner.run((context) -> {
+			FailureAnalysis analysis = analyze(context);
+			assertThat(analysis.getDescription()).contains(property).contains(reason);
+		});
+	}
+
+	private static FailureAnalysis analyze(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(context.getStartupFailure());
+		assertThat(analysis).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCacheManagerConfiguration {
+
+		@Bean
+		CacheManager userCacheManager() {
+			return new ConcurrentMapCacheManager();
+		}
+
+	}
+
+}
