@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Stops calling Redis for a while after consecutive failures, so that during an outage
  * callers get a miss at once instead of each waiting for the command timeout. After the
@@ -14,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * one Redis.
  */
 public final class RedisCircuitBreaker {
+
+	private static final Log logger = LogFactory.getLog(RedisCircuitBreaker.class);
 
 	private final int failureThreshold;
 
@@ -59,24 +64,42 @@ public final class RedisCircuitBreaker {
 	}
 
 	/**
-	 * Reports a successful call: closes the breaker.
+	 * Reports a successful call: closes the breaker. Cheap when nothing failed before (no
+	 * writes to shared state on the hot path).
+	 * @return whether this success ended a run of failures
 	 */
-	public void onSuccess() {
-		this.consecutiveFailures.set(0);
+	public boolean onSuccess() {
+		boolean recovered = false;
+		if (this.consecutiveFailures.get() != 0) {
+			this.consecutiveFailures.set(0);
+			recovered = true;
+		}
 		if (this.openUntil.get() != 0) {
 			this.openUntil.set(0);
+			recovered = true;
+			logger.info("Redis answers again: caches use it again");
 		}
-		this.probing.set(false);
+		if (this.probing.get()) {
+			this.probing.set(false);
+		}
+		return recovered;
 	}
 
 	/**
 	 * Reports a failed call: opens the breaker once the threshold is reached, or again after
-	 * a failed probe.
+	 * a failed probe. Opening is logged once per outage, at WARN.
+	 * @param cause what failed
 	 */
-	public void onFailure() {
+	public void onFailure(Throwable cause) {
 		int failures = this.consecutiveFailures.incrementAndGet();
-		if (failures >= this.failureThreshold || this.openUntil.get() != 0) {
+		boolean wasOpen = this.openUntil.get() != 0;
+		if (failures >= this.failureThreshold || wasOpen) {
 			this.openUntil.set(this.clock.millis() + this.openMillis);
+			if (!wasOpen) {
+				logger.warn("Redis failed " + failures + " times in a row (" + cause.getMessage()
+						+ "): caches stop calling it for " + this.openMillis
+						+ " ms at a time until it answers again; reads are misses, writes are dropped");
+			}
 		}
 		this.probing.set(false);
 	}

@@ -295,11 +295,10 @@ public class RedisbootCache implements Cache {
 		try {
 			T result = call.get();
 			this.circuitBreaker.onSuccess();
-			this.warnOnce.reset("redis");
 			return result;
 		}
 		catch (CacheRedisException ex) {
-			this.circuitBreaker.onFailure();
+			this.circuitBreaker.onFailure(ex);
 			this.metrics.redisError();
 			if (!degrade) {
 				throw ex;
@@ -307,8 +306,9 @@ public class RedisbootCache implements Cache {
 			if (write) {
 				this.metrics.dropped();
 			}
-			this.warnOnce.warn("redis", "Redis is unavailable for cache '" + this.name
-					+ "'; reads are misses and writes are dropped until it is back: " + ex.getMessage(), ex);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Redis failed for cache '" + this.name + "'; degrading", ex);
+			}
 			return null;
 		}
 	}

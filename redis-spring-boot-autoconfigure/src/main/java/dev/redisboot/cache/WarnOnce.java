@@ -7,7 +7,7 @@ import org.apache.commons.logging.Log;
 
 /**
  * Logs a problem at WARN the first time it is seen and at DEBUG afterwards, so a recurring
- * problem (a Redis outage, values of an old class shape) leaves one clear line in the log
+ * problem (values of an old class shape, a type that cannot be cached) leaves one clear line in the log
  * instead of one per request. Counters carry the rate.
  */
 final class WarnOnce {
@@ -27,10 +27,6 @@ final class WarnOnce {
 		else if (this.logger.isDebugEnabled()) {
 			this.logger.debug(message, cause);
 		}
-	}
-
-	void reset(String problem) {
-		this.seen.remove(problem);
 	}
 
 }

@@ -17,19 +17,19 @@ class RedisCircuitBreakerTests {
 
 	@Test
 	void staysClosedBelowTheThreshold() {
-		this.breaker.onFailure();
-		this.breaker.onFailure();
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
 		assertThat(this.breaker.isOpen()).isFalse();
 		assertThat(this.breaker.allowRequest()).isTrue();
 	}
 
 	@Test
 	void successResetsTheCount() {
-		this.breaker.onFailure();
-		this.breaker.onFailure();
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
 		this.breaker.onSuccess();
-		this.breaker.onFailure();
-		this.breaker.onFailure();
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
 		assertThat(this.breaker.isOpen()).isFalse();
 	}
 
@@ -65,7 +65,7 @@ class RedisCircuitBreakerTests {
 		open();
 		this.clock.advance(Duration.ofSeconds(6));
 		assertThat(this.breaker.allowRequest()).isTrue();
-		this.breaker.onFailure();
+		this.breaker.onFailure(new IllegalStateException("down"));
 		assertThat(this.breaker.allowRequest()).isFalse();
 		this.clock.advance(Duration.ofSeconds(4));
 		assertThat(this.breaker.allowRequest()).isFalse();
@@ -74,9 +74,9 @@ class RedisCircuitBreakerTests {
 	}
 
 	private void open() {
-		this.breaker.onFailure();
-		this.breaker.onFailure();
-		this.breaker.onFailure();
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
 	}
 
 	static final class MutableClock extends Clock {
