@@ -118,6 +118,24 @@ class RedisbootCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void encryptionKeyCanComeFromAnEnvironmentVariable() {
+		String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+		this.runner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new org.springframework.core.env.SystemEnvironmentPropertySource("systemEnvironment",
+						java.util.Map.of("REDISBOOT_CACHE_ENCRYPTION_KEYS_2026A", key))))
+			.withPropertyValues("redisboot.cache.encryption.enabled=true", "redisboot.cache.encryption.active-key-id=2026a")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				dev.redisboot.cache.RedisbootCache cache = (dev.redisboot.cache.RedisbootCache) context
+					.getBean(CacheManager.class)
+					.getCache("any");
+				assertThat(cache.getSettings().envelope().getKeyRing().getKeyIds()).containsExactly("2026a");
+			});
+	}
+
+	@Test
 	void unlistedCacheUsedInCodeFailsStartupWhenNotAllowed() {
 		assertFailure(this.runner.withBean(ProductService.class)
 			.withPropertyValues("redisboot.cache.allow-unlisted=false", "redisboot.cache.caches.products.ttl=15m"),
