@@ -33,9 +33,10 @@ public interface CacheMetrics {
 	}
 
 	/**
-	 * An entry was evicted, or the cache cleared.
+	 * Entries were removed by an eviction or a clear.
+	 * @param count how many entries were removed
 	 */
-	default void eviction() {
+	default void evictions(long count) {
 	}
 
 	/**

@@ -78,7 +78,7 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 			this.puts = Counter.builder("cache.puts").tags(tags).description("Values written").register(registry);
 			this.evictions = Counter.builder("cache.evictions")
 				.tags(tags)
-				.description("Evictions and clears")
+				.description("Entries removed by evictions and clears")
 				.register(registry);
 			this.decodeErrors = Counter.builder("cache.decode.errors")
 				.tags(tags)
@@ -114,8 +114,8 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 		}
 
 		@Override
-		public void eviction() {
-			this.evictions.increment();
+		public void evictions(long count) {
+			this.evictions.increment(count);
 		}
 
 		@Override

@@ -2,6 +2,10 @@ package dev.redisboot.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import dev.redisboot.core.RedisKeyNamer;
@@ -45,6 +49,8 @@ public class RedisbootCache implements Cache {
 	private final CacheMetrics metrics;
 
 	private final WarnOnce warnOnce = new WarnOnce(logger);
+
+	private final ConcurrentMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
 
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
 			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
@@ -115,6 +121,11 @@ public class RedisbootCache implements Cache {
 		return (T) value;
 	}
 
+	/**
+	 * Returns the cached value or computes it, for {@code @Cacheable(sync = true)}:
+	 * concurrent misses on the same key in this JVM are coalesced, so the loader runs once
+	 * and the other callers wait for its result (or its exception).
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
@@ -125,17 +136,53 @@ public class RedisbootCache implements Cache {
 			return (T) cached.get();
 		}
 		this.metrics.miss();
-		long start = System.nanoTime();
-		T value;
+		String loadKey = new String(redisKey, StandardCharsets.UTF_8);
+		CompletableFuture<@Nullable Object> load = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> inFlight = this.loads.putIfAbsent(loadKey, load);
+		if (inFlight != null) {
+			return (T) awaitLoad(inFlight, key, valueLoader);
+		}
 		try {
-			value = valueLoader.call();
+			// another caller may have finished loading between our read and our claim
+			ValueWrapper loaded = read(redisKey);
+			T value;
+			if (loaded != null) {
+				value = (T) loaded.get();
+			}
+			else {
+				long start = System.nanoTime();
+				value = valueLoader.call();
+				this.metrics.load(System.nanoTime() - start);
+				write(redisKey, value);
+			}
+			load.complete(value);
+			return value;
 		}
 		catch (Exception ex) {
+			load.completeExceptionally(ex);
 			throw new ValueRetrievalException(key, valueLoader, ex);
 		}
-		this.metrics.load(System.nanoTime() - start);
-		write(redisKey, value);
-		return value;
+		catch (Error ex) {
+			load.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loads.remove(loadKey, load);
+		}
+	}
+
+	private static @Nullable Object awaitLoad(CompletableFuture<@Nullable Object> load, Object key,
+			Callable<?> valueLoader) {
+		try {
+			return load.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+		catch (ExecutionException ex) {
+			throw new ValueRetrievalException(key, valueLoader, ex.getCause());
+		}
 	}
 
 	@Override
@@ -156,7 +203,7 @@ public class RedisbootCache implements Cache {
 		byte[] redisKey = redisKeyBytes(key);
 		byte[] stored = encode(redisKey, value);
 		if (stored == null) {
-			return get(key);
+			return read(redisKey); // nothing to write: report what is there, without counting a read
 		}
 		Boolean written = redis(true, () -> this.commands.setIfAbsent(redisKey, stored,
 				this.settings.nextTtlMillis(value == null)));
@@ -175,9 +222,10 @@ public class RedisbootCache implements Cache {
 	@Override
 	public boolean evictIfPresent(Object key) {
 		byte[] redisKey = redisKeyBytes(key);
+		pendingLoad.remove();
 		Long removed = redis(true, () -> this.commands.unlink(redisKey));
-		if (removed != null) {
-			this.metrics.eviction();
+		if (removed != null && removed > 0) {
+			this.metrics.evictions(removed);
 		}
 		return removed != null && removed > 0;
 	}
@@ -189,9 +237,10 @@ public class RedisbootCache implements Cache {
 
 	@Override
 	public boolean invalidate() {
+		pendingLoad.remove();
 		Long removed = redis(true, () -> this.commands.unlinkMatching(this.keyNamer.pattern(FEATURE, this.name)));
-		if (removed != null) {
-			this.metrics.eviction();
+		if (removed != null && removed > 0) {
+			this.metrics.evictions(removed);
 		}
 		return removed != null && removed > 0;
 	}
@@ -210,8 +259,8 @@ public class RedisbootCache implements Cache {
 		String base = this.keyNamer.pattern(FEATURE, this.name);
 		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
 		Long removed = redis(true, () -> this.commands.unlinkMatching(pattern));
-		if (removed != null) {
-			this.metrics.eviction();
+		if (removed != null && removed > 0) {
+			this.metrics.evictions(removed);
 		}
 		return (removed != null) ? removed : 0;
 	}

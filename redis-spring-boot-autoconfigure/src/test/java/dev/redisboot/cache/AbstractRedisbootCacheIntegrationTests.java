@@ -173,6 +173,35 @@ abstract class AbstractRedisbootCacheIntegrationTests extends CacheIntegrationTe
 	}
 
 	@Test
+	void concurrentSyncMissesOnOneKeyRunTheLoaderOnce() {
+		runner().run((context) -> {
+			Cache cache = context.getBean(CacheManager.class).getCache("products");
+			java.util.concurrent.atomic.AtomicInteger loaderCalls = new java.util.concurrent.atomic.AtomicInteger();
+			java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+			java.util.concurrent.Callable<Product> loader = () -> {
+				loaderCalls.incrementAndGet();
+				release.await();
+				return ProductService.product(88, "loaded-once");
+			};
+			List<Product> results = java.util.Collections.synchronizedList(new ArrayList<>());
+			List<Thread> threads = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				threads.add(new Thread(() -> results.add(cache.get(88L, loader))));
+			}
+			threads.forEach(Thread::start);
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> threads.stream().allMatch((thread) -> thread.getState() == Thread.State.WAITING));
+			release.countDown();
+			for (Thread thread : threads) {
+				thread.join(10_000);
+			}
+			assertThat(loaderCalls).hasValue(1);
+			assertThat(results).hasSize(8).allSatisfy((product) -> assertThat(product.name()).isEqualTo("loaded-once"));
+		});
+	}
+
+	@Test
 	void clearRemovesEveryKeyOfTheCacheAndNothingElse() {
 		runner().run((context) -> {
 			ProductService service = context.getBean(ProductService.class);
@@ -184,6 +213,7 @@ abstract class AbstractRedisbootCacheIntegrationTests extends CacheIntegrationTe
 			assertThat(before).hasSize(60);
 			context.getBean(CacheManager.class).getCache("products").clear();
 			assertThat(scan(context, key("products", "*"))).isEmpty();
+			assertThat(count(context, "cache.evictions", "products")).as("every removed entry counts").isEqualTo(60);
 			assertThat(raw(context, key("stats", "kept"))).isNotNull();
 		});
 	}

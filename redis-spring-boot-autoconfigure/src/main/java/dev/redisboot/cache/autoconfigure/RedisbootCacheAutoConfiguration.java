@@ -37,6 +37,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -139,11 +140,13 @@ public final class RedisbootCacheAutoConfiguration {
 	/**
 	 * Enables caching unless the application did, or brings its own cache manager (member
 	 * classes are processed before the bean methods above, so the condition cannot look
-	 * for the redisboot cache manager itself).
+	 * for the redisboot cache manager itself). The cache advice wraps transactional advice
+	 * (Boot's has the lowest precedence), so a hit opens no transaction and a
+	 * {@code @CachePut} writes to Redis after the transaction committed.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean({ CacheAspectSupport.class, CacheManager.class })
-	@EnableCaching
+	@EnableCaching(order = Ordered.LOWEST_PRECEDENCE - 1)
 	static class EnableCachingConfiguration {
 
 	}
