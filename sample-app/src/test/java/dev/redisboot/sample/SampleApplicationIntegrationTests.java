@@ -11,15 +11,11 @@ import dev.redisboot.sample.user.User;
 import dev.redisboot.sample.user.UserRepository;
 import dev.redisboot.sample.user.UserView;
 import dev.redisboot.test.StandaloneRedis;
-import dev.redisboot.test.WithRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -35,9 +31,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author redisboot
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@AutoConfigureRestTestClient
-@WithRedis
+@SampleApplicationTest
 class SampleApplicationIntegrationTests {
 
 	private static final long UNKNOWN_ID = 987_654_321L;

@@ -1,6 +1,8 @@
 package dev.redisboot.sample;
 
 import dev.redisboot.test.StandaloneRedis;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -16,9 +18,14 @@ import org.springframework.context.annotation.Bean;
 @TestConfiguration(proxyBeanMethods = false)
 class TestRedisConfiguration {
 
+	private static final Log logger = LogFactory.getLog(TestRedisConfiguration.class);
+
 	@Bean // closed, and so stopped, with the application context
 	StandaloneRedis redis() {
-		return StandaloneRedis.start();
+		StandaloneRedis redis = StandaloneRedis.start();
+		// The port is random: say it, so that the cache can be watched with redis-cli
+		logger.info("Redis for the sample application: redis-cli -h " + redis.host() + " -p " + redis.port());
+		return redis;
 	}
 
 	@Bean

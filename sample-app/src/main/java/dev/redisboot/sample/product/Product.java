@@ -1,7 +1,9 @@
 package dev.redisboot.sample.product;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -21,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 @Table(name = "products")
 public class Product {
 
+	private static final int PRICE_SCALE = 2;
+
 	@Id
 	@GeneratedValue(strategy = GenerationType.IDENTITY)
 	private @Nullable Long id;
@@ -31,7 +35,7 @@ public class Product {
 	@Column(length = 2000)
 	private @Nullable String description;
 
-	@Column(nullable = false, precision = 12, scale = 2)
+	@Column(nullable = false, precision = 12, scale = PRICE_SCALE)
 	private BigDecimal price;
 
 	@Column(nullable = false)
@@ -46,17 +50,46 @@ public class Product {
 	public Product(String name, @Nullable String description, BigDecimal price) {
 		this.name = name;
 		this.description = description;
-		this.price = price;
-		this.updatedAt = Instant.now();
+		this.price = scaled(price);
+		this.updatedAt = now();
 	}
 
 	protected Product() {
 		// for JPA, which sets the fields
 	}
 
+	/**
+	 * Replaces the product's fields; {@code updatedAt} changes when the change is flushed.
+	 * @param name the new name
+	 * @param description the new description, if any
+	 * @param price the new price
+	 */
+	void update(String name, @Nullable String description, BigDecimal price) {
+		this.name = name;
+		this.description = description;
+		this.price = scaled(price);
+	}
+
 	@PreUpdate
 	void touch() {
-		this.updatedAt = Instant.now();
+		this.updatedAt = now();
+	}
+
+	/**
+	 * The price with the scale the database stores (12.5 becomes 12.50), so that a view
+	 * taken from this entity (and cached) equals one read back from the database. Refuses
+	 * to round: callers validate that a price has at most 2 decimal places.
+	 */
+	private static BigDecimal scaled(BigDecimal price) {
+		return price.setScale(PRICE_SCALE, RoundingMode.UNNECESSARY);
+	}
+
+	/**
+	 * Now, to the microsecond the database stores, so that a view taken from this entity
+	 * (and cached) equals one read back from the database.
+	 */
+	private static Instant now() {
+		return Instant.now().truncatedTo(ChronoUnit.MICROS);
 	}
 
 	public @Nullable Long getId() {

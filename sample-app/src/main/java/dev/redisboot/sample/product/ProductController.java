@@ -1,7 +1,11 @@
 package dev.redisboot.sample.product;
 
+import jakarta.validation.Valid;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -22,7 +26,12 @@ class ProductController {
 
 	@GetMapping("/{id}")
 	ProductView product(@PathVariable long id) {
-		return this.service.findById(id).orElseThrow(() -> new ProductNotFoundException(id));
+		return this.service.find(id);
+	}
+
+	@PutMapping("/{id}")
+	ProductView update(@PathVariable long id, @Valid @RequestBody ProductUpdate update) {
+		return this.service.update(id, update);
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.redisboot.sample.product;
 
-import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -9,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Read-only view of a {@link Product}, as the API returns it. A plain value rather than the
- * entity, so that it can be cached and serialized without touching the persistence context.
+ * Read-only view of a {@link Product}, as the API returns it and the {@code products} cache
+ * stores it. A plain value rather than the entity, so that it can be cached (as JSON) and
+ * rendered without touching the persistence context.
  *
  * @param id the id
  * @param name the name
@@ -20,7 +20,7 @@ import org.springframework.util.Assert;
  * @author redisboot
  */
 public record ProductView(long id, String name, @Nullable String description, BigDecimal price,
-		Instant updatedAt) implements Serializable {
+		Instant updatedAt) {
 
 	static ProductView from(Product product) {
 		Long id = product.getId();

@@ -1,6 +1,6 @@
 /**
- * Product catalog: the {@code Product} entity, its repository and service, and
- * {@code GET /api/products/{id}}.
+ * Product catalog: the {@code Product} entity, its repository, its service with the
+ * {@code products} cache, and {@code GET} and {@code PUT /api/products/{id}}.
  */
 @NullMarked
 package dev.redisboot.sample.product;

@@ -22,7 +22,7 @@ class UserController {
 
 	@GetMapping("/{id}")
 	UserView user(@PathVariable long id) {
-		return this.service.findById(id).orElseThrow(() -> new UserNotFoundException(id));
+		return this.service.find(id);
 	}
 
 }

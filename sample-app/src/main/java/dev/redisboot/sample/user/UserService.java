@@ -1,13 +1,11 @@
 package dev.redisboot.sample.user;
 
-import java.util.Optional;
-
+import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Reads users for the web layer. The place where caching will go, so that controllers
- * stay unaware of it.
+ * Reads users for the web layer, through the {@code users} cache (1 hour,
+ * {@code redisboot.cache.caches.users.ttl}), so that controllers stay unaware of it.
  *
  * @author redisboot
  */
@@ -21,13 +19,15 @@ public class UserService {
 	}
 
 	/**
-	 * Finds a user by id.
+	 * Finds a user by id: from the cache when it is there, otherwise from the database, and
+	 * then caches it. An unknown id is not cached: the exception skips the cache.
 	 * @param id the id
-	 * @return the user, or empty when there is none with that id
+	 * @return the user
+	 * @throws UserNotFoundException when there is no user with that id
 	 */
-	@Transactional(readOnly = true)
-	public Optional<UserView> findById(long id) {
-		return this.repository.findById(id).map(UserView::from);
+	@Cacheable("users")
+	public UserView find(long id) {
+		return this.repository.findById(id).map(UserView::from).orElseThrow(() -> new UserNotFoundException(id));
 	}
 
 }

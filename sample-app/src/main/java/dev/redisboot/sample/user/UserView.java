@@ -1,13 +1,13 @@
 package dev.redisboot.sample.user;
 
-import java.io.Serializable;
 import java.time.Instant;
 
 import org.springframework.util.Assert;
 
 /**
- * Read-only view of a {@link User}, as the API returns it. A plain value rather than the
- * entity, so that it can be cached and serialized without touching the persistence context.
+ * Read-only view of a {@link User}, as the API returns it and the {@code users} cache stores
+ * it. A plain value rather than the entity, so that it can be cached (as JSON) and rendered
+ * without touching the persistence context.
  *
  * @param id the id
  * @param email the unique email address
@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
  * @param createdAt when the account was created
  * @author redisboot
  */
-public record UserView(long id, String email, String displayName, Instant createdAt) implements Serializable {
+public record UserView(long id, String email, String displayName, Instant createdAt) {
 
 	static UserView from(User user) {
 		Long id = user.getId();
