@@ -1,54 +1,111 @@
 package dev.redisboot.cache;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.time.temporal.TemporalAccessor;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Turns a cache key object into the text of its Redis key segment. Simple values (strings,
- * numbers, booleans, UUIDs, enums, dates and times) use their text; Spring's
- * {@link SimpleKey} for methods with several parameters is its parameters as Spring
- * prints them ({@code a, 1}); any other type must override {@link Object#toString()}, otherwise keys of
- * different objects would collide and the conversion is refused.
+ * numbers, booleans, UUIDs, enums, dates and times) use their text; any other type must
+ * override {@link Object#toString()}, otherwise keys of different objects would collide or
+ * change with every call, and the conversion is refused. Spring's {@link SimpleKey}, the key
+ * of a method with several parameters, becomes its parameters converted the same way and
+ * joined with {@code ,}; a {@code ,} or {@code \} inside a parameter is escaped with
+ * {@code \} and {@code null} is written as {@code \0}, so different parameter lists never
+ * give the same key.
  */
 final class CacheKeyConverter {
 
-	private static final String SIMPLE_KEY_START = "SimpleKey [";
+	private static final @Nullable Field SIMPLE_KEY_PARAMS = simpleKeyParams();
+
+	private static final ClassValue<Boolean> OVERRIDES_TO_STRING = new ClassValue<>() {
+
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			try {
+				Method method = type.getMethod("toString");
+				return method.getDeclaringClass() != Object.class;
+			}
+			catch (NoSuchMethodException ex) {
+				return false;
+			}
+		}
+
+	};
 
 	private CacheKeyConverter() {
 	}
 
 	static String toKeyPart(Object key) {
+		if (key instanceof SimpleKey simpleKey) {
+			Object[] params = params(simpleKey);
+			if (params != null) {
+				StringBuilder part = new StringBuilder();
+				for (int i = 0; i < params.length; i++) {
+					if (i > 0) {
+						part.append(',');
+					}
+					appendEscaped(part, params[i]);
+				}
+				return part.toString();
+			}
+		}
+		return simplePart(key);
+	}
+
+	private static void appendEscaped(StringBuilder part, @Nullable Object param) {
+		if (param == null) {
+			part.append("\\0");
+			return;
+		}
+		String text = simplePart(param);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == ',' || c == '\\') {
+				part.append('\\');
+			}
+			part.append(c);
+		}
+	}
+
+	private static String simplePart(Object key) {
 		if (key instanceof String string) {
 			return string;
 		}
 		if (key instanceof Number || key instanceof Boolean || key instanceof Character || key instanceof UUID
-				|| key instanceof Enum<?> || key instanceof TemporalAccessor) {
-			return key.toString();
-		}
-		if (key instanceof SimpleKey) {
-			String text = key.toString();
-			return text.startsWith(SIMPLE_KEY_START) ? text.substring(SIMPLE_KEY_START.length(), text.length() - 1)
-					: text;
-		}
-		if (overridesToString(key.getClass())) {
+				|| key instanceof Enum<?> || key instanceof TemporalAccessor || OVERRIDES_TO_STRING.get(key.getClass())) {
 			return key.toString();
 		}
 		throw new IllegalArgumentException("Cannot use a " + key.getClass().getName()
-				+ " as a Redis cache key: it does not override toString(). Give the cache annotation a key "
+				+ " as (part of) a Redis cache key: it does not override toString(). Give the cache annotation a key "
 				+ "expression such as key = \"#customer.id\", or override toString() with a unique text.");
 	}
 
-	private static boolean overridesToString(Class<?> type) {
-		try {
-			Method method = type.getMethod("toString");
-			return method.getDeclaringClass() != Object.class;
+	private static Object @Nullable [] params(SimpleKey key) {
+		if (SIMPLE_KEY_PARAMS == null) {
+			return null;
 		}
-		catch (NoSuchMethodException ex) {
-			return false;
+		return (Object[]) ReflectionUtils.getField(SIMPLE_KEY_PARAMS, key);
+	}
+
+	private static @Nullable Field simpleKeyParams() {
+		// SimpleKey keeps its parameters private; without them only its toString() is left.
+		Field field = ReflectionUtils.findField(SimpleKey.class, "params", Object[].class);
+		if (field != null) {
+			try {
+				ReflectionUtils.makeAccessible(field);
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
 		}
+		return field;
 	}
 
 }

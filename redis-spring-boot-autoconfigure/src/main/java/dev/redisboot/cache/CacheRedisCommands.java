@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import dev.redisboot.cache.CacheRedisException.Kind;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -102,17 +104,19 @@ public final class CacheRedisCommands {
 			}
 			catch (TimeoutException ex) {
 				future.cancel(true);
-				throw new CacheRedisException("Redis did not answer within "
+				throw new CacheRedisException(Kind.UNAVAILABLE, "Redis did not answer within "
 						+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
 			}
 			catch (ExecutionException ex) {
 				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				throw new CacheRedisException("Redis command failed: " + cause.getMessage(), cause);
+				Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+				throw new CacheRedisException(kind, "Redis command failed: " + cause.getMessage(), cause);
 			}
 			catch (InterruptedException ex) {
+				// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
 				Thread.currentThread().interrupt();
 				future.cancel(true);
-				throw new CacheRedisException("Interrupted while waiting for Redis", ex);
+				throw new CacheRedisException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
 			}
 		}
 		catch (CacheRedisException ex) {
@@ -120,7 +124,7 @@ public final class CacheRedisCommands {
 		}
 		catch (RuntimeException ex) {
 			// getConnection() itself fails when Redis cannot be reached
-			throw new CacheRedisException("Redis is unavailable: " + ex.getMessage(), ex);
+			throw new CacheRedisException(Kind.UNAVAILABLE, "Redis is unavailable: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,9 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 
 	private final CacheWarmingListener listener;
 
-	private final ScheduledExecutorService executor;
+	private final ExecutorService executor;
+
+	private final ScheduledExecutorService timer;
 
 	private volatile CompletableFuture<Void> completion = CompletableFuture.completedFuture(null);
 
@@ -60,11 +63,17 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 		this.timeout = timeout;
 		this.waitForCompletion = waitForCompletion;
 		this.listener = listener;
-		this.executor = Executors.newScheduledThreadPool(Math.min(this.warmers.size(), 4) + 1, (runnable) -> {
-			Thread thread = new Thread(runnable, "redisboot-cache-warmer-" + threadCounter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		// Warmers and their timeouts run on separate threads, so busy warmers cannot delay a timeout.
+		this.executor = Executors.newFixedThreadPool(Math.max(1, Math.min(this.warmers.size(), 4)),
+				(runnable) -> daemon(runnable, "redisboot-cache-warmer-"));
+		this.timer = Executors.newSingleThreadScheduledExecutor(
+				(runnable) -> daemon(runnable, "redisboot-cache-warming-timer-"));
+	}
+
+	private static Thread daemon(Runnable runnable, String namePrefix) {
+		Thread thread = new Thread(runnable, namePrefix + threadCounter.incrementAndGet());
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	@Override
@@ -75,6 +84,7 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 		List<CompletableFuture<Void>> runs = new ArrayList<>();
 		this.warmers.forEach((name, warmer) -> runs.add(start(name, warmer)));
 		this.completion = CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
+		this.completion.whenComplete((result, ex) -> destroy());
 		if (this.waitForCompletion) {
 			awaitCompletion();
 		}
@@ -102,7 +112,7 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 				report.run();
 			}
 		});
-		this.executor.schedule(() -> {
+		this.timer.schedule(() -> {
 			if (!task.isDone() && reported.compareAndSet(false, true)) {
 				task.cancel(true);
 				logger.warn("Cache warmer '" + name + "' did not finish within " + this.timeout
@@ -115,15 +125,25 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 	}
 
 	/**
-	 * Waits until every warmer has ended (finished, failed or timed out).
+	 * Waits until every warmer has ended (finished, failed or timed out), at most a little
+	 * longer than the warming timeout.
 	 */
 	public void awaitCompletion() {
-		this.completion.join();
+		try {
+			this.completion.get(this.timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			logger.warn("Cache warming did not end in time; startup goes on", ex);
+		}
 	}
 
 	@Override
 	public void destroy() {
 		this.executor.shutdownNow();
+		this.timer.shutdownNow();
 	}
 
 }

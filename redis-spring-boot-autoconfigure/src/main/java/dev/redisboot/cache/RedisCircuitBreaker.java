@@ -74,8 +74,8 @@ public final class RedisCircuitBreaker {
 			this.consecutiveFailures.set(0);
 			recovered = true;
 		}
-		if (this.openUntil.get() != 0) {
-			this.openUntil.set(0);
+		long until = this.openUntil.get();
+		if (until != 0 && this.openUntil.compareAndSet(until, 0)) {
 			recovered = true;
 			logger.info("Redis answers again: caches use it again");
 		}
@@ -92,16 +92,29 @@ public final class RedisCircuitBreaker {
 	 */
 	public void onFailure(Throwable cause) {
 		int failures = this.consecutiveFailures.incrementAndGet();
-		boolean wasOpen = this.openUntil.get() != 0;
-		if (failures >= this.failureThreshold || wasOpen) {
-			this.openUntil.set(this.clock.millis() + this.openMillis);
-			if (!wasOpen) {
+		long current = this.openUntil.get();
+		if (failures >= this.failureThreshold || current != 0) {
+			long until = this.clock.millis() + this.openMillis;
+			if (current == 0 && this.openUntil.compareAndSet(0, until)) {
 				logger.warn("Redis failed " + failures + " times in a row (" + cause.getMessage()
 						+ "): caches stop calling it for " + this.openMillis
 						+ " ms at a time until it answers again; reads are misses, writes are dropped");
 			}
+			else {
+				this.openUntil.set(until);
+			}
 		}
 		this.probing.set(false);
+	}
+
+	/**
+	 * Lets another caller probe when a call ended without telling whether Redis works (it
+	 * failed for a reason of its own, or the caller was interrupted).
+	 */
+	public void releaseProbe() {
+		if (this.probing.get()) {
+			this.probing.set(false);
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.redisboot.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,10 +20,11 @@ import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 /**
- * A Spring {@link Cache} stored in Redis under {@code [prefix:]cache:<name>:<key>}. Each
- * operation is one Redis round trip. Values are JSON of allowed types, optionally compressed
- * and encrypted; a value that cannot be read back is deleted and treated as a miss. When Redis
- * fails, the cache follows its {@link CacheFailureMode}.
+ * A Spring {@link Cache} stored in Redis under {@code [prefix:]cache:<name>:<key>}. A read
+ * or a write is one Redis round trip (a {@code sync = true} miss reads once more before it
+ * loads, and an unreadable value costs one more to delete it). Values are JSON of allowed
+ * types, optionally compressed and encrypted; a value that cannot be read back is deleted
+ * and treated as a miss. When Redis fails, the cache follows its {@link CacheFailureMode}.
  */
 public class RedisbootCache implements Cache {
 
@@ -30,7 +32,12 @@ public class RedisbootCache implements Cache {
 
 	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
 
-	private static final ThreadLocal<@Nullable PendingLoad> pendingLoad = new ThreadLocal<>();
+	/**
+	 * The miss this thread's caller is computing a value for: cache name, Redis key and
+	 * start time, so that the matching put records the load time. JDK types only, so a
+	 * pooled thread never pins the application's class loader.
+	 */
+	private static final ThreadLocal<Object @Nullable []> pendingLoad = new ThreadLocal<>();
 
 	private final String name;
 
@@ -50,7 +57,7 @@ public class RedisbootCache implements Cache {
 
 	private final WarnOnce warnOnce = new WarnOnce(logger);
 
-	private final ConcurrentMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, Load> loads = new ConcurrentHashMap<>();
 
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
 			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
@@ -98,9 +105,10 @@ public class RedisbootCache implements Cache {
 		ValueWrapper value = read(redisKey);
 		if (value == null) {
 			this.metrics.miss();
-			pendingLoad.set(new PendingLoad(this, redisKey, System.nanoTime()));
+			pendingLoad.set(new Object[] { this.name, redisKey, System.nanoTime() });
 		}
 		else {
+			pendingLoad.remove();
 			this.metrics.hit();
 		}
 		return value;
@@ -124,7 +132,8 @@ public class RedisbootCache implements Cache {
 	/**
 	 * Returns the cached value or computes it, for {@code @Cacheable(sync = true)}:
 	 * concurrent misses on the same key in this JVM are coalesced, so the loader runs once
-	 * and the other callers wait for its result (or its exception).
+	 * and the other callers wait for its result (or its exception). A loader that asks for
+	 * its own key fails instead of waiting for itself.
 	 */
 	@Override
 	@SuppressWarnings("unchecked")
@@ -137,62 +146,56 @@ public class RedisbootCache implements Cache {
 		}
 		this.metrics.miss();
 		String loadKey = new String(redisKey, StandardCharsets.UTF_8);
-		CompletableFuture<@Nullable Object> load = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> inFlight = this.loads.putIfAbsent(loadKey, load);
+		Load load = new Load(Thread.currentThread());
+		Load inFlight = this.loads.putIfAbsent(loadKey, load);
 		if (inFlight != null) {
-			return (T) awaitLoad(inFlight, key, valueLoader);
+			if (inFlight.owner == Thread.currentThread()) {
+				throw new IllegalStateException("Recursive load of key '" + loadKey + "' in cache '" + this.name
+						+ "': the value loader asked for its own key");
+			}
+			return (T) inFlight.await(key, valueLoader);
 		}
+		T value;
+		boolean loaded = false;
 		try {
 			// another caller may have finished loading between our read and our claim
-			ValueWrapper loaded = read(redisKey);
-			T value;
-			if (loaded != null) {
-				value = (T) loaded.get();
+			ValueWrapper meanwhile = read(redisKey);
+			if (meanwhile != null) {
+				value = (T) meanwhile.get();
 			}
 			else {
 				long start = System.nanoTime();
 				value = valueLoader.call();
 				this.metrics.load(System.nanoTime() - start);
-				write(redisKey, value);
+				loaded = true;
 			}
-			load.complete(value);
-			return value;
+			load.result.complete(value);
 		}
 		catch (Exception ex) {
-			load.completeExceptionally(ex);
+			load.result.completeExceptionally(ex);
 			throw new ValueRetrievalException(key, valueLoader, ex);
 		}
 		catch (Error ex) {
-			load.completeExceptionally(ex);
+			load.result.completeExceptionally(ex);
 			throw ex;
 		}
 		finally {
 			this.loads.remove(loadKey, load);
 		}
-	}
-
-	private static @Nullable Object awaitLoad(CompletableFuture<@Nullable Object> load, Object key,
-			Callable<?> valueLoader) {
-		try {
-			return load.get();
+		if (loaded) {
+			write(redisKey, value);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ValueRetrievalException(key, valueLoader, ex);
-		}
-		catch (ExecutionException ex) {
-			throw new ValueRetrievalException(key, valueLoader, ex.getCause());
-		}
+		return value;
 	}
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
 		byte[] redisKey = redisKeyBytes(key);
-		PendingLoad load = pendingLoad.get();
+		Object[] load = pendingLoad.get();
 		if (load != null) {
 			pendingLoad.remove();
-			if (load.isFor(this, redisKey)) {
-				this.metrics.load(System.nanoTime() - load.startNanos());
+			if (this.name.equals(load[0]) && Arrays.equals((byte[]) load[1], redisKey)) {
+				this.metrics.load(System.nanoTime() - (Long) load[2]);
 			}
 		}
 		write(redisKey, value);
@@ -211,7 +214,7 @@ public class RedisbootCache implements Cache {
 			this.metrics.put();
 			return null;
 		}
-		return (written == null) ? null : get(key);
+		return (written == null) ? null : read(redisKey);
 	}
 
 	@Override
@@ -221,8 +224,8 @@ public class RedisbootCache implements Cache {
 
 	@Override
 	public boolean evictIfPresent(Object key) {
-		byte[] redisKey = redisKeyBytes(key);
 		pendingLoad.remove();
+		byte[] redisKey = redisKeyBytes(key);
 		Long removed = redis(true, () -> this.commands.unlink(redisKey));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
@@ -282,8 +285,12 @@ public class RedisbootCache implements Cache {
 		}
 		catch (ValueDecodingException | JacksonException ex) {
 			this.metrics.decodeError();
-			this.warnOnce.warn("decode:" + ex.getClass().getName(), "Deleting an unreadable value in cache '"
-					+ this.name + "' and treating it as a miss: " + ex.getMessage(), ex);
+			String problem = (ex instanceof ValueDecodingException decoding) ? "decode:" + decoding.getReason()
+					: "json";
+			// Jackson's messages may quote field values: never log them for encrypted caches.
+			String detail = this.settings.envelope().isEncryptingWrites() ? problem : ex.getMessage();
+			this.warnOnce.warn(problem, "Deleting an unreadable value in cache '" + this.name
+					+ "' and treating it as a miss: " + detail, this.settings.envelope().isEncryptingWrites() ? null : ex);
 			redis(true, () -> this.commands.unlink(redisKey));
 			return null;
 		}
@@ -304,61 +311,82 @@ public class RedisbootCache implements Cache {
 		}
 	}
 
-	private @Nullable byte[] encode(byte[] redisKey, @Nullable Object value) {
+	private byte @Nullable [] encode(byte[] redisKey, @Nullable Object value) {
 		if (value == null && !this.settings.cacheNulls()) {
 			return null;
 		}
 		if (value != null && !this.serializer.canStore(value.getClass())) {
-			this.warnOnce.warn("type:" + value.getClass().getName(),
-					"Not caching a " + value.getClass().getName() + " in cache '" + this.name
-							+ "': its package is not allowed (redisboot.cache.allowed-packages), so it could not be read back",
-					new IllegalStateException("type not allowed"));
+			this.warnOnce.warn("type:" + value.getClass().getName(), "Not caching a " + value.getClass().getName()
+					+ " in cache '" + this.name
+					+ "': its package is not allowed (redisboot.cache.allowed-packages), so it could not be read back",
+					null);
 			return null;
 		}
 		try {
 			return this.settings.envelope().encode(this.serializer.serialize(value), redisKey);
 		}
-		catch (JacksonException ex) {
+		catch (RuntimeException ex) {
+			// JSON, compression or encryption failed for this value: never a reason to fail the caller
+			String type = (value != null) ? value.getClass().getName() : "null";
 			if (this.failureMode == CacheFailureMode.FAIL) {
-				throw new IllegalStateException("Cannot write a " + value.getClass().getName() + " to cache '"
-						+ this.name + "' as JSON: " + ex.getMessage(), ex);
+				throw new IllegalStateException(
+						"Cannot write a " + type + " to cache '" + this.name + "': " + ex.getMessage(), ex);
 			}
-			this.warnOnce.warn("encode:" + value.getClass().getName(), "Not caching a " + value.getClass().getName()
-					+ " in cache '" + this.name + "': it cannot be written as JSON", ex);
+			this.warnOnce.warn("encode:" + type, "Not caching a " + type + " in cache '" + this.name + "'", ex);
 			return null;
 		}
 	}
 
 	/**
-	 * Runs one Redis call under the failure mode: with DEGRADE, calls are skipped while the
-	 * breaker is open and failures are counted and absorbed, and {@code null} is returned.
+	 * Runs one Redis call under the failure mode. With DEGRADE, calls are skipped while the
+	 * circuit breaker is open, and failures are counted and absorbed ({@code null} is
+	 * returned); an interrupted caller gets {@code null} too, without counting against
+	 * Redis. With FAIL, the breaker is not used and failures reach the caller.
 	 */
 	private <T> @Nullable T redis(boolean write, Supplier<@Nullable T> call) {
-		boolean degrade = this.failureMode == CacheFailureMode.DEGRADE;
-		if (degrade && !this.circuitBreaker.allowRequest()) {
+		if (this.failureMode == CacheFailureMode.FAIL) {
+			try {
+				return call.get();
+			}
+			catch (CacheRedisException ex) {
+				this.metrics.redisError();
+				throw ex;
+			}
+		}
+		if (!this.circuitBreaker.allowRequest()) {
 			if (write) {
 				this.metrics.dropped();
 			}
 			return null;
 		}
+		boolean reported = false;
 		try {
 			T result = call.get();
 			this.circuitBreaker.onSuccess();
+			reported = true;
 			return result;
 		}
 		catch (CacheRedisException ex) {
-			this.circuitBreaker.onFailure(ex);
-			this.metrics.redisError();
-			if (!degrade) {
-				throw ex;
+			if (ex.isRedisUnavailable()) {
+				this.circuitBreaker.onFailure(ex);
+				reported = true;
+				this.metrics.redisError();
+			}
+			else if (ex.isCommandError()) {
+				this.metrics.redisError(); // Redis answered: an error reply is no outage
 			}
 			if (write) {
 				this.metrics.dropped();
 			}
 			if (logger.isDebugEnabled()) {
-				logger.debug("Redis failed for cache '" + this.name + "'; degrading", ex);
+				logger.debug("Redis call for cache '" + this.name + "' failed; degrading", ex);
 			}
 			return null;
+		}
+		finally {
+			if (!reported) {
+				this.circuitBreaker.releaseProbe();
+			}
 		}
 	}
 
@@ -368,12 +396,29 @@ public class RedisbootCache implements Cache {
 	}
 
 	/**
-	 * A miss whose value the caller is computing now: the matching put records the load time.
+	 * A value being computed by one thread for a {@code sync = true} miss.
 	 */
-	private record PendingLoad(RedisbootCache cache, byte[] redisKey, long startNanos) {
+	private static final class Load {
 
-		boolean isFor(RedisbootCache cache, byte[] key) {
-			return this.cache == cache && java.util.Arrays.equals(this.redisKey, key);
+		final Thread owner;
+
+		final CompletableFuture<@Nullable Object> result = new CompletableFuture<>();
+
+		Load(Thread owner) {
+			this.owner = owner;
+		}
+
+		@Nullable Object await(Object key, Callable<?> valueLoader) {
+			try {
+				return this.result.get();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ValueRetrievalException(key, valueLoader, ex);
+			}
+			catch (ExecutionException ex) {
+				throw new ValueRetrievalException(key, valueLoader, ex.getCause());
+			}
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logs a problem at WARN the first time it is seen and at DEBUG afterwards, so a recurring
@@ -20,7 +21,7 @@ final class WarnOnce {
 		this.logger = logger;
 	}
 
-	void warn(String problem, String message, Throwable cause) {
+	void warn(String problem, String message, @Nullable Throwable cause) {
 		if (this.seen.add(problem)) {
 			this.logger.warn(message + " (logged once; later occurrences are counted and logged at DEBUG)", cause);
 		}

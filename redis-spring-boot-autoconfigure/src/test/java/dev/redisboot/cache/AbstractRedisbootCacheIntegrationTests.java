@@ -108,16 +108,34 @@ abstract class AbstractRedisbootCacheIntegrationTests extends CacheIntegrationTe
 	}
 
 	@Test
-	void gadgetTypeOutsideTheAllowlistIsRefused() {
+	void typesOutsideTheAllowlistAreNeverCreatedFromRedis() {
 		runner().run((context) -> {
-			String json = "[\"org.springframework.context.support.FileSystemXmlApplicationContext\","
-					+ "\"http://127.0.0.1:1/evil.xml\"]";
-			writeRaw(context, key("stats", "gadget"), json.getBytes(StandardCharsets.UTF_8));
+			dev.redisboot.cache.gadget.Gadget.created.set(false);
 			Cache cache = context.getBean(CacheManager.class).getCache("stats");
-			assertThat(cache.get("gadget")).isNull();
-			assertThat(count(context, "cache.decode.errors", "stats")).isEqualTo(1);
+			String gadget = "{\"@class\":\"dev.redisboot.cache.gadget.Gadget\",\"command\":\"rm -rf /\"}";
+			writeRaw(context, key("stats", "root"), gadget.getBytes(StandardCharsets.UTF_8));
+			writeRaw(context, key("stats", "nested"),
+					("[\"java.util.ArrayList\",[" + gadget + "]]").getBytes(StandardCharsets.UTF_8));
+			writeRaw(context, key("stats", "field"), ("{\"@class\":\"dev.redisboot.cache.fixtures.Holder\","
+					+ "\"content\":" + gadget + "}").getBytes(StandardCharsets.UTF_8));
+			assertThat(cache.get("root")).isNull();
+			assertThat(cache.get("nested")).isNull();
+			assertThat(cache.get("field")).isNull();
+			assertThat(dev.redisboot.cache.gadget.Gadget.created).as("the gadget was never instantiated").isFalse();
+			assertThat(count(context, "cache.decode.errors", "stats")).isEqualTo(3);
 			cache.put("thread", new Thread("not-allowed"));
 			assertThat(raw(context, key("stats", "thread"))).as("a type outside the allowlist is not stored").isNull();
+		});
+	}
+
+	@Test
+	void objectTypedPropertiesOfAllowedTypesRoundTrip() {
+		runner().run((context) -> {
+			Cache cache = context.getBean(CacheManager.class).getCache("stats");
+			dev.redisboot.cache.fixtures.Holder holder = new dev.redisboot.cache.fixtures.Holder(
+					ProductService.product(1, "inside"));
+			cache.put("holder", holder);
+			assertThat(cache.get("holder").get()).isEqualTo(holder);
 		});
 	}
 

@@ -53,9 +53,14 @@ class CacheWarmingIntegrationTests {
 		return context.getBean(MeterRegistry.class).find("cache.warming").tag("outcome", outcome).timer();
 	}
 
+	static final CountDownLatch releaseWarmer = new CountDownLatch(1);
+
 	@Test
-	void warmersRunInTheBackgroundAndAreMetered() {
+	void startupDoesNotWaitForWarmersAndTheyAreMetered() {
 		try (ConfigurableApplicationContext context = start(WarmingConfiguration.class)) {
+			assertThat(context.isRunning()).as("started while the warmer still waits").isTrue();
+			assertThat(warmingTimer(context, "success")).isNull();
+			releaseWarmer.countDown();
 			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(redis.hasKey(key(context, "products", "top"))).isTrue());
@@ -70,9 +75,21 @@ class CacheWarmingIntegrationTests {
 
 	@Test
 	void waitForCompletionWarmsBeforeStartupReturns() {
-		try (ConfigurableApplicationContext context = start(WarmingConfiguration.class,
+		try (ConfigurableApplicationContext context = start(QuickWarmingConfiguration.class,
 				"redisboot.cache.warming.wait-for-completion=true")) {
 			assertThat(context.getBean(StringRedisTemplate.class).hasKey(key(context, "products", "top"))).isTrue();
+		}
+	}
+
+	@Test
+	void moreSlowWarmersThanThreadsAllTimeOutAndStartupWaitsOnlyAsLongAsTheTimeout() {
+		try (ConfigurableApplicationContext context = start(ManySlowWarmersConfiguration.class,
+				"redisboot.cache.warming.timeout=300ms", "redisboot.cache.warming.wait-for-completion=true")) {
+			Timer timeouts = warmingTimer(context, "timeout");
+			assertThat(context.getBean(MeterRegistry.class).find("cache.warming").tag("outcome", "timeout").timers())
+				.as("every warmer reported a timeout before startup returned")
+				.hasSize(6);
+			assertThat(timeouts).isNotNull();
 		}
 	}
 
@@ -110,9 +127,63 @@ class CacheWarmingIntegrationTests {
 
 		@Bean
 		CacheWarmer topProducts() {
+			return (cacheManager) -> {
+				releaseWarmer.await();
+				cacheManager.getCache("products").put("top", "warm");
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.context.annotation.Import(RedisConfiguration.class)
+	static class QuickWarmingConfiguration {
+
+		@Bean
+		CacheWarmer topProducts() {
 			return (cacheManager) -> cacheManager.getCache("products").put("top", "warm");
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.context.annotation.Import(RedisConfiguration.class)
+	static class ManySlowWarmersConfiguration {
+
+		@Bean
+		CacheWarmer slow1() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+		@Bean
+		CacheWarmer slow2() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+		@Bean
+		CacheWarmer slow3() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+		@Bean
+		CacheWarmer slow4() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+		@Bean
+		CacheWarmer slow5() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+		@Bean
+		CacheWarmer slow6() {
+			return CacheWarmingIntegrationTests::waitForever;
+		}
+
+	}
+
+	static void waitForever(org.springframework.cache.CacheManager cacheManager) throws InterruptedException {
+		neverReleased.await();
 	}
 
 	@Configuration(proxyBeanMethods = false)

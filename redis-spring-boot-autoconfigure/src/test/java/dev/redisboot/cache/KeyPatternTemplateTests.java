@@ -27,8 +27,25 @@ class KeyPatternTemplateTests {
 		UUID id = UUID.randomUUID();
 		assertThat(CacheKeyConverter.toKeyPart(42L)).isEqualTo("42");
 		assertThat(CacheKeyConverter.toKeyPart(id)).isEqualTo(id.toString());
-		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey("a", 1))).isEqualTo("a, 1");
+		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey("EUR", 42))).isEqualTo("EUR,42");
 		assertThat(CacheKeyConverter.toKeyPart(Thread.State.NEW)).isEqualTo("NEW");
+	}
+
+	@Test
+	void differentParameterListsNeverShareAKey() {
+		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey("a, b", "c")))
+			.isNotEqualTo(CacheKeyConverter.toKeyPart(new SimpleKey("a", "b, c")));
+		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey("a,b", "c")))
+			.isNotEqualTo(CacheKeyConverter.toKeyPart(new SimpleKey("a", "b,c")));
+		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey(null, "x")))
+			.isNotEqualTo(CacheKeyConverter.toKeyPart(new SimpleKey("null", "x")));
+		assertThat(CacheKeyConverter.toKeyPart(new SimpleKey("a\\", "b")))
+			.isNotEqualTo(CacheKeyConverter.toKeyPart(new SimpleKey("a", "\\b")));
+	}
+
+	@Test
+	void parameterWithoutToStringIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CacheKeyConverter.toKeyPart(new SimpleKey("a", new Object())));
 	}
 
 	@Test

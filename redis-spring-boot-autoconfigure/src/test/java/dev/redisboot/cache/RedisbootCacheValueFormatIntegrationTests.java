@@ -68,7 +68,10 @@ class RedisbootCacheValueFormatIntegrationTests extends CacheIntegrationTestSupp
 
 	@Test
 	void switchingCompressionOffNeedsNoFlush() {
-		runner().run((context) -> context.getBean(CacheManager.class).getCache("products").put(3L, large(3)));
+		runner().run((context) -> {
+			context.getBean(CacheManager.class).getCache("products").put(3L, large(3));
+			assertThat(ValueEnvelope.readHeader(raw(context, key("products", 3))).orElseThrow().isCompressed()).isTrue();
+		});
 		runner().withPropertyValues("redisboot.cache.compression.enabled=false").run((context) -> {
 			Cache cache = context.getBean(CacheManager.class).getCache("products");
 			assertThat(cache.get(3L).get()).isEqualTo(large(3));
@@ -89,6 +92,19 @@ class RedisbootCacheValueFormatIntegrationTests extends CacheIntegrationTestSupp
 					.doesNotContain("Product");
 				assertThat(ValueEnvelope.readHeader(stored).orElseThrow().getKeyId()).isEqualTo("a");
 				assertThat(cache.get(10L).get()).isEqualTo(record);
+			});
+	}
+
+	@Test
+	void cachesWithoutEncryptionStayPlainWhenKeysAreConfigured() {
+		runner().withPropertyValues("redisboot.cache.caches.patients.encryption.enabled=true",
+				"redisboot.cache.encryption.active-key-id=a", "redisboot.cache.encryption.keys.a=" + KEY_A)
+			.run((context) -> {
+				Cache products = context.getBean(CacheManager.class).getCache("products");
+				products.put(20L, ProductService.product(20, "plain"));
+				byte[] stored = raw(context, key("products", 20));
+				assertThat(ValueEnvelope.readHeader(stored).orElseThrow().isEncrypted()).isFalse();
+				assertThat(new String(stored, StandardCharsets.UTF_8)).contains("\"name\":\"plain\"");
 			});
 	}
 

@@ -88,7 +88,7 @@ final class CacheSettingsResolver {
 			}
 			long above = compressAbove.toBytes();
 			if (above < 0 || above > Integer.MAX_VALUE) {
-				throw new InvalidPropertyException(prefix + "compress-above", compressAbove,
+				throw new InvalidPropertyException(prefix + "compression.compress-above", compressAbove,
 						"The size must be between 0 and 2GB", "Use a size such as 1KB.");
 			}
 			envelope = envelope.withCompression(codec, (int) above);
@@ -108,8 +108,8 @@ final class CacheSettingsResolver {
 			}
 			return envelope.withEncryption(keys).withEncryptionRequired(true);
 		}
-		// Unencrypted caches can still read values written while they were encrypted.
-		return envelope.withEncryption(keys).withEncryptionRequired(false);
+		// Unencrypted caches write plain values but can still read values written while they were encrypted.
+		return envelope.withDecryptionOnly(keys);
 	}
 
 	private @Nullable EncryptionKeyRing keyRing() {

@@ -93,6 +93,7 @@ public final class RedisbootCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnBean({ RedisbootCacheManager.class, CacheWarmer.class })
 	CacheWarmingRunner redisbootCacheWarmingRunner(Map<String, CacheWarmer> warmers, RedisbootCacheManager cacheManager,
 			RedisbootCacheProperties properties, ObjectProvider<CacheWarmingListener> listener) {
@@ -101,6 +102,7 @@ public final class RedisbootCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "redisboot.cache.allow-unlisted", havingValue = false)
 	@ConditionalOnBean(RedisbootCacheManager.class)
 	UnlistedCacheVerifier redisbootUnlistedCacheVerifier(ConfigurableListableBeanFactory beanFactory,

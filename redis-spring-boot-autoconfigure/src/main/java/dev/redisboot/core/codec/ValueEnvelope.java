@@ -99,13 +99,15 @@ public final class ValueEnvelope {
 	private static final int TAG_BITS = EnvelopeHeader.TAG_LENGTH * 8;
 
 	private static final ValueEnvelope DEFAULTS = new ValueEnvelope(CompressionCodec.NONE, DEFAULT_COMPRESS_ABOVE,
-			null, false, DEFAULT_MAX_DECODED_SIZE);
+			null, false, false, DEFAULT_MAX_DECODED_SIZE);
 
 	private final CompressionCodec compressionCodec;
 
 	private final int compressAbove;
 
 	private final @Nullable EncryptionKeyRing keyRing;
+
+	private final boolean encryptWrites;
 
 	private final boolean encryptionRequired;
 
@@ -114,10 +116,11 @@ public final class ValueEnvelope {
 	private final @Nullable SecureRandom ivSource;
 
 	private ValueEnvelope(CompressionCodec compressionCodec, int compressAbove, @Nullable EncryptionKeyRing keyRing,
-			boolean encryptionRequired, int maxDecodedSize) {
+			boolean encryptWrites, boolean encryptionRequired, int maxDecodedSize) {
 		this.compressionCodec = compressionCodec;
 		this.compressAbove = compressAbove;
 		this.keyRing = keyRing;
+		this.encryptWrites = encryptWrites && keyRing != null;
 		this.encryptionRequired = encryptionRequired;
 		this.maxDecodedSize = maxDecodedSize;
 		this.ivSource = (keyRing != null) ? new SecureRandom() : null;
@@ -150,7 +153,8 @@ public final class ValueEnvelope {
 			throw new IllegalArgumentException("Compression threshold must not be negative, was " + compressAbove);
 		}
 		codec.checkAvailable();
-		return new ValueEnvelope(codec, compressAbove, this.keyRing, this.encryptionRequired, this.maxDecodedSize);
+		return new ValueEnvelope(codec, compressAbove, this.keyRing, this.encryptWrites, this.encryptionRequired,
+				this.maxDecodedSize);
 	}
 
 	/**
@@ -164,7 +168,24 @@ public final class ValueEnvelope {
 	 */
 	public ValueEnvelope withEncryption(@Nullable EncryptionKeyRing keyRing) {
 		checkEncryptionRequirement(keyRing, this.encryptionRequired);
-		return new ValueEnvelope(this.compressionCodec, this.compressAbove, keyRing, this.encryptionRequired,
+		return new ValueEnvelope(this.compressionCodec, this.compressAbove, keyRing, true, this.encryptionRequired,
+				this.maxDecodedSize);
+	}
+
+	/**
+	 * Return a copy that writes unencrypted values but can still read values encrypted with
+	 * any key of the given key ring: for stores that are not encrypted (any more) while
+	 * others that share the keys are.
+	 * @param keyRing the keys for reading, or {@code null}
+	 * @return the new envelope
+	 * @throws IllegalStateException if encryption is
+	 * {@linkplain #withEncryptionRequired(boolean) required}
+	 */
+	public ValueEnvelope withDecryptionOnly(@Nullable EncryptionKeyRing keyRing) {
+		if (this.encryptionRequired) {
+			throw new IllegalStateException("Encryption is required, so values cannot be written unencrypted");
+		}
+		return new ValueEnvelope(this.compressionCodec, this.compressAbove, keyRing, false, false,
 				this.maxDecodedSize);
 	}
 
@@ -179,7 +200,10 @@ public final class ValueEnvelope {
 	 */
 	public ValueEnvelope withEncryptionRequired(boolean required) {
 		checkEncryptionRequirement(this.keyRing, required);
-		return new ValueEnvelope(this.compressionCodec, this.compressAbove, this.keyRing, required,
+		if (required && !this.encryptWrites) {
+			throw new IllegalStateException("Encryption cannot be required when values are written unencrypted");
+		}
+		return new ValueEnvelope(this.compressionCodec, this.compressAbove, this.keyRing, this.encryptWrites, required,
 				this.maxDecodedSize);
 	}
 
@@ -195,8 +219,8 @@ public final class ValueEnvelope {
 		if (maxDecodedSize < 1) {
 			throw new IllegalArgumentException("Maximum decoded size must be at least 1 byte, was " + maxDecodedSize);
 		}
-		return new ValueEnvelope(this.compressionCodec, this.compressAbove, this.keyRing, this.encryptionRequired,
-				maxDecodedSize);
+		return new ValueEnvelope(this.compressionCodec, this.compressAbove, this.keyRing, this.encryptWrites,
+				this.encryptionRequired, maxDecodedSize);
 	}
 
 	/**
@@ -221,6 +245,14 @@ public final class ValueEnvelope {
 	 */
 	public @Nullable EncryptionKeyRing getKeyRing() {
 		return this.keyRing;
+	}
+
+	/**
+	 * Return whether written values are encrypted.
+	 * @return whether writes are encrypted
+	 */
+	public boolean isEncryptingWrites() {
+		return this.encryptWrites;
 	}
 
 	/**
@@ -259,7 +291,7 @@ public final class ValueEnvelope {
 		}
 		boolean compress = this.compressionCodec != CompressionCodec.NONE && payload.length > this.compressAbove;
 		EncryptionKeyRing keyRing = this.keyRing;
-		if (keyRing != null) {
+		if (keyRing != null && this.encryptWrites) {
 			return encrypt(payload, associatedData, compress, keyRing);
 		}
 		if (compress) {

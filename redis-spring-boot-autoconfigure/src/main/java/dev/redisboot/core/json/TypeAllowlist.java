@@ -32,6 +32,13 @@ public final class TypeAllowlist {
 			"java.util.Collections$Unmodifiable", "java.util.Collections$Empty", "java.util.Collections$Singleton",
 			"java.util.Collections$Synchronized");
 
+	// Packages too broad to allow: each holds classes that are deserialization gadgets.
+	private static final Set<String> TOO_BROAD = Set.of("org.springframework", "org.apache", "com.fasterxml",
+			"tools.jackson", "io.netty", "io.lettuce", "org.hibernate", "ch.qos", "org.slf4j", "org.codehaus",
+			"com.mchange", "org.jboss", "org.eclipse", "com.google", "org.yaml", "groovy", "org.mozilla");
+
+	private static final List<String> JDK_ROOTS = List.of("java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.");
+
 	private final List<String> packagePrefixes;
 
 	private TypeAllowlist(List<String> packagePrefixes) {
@@ -56,7 +63,12 @@ public final class TypeAllowlist {
 			if (trimmed.isEmpty()) {
 				throw new IllegalArgumentException("Allowed package '" + name + "' would allow every type");
 			}
-			prefixes.add(trimmed + ".");
+			String prefix = trimmed + ".";
+			if (trimmed.indexOf('.') < 0 || TOO_BROAD.contains(trimmed) || JDK_ROOTS.stream().anyMatch(prefix::startsWith)) {
+				throw new IllegalArgumentException("Allowed package '" + trimmed + "' is too broad: it holds classes "
+						+ "that must never be created from data in Redis; name the application's own packages");
+			}
+			prefixes.add(prefix);
 		}
 		return new TypeAllowlist(List.copyOf(prefixes));
 	}

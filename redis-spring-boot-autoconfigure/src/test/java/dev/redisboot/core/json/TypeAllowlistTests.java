@@ -48,6 +48,12 @@ class TypeAllowlistTests {
 	void refusesAPackageThatWouldAllowEverything() {
 		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of("*")));
 		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of(" ")));
+		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of("com")));
+		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of("org.springframework")));
+		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of("java.util")));
+		assertThatIllegalArgumentException().isThrownBy(() -> TypeAllowlist.of(List.of("javax.management")));
+		assertThat(TypeAllowlist.of(List.of("org.springframework.samples.petclinic")).isAllowed(
+				"org.springframework.samples.petclinic.Owner")).isTrue();
 	}
 
 }
