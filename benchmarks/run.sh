@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every redisboot benchmark; the results are explained in docs/benchmarks.md.
 #
-#   benchmarks/run.sh [JMH options...]
+#   benchmarks/run.sh [--no-build] [JMH options...]
 #
-# 1. builds benchmarks/target/benchmarks.jar with the Maven wrapper;
+# 1. builds benchmarks/target/benchmarks.jar with the Maven wrapper (--no-build: use the jar that
+#    is there, for example one built with `./mvnw -pl benchmarks package` against installed modules);
 # 2. measures the round-trip floor with redis-benchmark (one client, no pipelining) against a
 #    throwaway redis-server on a free loopback port, for every value size the JMH benchmarks use;
 # 3. runs the JMH benchmarks (each starts its own redis-server through the test harness).
@@ -13,6 +14,12 @@
 # benchmarks/target/: redis-benchmark-<size>.txt, jmh-output.txt and jmh-result.json.
 # Never touches a Redis it did not start (6379 is outside the port range used here).
 set -euo pipefail
+
+build=true
+if [[ "${1:-}" == "--no-build" ]]; then
+	build=false
+	shift
+fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -35,8 +42,15 @@ echo "cores: $(nproc 2>/dev/null || echo '?'), load average: $(cut -d' ' -f1-3 /
 "$java" -version 2>&1 | head -n 1
 redis-server --version
 echo
-echo "== Building $target/benchmarks.jar"
-./mvnw -B -q -pl benchmarks -am package -DskipTests
+if [[ "$build" == true ]]; then
+	echo "== Building $target/benchmarks.jar"
+	./mvnw -B -q -pl benchmarks -am package -DskipTests
+elif [[ ! -f "$target/benchmarks.jar" ]]; then
+	echo "run.sh: --no-build, but there is no $target/benchmarks.jar" >&2
+	exit 1
+else
+	echo "== Using $target/benchmarks.jar as it is (--no-build)"
+fi
 
 echo
 echo "== Round-trip floor: redis-benchmark, 1 client, no pipelining, 100000 requests"
@@ -100,9 +114,10 @@ stop_server
 
 echo
 echo "== JMH"
-# Defaults for a 2-core machine; any of them given on the command line wins (JMH rejects an
-# option given twice).
-defaults=(-f 1 -wi 3 -w 2s -i 5 -r 2s -foe true -rf json -rff "$target/jmh-result.json")
+# Forks, iterations and their times come from each benchmark's annotations (the Redis ones:
+# 1 fork, 3 x 2 s warm-up, 5 x 2 s measured; the codec ones: 1 fork, 3 x 1 s, 5 x 1 s). These
+# defaults apply too; any of them given on the command line wins (JMH rejects an option given twice).
+defaults=(-foe true -rf json -rff "$target/jmh-result.json")
 jmh_args=()
 for ((i = 0; i < ${#defaults[@]}; i += 2)); do
 	option="${defaults[i]}"

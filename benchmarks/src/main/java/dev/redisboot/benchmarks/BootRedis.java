@@ -1,5 +1,6 @@
 package dev.redisboot.benchmarks;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.Banner;
@@ -33,7 +34,15 @@ final class BootRedis {
 		return start(BootDefaults.class, connectionDetails);
 	}
 
-	static ConfigurableApplicationContext start(Class<?> configuration, DataRedisConnectionDetails connectionDetails) {
+	/**
+	 * Starts an application from the given configuration.
+	 * @param configuration the configuration class, naming its auto-configurations
+	 * @param connectionDetails where Redis is
+	 * @param properties {@code name=value} pairs, as in {@code application.properties}
+	 * @return the running context, to be closed by the caller
+	 */
+	static ConfigurableApplicationContext start(Class<?> configuration, DataRedisConnectionDetails connectionDetails,
+			String... properties) {
 		SpringApplication application = new SpringApplication(configuration);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
@@ -41,7 +50,16 @@ final class BootRedis {
 		// JMH and the smoke tests close the context themselves, in @TearDown or finally.
 		application.setRegisterShutdownHook(false);
 		// Keep benchmark output readable: only warnings and errors from the application.
-		application.setDefaultProperties(Map.of("logging.level.root", "warn"));
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("logging.level.root", "warn");
+		for (String property : properties) {
+			int equals = property.indexOf('=');
+			if (equals < 1) {
+				throw new IllegalArgumentException("Not a name=value pair: " + property);
+			}
+			defaults.put(property.substring(0, equals), property.substring(equals + 1));
+		}
+		application.setDefaultProperties(defaults);
 		application.addInitializers((context) -> ((GenericApplicationContext) context)
 			.registerBean(DataRedisConnectionDetails.class, () -> connectionDetails));
 		return application.run();

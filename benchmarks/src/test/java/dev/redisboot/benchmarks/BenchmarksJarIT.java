@@ -31,8 +31,10 @@ class BenchmarksJarIT {
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		// A smoke run measures nothing, so it need not wait for a real benchmark holding JMH's lock.
 		command.add("-Djmh.ignoreLock=true");
-		command.addAll(List.of("-jar", JAR.toString(), "GetBenchmark", "-p", "valueSize=1024", "-f", "0", "-wi", "0",
-				"-i", "1", "-r", "100ms", "-foe", "true", "-rf", "json", "-rff", result.toString()));
+		// Every benchmark, one small parameter set each: the native compression libraries must load from the jar.
+		command.addAll(List.of("-jar", JAR.toString(), "-p", "valueSize=1024", "-p", "payloadSize=1024", "-p",
+				"codec=ZSTD_1_REUSED,LZ4_NATIVE,SNAPPY,DEFLATE_1", "-p", "envelopeMode=ZSTD_AES_GCM", "-f", "0", "-wi",
+				"0", "-i", "1", "-r", "100ms", "-foe", "true", "-rf", "json", "-rff", result.toString()));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		boolean exited = process.waitFor(2, TimeUnit.MINUTES);
 		if (!exited) {
@@ -43,7 +45,19 @@ class BenchmarksJarIT {
 		assertThat(process.exitValue()).as("JMH exit code:%n%s", log).isZero();
 		assertThat(Files.readString(result, StandardCharsets.UTF_8))
 			.contains("dev.redisboot.benchmarks.GetBenchmark.lettuceSync")
-			.contains("dev.redisboot.benchmarks.GetBenchmark.stringRedisTemplate");
+			.contains("dev.redisboot.benchmarks.GetBenchmark.stringRedisTemplate")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.rawLettuce")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.rawLettuceUncompressed")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.redisboot")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.redisbootUncompressed")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.bootJdk")
+			.contains("dev.redisboot.benchmarks.CacheHitBenchmark.bootJson")
+			.contains("dev.redisboot.benchmarks.CacheDecodeBenchmark.redisboot")
+			.contains("dev.redisboot.benchmarks.CacheDecodeBenchmark.bootJdk")
+			.contains("dev.redisboot.benchmarks.CompressionBenchmark.compress")
+			.contains("dev.redisboot.benchmarks.CompressionBenchmark.decompress")
+			.contains("dev.redisboot.benchmarks.ValueEnvelopeBenchmark.encode")
+			.contains("dev.redisboot.benchmarks.ValueEnvelopeBenchmark.decode");
 	}
 
 }
