@@ -64,4 +64,37 @@ public interface CacheMetrics {
 	default void load(long nanos) {
 	}
 
+	/**
+	 * A read looked in the near cache.
+	 * @param hit whether the near cache had the value (a near-cache hit also counts as a
+	 * {@link #hit()})
+	 */
+	default void nearCache(boolean hit) {
+	}
+
+	/**
+	 * Another instance's change removed entries from the near cache, or the near cache was
+	 * cleared because its invalidation channel disconnected or resubscribed.
+	 */
+	default void nearCacheInvalidation() {
+	}
+
+	/**
+	 * A caller waited for another caller's load (in any instance) after a miss.
+	 * @param nanos how long it waited
+	 * @param outcome {@code value} (the other load's value arrived), {@code took-over} (the
+	 * other load ended without a value, so this caller loaded) or {@code timeout} (this
+	 * caller stopped waiting and loaded without the lock)
+	 */
+	default void lockWait(long nanos, String outcome) {
+	}
+
+	/**
+	 * A background refresh of an entry past its soft age ended.
+	 * @param outcome {@code success}, {@code failure} (the loader or Redis failed) or
+	 * {@code rejected} (too many refreshes queued)
+	 */
+	default void refresh(String outcome) {
+	}
+
 }

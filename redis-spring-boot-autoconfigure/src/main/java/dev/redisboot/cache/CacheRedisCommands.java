@@ -1,9 +1,14 @@
 package dev.redisboot.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -13,8 +18,10 @@ import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +40,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 public final class CacheRedisCommands {
 
 	private static final int SCAN_BATCH = 1000;
+
+	static final String UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('del', KEYS[1]) else return 0 end";
+
+	static final String UNLOCK_SHA = sha1(UNLOCK_SCRIPT);
 
 	private final LettuceConnectionFactory connectionFactory;
 
@@ -62,6 +74,71 @@ public final class CacheRedisCommands {
 
 	boolean setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
 		return "OK".equals(execute((commands) -> commands.set(key, value, SetArgs.Builder.nx().px(ttlMillis))));
+	}
+
+	/**
+	 * Reads a value and its remaining time-to-live in one round trip (two pipelined
+	 * commands on the connection of the key's node).
+	 * @param key the key
+	 * @return the value (or {@code null}) and its remaining time-to-live in milliseconds
+	 * (negative when the key has none or is missing)
+	 */
+	ValueWithTtl getWithTtl(byte[] key) {
+		ValueWithTtl result = execute((commands) -> {
+			RedisFuture<byte[]> value = commands.get(key);
+			RedisFuture<Long> pttl = commands.pttl(key);
+			return value.thenCombine(pttl, (stored, ttl) -> new ValueWithTtl(stored, (ttl != null) ? ttl : -2))
+				.toCompletableFuture();
+		});
+		return (result != null) ? result : new ValueWithTtl(null, -2);
+	}
+
+	long pttl(byte[] key) {
+		Long pttl = execute((commands) -> commands.pttl(key));
+		return (pttl != null) ? pttl : -2;
+	}
+
+	/**
+	 * Takes a lock: {@code SET key token NX PX ttl}.
+	 * @param key the lock key
+	 * @param token this holder's random token
+	 * @param ttlMillis when the lock expires if it is never released
+	 * @return whether the lock was taken
+	 */
+	boolean tryLock(byte[] key, byte[] token, long ttlMillis) {
+		return setIfAbsent(key, token, ttlMillis);
+	}
+
+	/**
+	 * Releases a lock if it is still held with the given token, with a compare-and-delete
+	 * Lua script run by {@code EVALSHA} (loaded by {@code EVAL} where a node does not know
+	 * it yet), so a holder whose lock expired never deletes another holder's lock.
+	 * @param key the lock key
+	 * @param token the holder's token
+	 * @return whether the lock was released
+	 */
+	boolean unlock(byte[] key, byte[] token) {
+		byte[][] keys = { key };
+		Long released;
+		try {
+			released = execute((commands) -> commands.evalsha(UNLOCK_SHA, ScriptOutputType.INTEGER, keys, token));
+		}
+		catch (CacheRedisException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw ex;
+			}
+			released = execute((commands) -> commands.eval(UNLOCK_SCRIPT, ScriptOutputType.INTEGER, keys, token));
+		}
+		return released != null && released > 0;
+	}
+
+	/**
+	 * Publishes a message.
+	 * @param channel the channel
+	 * @param message the message
+	 */
+	void publish(byte[] channel, byte[] message) {
+		execute((commands) -> commands.publish(channel, message));
 	}
 
 	long unlink(byte[]... keys) {
@@ -95,29 +172,10 @@ public final class CacheRedisCommands {
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
-		RedisFuture<T> future;
+	private <T> @Nullable T execute(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			future = command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection());
-			try {
-				return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException ex) {
-				future.cancel(true);
-				throw new CacheRedisException(Kind.UNAVAILABLE, "Redis did not answer within "
-						+ Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
-			}
-			catch (ExecutionException ex) {
-				Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-				Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
-				throw new CacheRedisException(kind, "Redis command failed: " + cause.getMessage(), cause);
-			}
-			catch (InterruptedException ex) {
-				// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
-				Thread.currentThread().interrupt();
-				future.cancel(true);
-				throw new CacheRedisException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
-			}
+			return await(command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
 		}
 		catch (CacheRedisException ex) {
 			throw ex;
@@ -126,6 +184,50 @@ public final class CacheRedisCommands {
 			// getConnection() itself fails when Redis cannot be reached
 			throw new CacheRedisException(Kind.UNAVAILABLE, "Redis is unavailable: " + ex.getMessage(), ex);
 		}
+	}
+
+	private <T> @Nullable T await(Future<T> future) {
+		try {
+			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new CacheRedisException(Kind.UNAVAILABLE,
+					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+			throw new CacheRedisException(kind, "Redis command failed: " + cause.getMessage(), cause);
+		}
+		catch (InterruptedException ex) {
+			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new CacheRedisException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
+		}
+	}
+
+	private static String sha1(String script) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * A value read together with its remaining time-to-live.
+	 *
+	 * @param value the value, or {@code null} when missing
+	 * @param pttl the remaining time-to-live in milliseconds, negative when there is none
+	 */
+	record ValueWithTtl(byte @Nullable [] value, long pttl) {
 	}
 
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Registers each cache's meters with Micrometer, following its {@code cache.*} conventions:
@@ -14,7 +15,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code cache.evictions}, plus {@code cache.decode.errors}, {@code cache.redis.errors},
  * {@code cache.dropped} and the {@code cache.load} timer, all tagged {@code cache} and
  * {@code cache.manager}; and the gauge {@code cache.circuit.open} of the shared circuit
- * breaker.
+ * breaker. Meters of optional features are registered when first used:
+ * {@code cache.near.gets} (tag {@code result}), {@code cache.near.invalidations}, the
+ * {@code cache.lock.waits} timer (tag {@code outcome}) and {@code cache.refreshes} (tag
+ * {@code outcome}).
  */
 public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory {
 
@@ -30,7 +34,7 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 	 * @param circuitBreaker the breaker whose state is published, or {@code null}
 	 */
 	public MicrometerCacheMetricsFactory(MeterRegistry registry, String cacheManagerName,
-			@org.jspecify.annotations.Nullable RedisCircuitBreaker circuitBreaker) {
+			@Nullable RedisCircuitBreaker circuitBreaker) {
 		this.registry = registry;
 		this.cacheManagerName = cacheManagerName;
 		if (circuitBreaker != null) {
@@ -64,7 +68,17 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 
 		private final Timer loads;
 
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		private volatile @Nullable Counter nearHits;
+
+		private volatile @Nullable Counter nearMisses;
+
 		MicrometerCacheMetrics(MeterRegistry registry, Tags tags) {
+			this.registry = registry;
+			this.tags = tags;
 			this.hits = Counter.builder("cache.gets")
 				.tags(tags)
 				.tag("result", "hit")
@@ -136,6 +150,54 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 		@Override
 		public void load(long nanos) {
 			this.loads.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void nearCache(boolean hit) {
+			Counter counter = hit ? this.nearHits : this.nearMisses;
+			if (counter == null) {
+				counter = Counter.builder("cache.near.gets")
+					.tags(this.tags)
+					.tag("result", hit ? "hit" : "miss")
+					.description("Reads that looked in the near cache, by whether it had the value")
+					.register(this.registry);
+				if (hit) {
+					this.nearHits = counter;
+				}
+				else {
+					this.nearMisses = counter;
+				}
+			}
+			counter.increment();
+		}
+
+		@Override
+		public void nearCacheInvalidation() {
+			Counter.builder("cache.near.invalidations")
+				.tags(this.tags)
+				.description("Near-cache entries dropped for changes made elsewhere, and near-cache clears")
+				.register(this.registry)
+				.increment();
+		}
+
+		@Override
+		public void lockWait(long nanos, String outcome) {
+			Timer.builder("cache.lock.waits")
+				.tags(this.tags)
+				.tag("outcome", outcome)
+				.description("Time callers waited for another caller's load after a miss")
+				.register(this.registry)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public void refresh(String outcome) {
+			Counter.builder("cache.refreshes")
+				.tags(this.tags)
+				.tag("outcome", outcome)
+				.description("Background refreshes of entries past their soft age")
+				.register(this.registry)
+				.increment();
 		}
 
 	}

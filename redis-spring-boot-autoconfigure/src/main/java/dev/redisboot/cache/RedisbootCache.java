@@ -1,12 +1,15 @@
 package dev.redisboot.cache;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import dev.redisboot.core.RedisKeyNamer;
@@ -18,24 +21,41 @@ import tools.jackson.core.JacksonException;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.SimpleValueWrapper;
+import org.springframework.util.Assert;
 
 /**
  * A Spring {@link Cache} stored in Redis under {@code [prefix:]cache:<name>:<key>}. A read
- * or a write is one Redis round trip (a {@code sync = true} miss reads once more before it
- * loads, and an unreadable value costs one more to delete it). Values are JSON of allowed
- * types, optionally compressed and encrypted; a value that cannot be read back is deleted
- * and treated as a miss. When Redis fails, the cache follows its {@link CacheFailureMode}.
+ * or a write is one Redis round trip (an unreadable value costs one more to delete it).
+ * Values are JSON of allowed types, optionally compressed and encrypted; a value that cannot
+ * be read back is deleted and treated as a miss. When Redis fails, the cache follows its
+ * {@link CacheFailureMode}.
+ * <p>
+ * For {@code @Cacheable(sync = true)} ({@link #get(Object, Callable)}) a miss is loaded once
+ * in the whole deployment: concurrent misses in this JVM wait for one thread, which takes a
+ * lock in Redis ({@code [prefix:]cache-lock:<name>:<key>}, {@code SET NX PX}, released by a
+ * compare-and-delete script) so that callers in other instances wait for its value too;
+ * a waiter whose wait runs out, or whose lock holder failed, loads itself. With refresh-ahead,
+ * a hit on an entry past its soft age returns at once and refreshes the entry in the
+ * background, once across the deployment. With a near cache, reads are served from memory,
+ * and changes are announced to the other instances over {@link NearCacheInvalidation}.
  */
 public class RedisbootCache implements Cache {
 
 	static final String FEATURE = "cache";
 
+	static final String LOCK_FEATURE = "cache-lock";
+
+	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
 
 	/**
-	 * The miss this thread's caller is computing a value for: cache name, Redis key and
-	 * start time, so that the matching put records the load time. JDK types only, so a
-	 * pooled thread never pins the application's class loader.
+	 * The miss this thread's caller is computing a value for: cache name, Redis key, start
+	 * time and near-cache epoch, so that the matching put records the load time and is known
+	 * as a load rather than a change. JDK types only, so a pooled thread never pins the
+	 * application's class loader.
 	 */
 	private static final ThreadLocal<Object @Nullable []> pendingLoad = new ThreadLocal<>();
 
@@ -59,9 +79,26 @@ public class RedisbootCache implements Cache {
 
 	private final ConcurrentMap<String, Load> loads = new ConcurrentHashMap<>();
 
+	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+
+	private final String keyStart;
+
+	private final @Nullable NearCacheLayer near;
+
+	private final @Nullable NearCacheInvalidation invalidation;
+
+	private final @Nullable BackgroundRefresher refresher;
+
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
 			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
 			CacheMetrics metrics) {
+		this(name, settings, commands, keyNamer, serializer, failureMode, circuitBreaker, metrics, null, null);
+	}
+
+	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
+			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
+			CacheMetrics metrics, @Nullable NearCacheInvalidation invalidation,
+			@Nullable BackgroundRefresher refresher) {
 		this.name = name;
 		this.settings = settings;
 		this.commands = commands;
@@ -70,6 +107,20 @@ public class RedisbootCache implements Cache {
 		this.failureMode = failureMode;
 		this.circuitBreaker = circuitBreaker;
 		this.metrics = metrics;
+		this.keyStart = keyNamer.key(FEATURE, name, "");
+		if (settings.nearCache() != null) {
+			Assert.notNull(invalidation, () -> "Near cache of cache '" + name + "' needs an invalidation channel");
+			this.near = new NearCacheLayer(settings.nearCache());
+			invalidation.register(name, this.near, metrics);
+			this.invalidation = invalidation;
+		}
+		else {
+			this.near = null;
+			this.invalidation = null;
+		}
+		Assert.isTrue(settings.loading().refreshAhead() == 0 || refresher != null,
+				() -> "Refresh-ahead of cache '" + name + "' needs a background refresher");
+		this.refresher = refresher;
 	}
 
 	@Override
@@ -101,17 +152,17 @@ public class RedisbootCache implements Cache {
 
 	@Override
 	public @Nullable ValueWrapper get(Object key) {
-		byte[] redisKey = redisKeyBytes(key);
-		ValueWrapper value = read(redisKey);
-		if (value == null) {
+		String redisKey = redisKey(key);
+		Lookup found = lookup(redisKey, false);
+		if (found.value == null) {
 			this.metrics.miss();
-			pendingLoad.set(new Object[] { this.name, redisKey, System.nanoTime() });
+			pendingLoad.set(new Object[] { this.name, redisKey, System.nanoTime(), found.epoch });
 		}
 		else {
 			pendingLoad.remove();
 			this.metrics.hit();
 		}
-		return value;
+		return found.value;
 	}
 
 	@Override
@@ -132,44 +183,40 @@ public class RedisbootCache implements Cache {
 	/**
 	 * Returns the cached value or computes it, for {@code @Cacheable(sync = true)}:
 	 * concurrent misses on the same key in this JVM are coalesced, so the loader runs once
-	 * and the other callers wait for its result (or its exception). A loader that asks for
-	 * its own key fails instead of waiting for itself.
+	 * and the other callers wait for its result (or its exception); across instances, the
+	 * loading thread holds a lock in Redis that makes the others wait for its value. A
+	 * loader that asks for its own key fails instead of waiting for itself. A hit on an
+	 * entry past its soft age (refresh-ahead) is returned at once and refreshed in the
+	 * background.
 	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-		byte[] redisKey = redisKeyBytes(key);
-		ValueWrapper cached = read(redisKey);
-		if (cached != null) {
+		String redisKey = redisKey(key);
+		boolean refreshAhead = this.settings.loading().refreshAhead() > 0;
+		Lookup found = lookup(redisKey, refreshAhead);
+		if (found.value != null) {
 			this.metrics.hit();
-			return (T) cached.get();
+			Object value = found.value.get();
+			if (refreshAhead && this.settings.isDueForRefresh(value == null, found.pttl)) {
+				refreshInBackground(redisKey, valueLoader);
+			}
+			return (T) value;
 		}
 		this.metrics.miss();
-		String loadKey = new String(redisKey, StandardCharsets.UTF_8);
 		Load load = new Load(Thread.currentThread());
-		Load inFlight = this.loads.putIfAbsent(loadKey, load);
+		Load inFlight = this.loads.putIfAbsent(redisKey, load);
 		if (inFlight != null) {
 			if (inFlight.owner == Thread.currentThread()) {
-				throw new IllegalStateException("Recursive load of key '" + loadKey + "' in cache '" + this.name
+				throw new IllegalStateException("Recursive load of key '" + redisKey + "' in cache '" + this.name
 						+ "': the value loader asked for its own key");
 			}
 			return (T) inFlight.await(key, valueLoader);
 		}
-		T value;
-		boolean loaded = false;
 		try {
-			// another caller may have finished loading between our read and our claim
-			ValueWrapper meanwhile = read(redisKey);
-			if (meanwhile != null) {
-				value = (T) meanwhile.get();
-			}
-			else {
-				long start = System.nanoTime();
-				value = valueLoader.call();
-				this.metrics.load(System.nanoTime() - start);
-				loaded = true;
-			}
+			T value = (T) loadOnce(redisKey, valueLoader, found.epoch);
 			load.result.complete(value);
+			return value;
 		}
 		catch (Exception ex) {
 			load.result.completeExceptionally(ex);
@@ -180,41 +227,184 @@ public class RedisbootCache implements Cache {
 			throw ex;
 		}
 		finally {
-			this.loads.remove(loadKey, load);
+			this.loads.remove(redisKey, load);
 		}
-		if (loaded) {
-			write(redisKey, value);
+	}
+
+	/**
+	 * Loads a missing value once across the deployment: takes the Redis lock of the key and
+	 * loads, or waits (polling Redis with a growing back-off) until the lock holder's value
+	 * appears, the lock is free again (its holder failed: take it and load), or the wait
+	 * runs out (load without the lock). Without Redis there is nobody to coordinate with,
+	 * and the value is loaded at once.
+	 */
+	private @Nullable Object loadOnce(String redisKey, Callable<?> loader, long epoch) throws Exception {
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		if (!this.settings.loading().lock()) {
+			ValueWrapper meanwhile = read(keyBytes); // another thread may have stored it since our read
+			return (meanwhile != null) ? fill(redisKey, meanwhile, epoch) : loadAndStore(redisKey, loader, epoch);
+		}
+		byte[] lockKey = lockKey(redisKey);
+		byte[] token = newToken();
+		long lockTtl = this.settings.loading().lockTtl().toMillis();
+		long start = System.nanoTime();
+		long deadline = start + this.settings.loading().lockWait().toNanos();
+		long backoff = MIN_BACKOFF_NANOS;
+		boolean waited = false;
+		while (true) {
+			Boolean locked = redis(false, () -> this.commands.tryLock(lockKey, token, lockTtl));
+			if (locked == null) {
+				return loadAndStore(redisKey, loader, epoch);
+			}
+			if (locked) {
+				try {
+					if (waited) {
+						this.metrics.lockWait(System.nanoTime() - start, "took-over");
+					}
+					ValueWrapper meanwhile = read(keyBytes); // stored by a holder that released before we asked
+					return (meanwhile != null) ? fill(redisKey, meanwhile, epoch)
+							: loadAndStore(redisKey, loader, epoch);
+				}
+				finally {
+					redis(false, () -> this.commands.unlock(lockKey, token));
+				}
+			}
+			waited = true;
+			long now = System.nanoTime();
+			if (now - deadline >= 0) {
+				this.metrics.lockWait(now - start, "timeout");
+				this.warnOnce.warn("lock-timeout", "Gave up waiting " + this.settings.loading().lockWait().toMillis()
+						+ " ms for another instance to load key '" + redisKey + "' of cache '" + this.name
+						+ "'; loading it here too. Raise redisboot.cache.caches." + this.name
+						+ ".lock-wait if loads take longer.", null);
+				return loadAndStore(redisKey, loader, epoch);
+			}
+			LockSupport.parkNanos(Math.min(backoff, deadline - now));
+			if (Thread.interrupted()) {
+				Thread.currentThread().interrupt();
+				throw new InterruptedException("Interrupted while waiting for another load of key '" + redisKey + "'");
+			}
+			backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+			ValueWrapper appeared = read(keyBytes);
+			if (appeared != null) {
+				this.metrics.lockWait(System.nanoTime() - start, "value");
+				return fill(redisKey, appeared, epoch);
+			}
+		}
+	}
+
+	private @Nullable Object loadAndStore(String redisKey, Callable<?> loader, long epoch) throws Exception {
+		long start = System.nanoTime();
+		Object value = loader.call();
+		this.metrics.load(System.nanoTime() - start);
+		if (write(redisKey.getBytes(StandardCharsets.UTF_8), value) && this.near != null) {
+			this.near.fill(redisKey, value, epoch);
 		}
 		return value;
 	}
 
+	private @Nullable Object fill(String redisKey, ValueWrapper found, long epoch) {
+		if (this.near != null) {
+			this.near.fill(redisKey, found.get(), epoch);
+		}
+		return found.get();
+	}
+
+	/**
+	 * Refreshes an entry past its soft age on a background thread, unless this JVM is
+	 * already refreshing it or another instance holds its lock; the lock holder checks the
+	 * entry's age again, so an entry refreshed meanwhile is not refreshed twice.
+	 */
+	private void refreshInBackground(String redisKey, Callable<?> loader) {
+		BackgroundRefresher refresher = this.refresher;
+		if (refresher == null || !this.refreshing.add(redisKey)) {
+			return;
+		}
+		boolean queued = refresher.submit(() -> {
+			try {
+				refresh(redisKey, loader);
+			}
+			finally {
+				this.refreshing.remove(redisKey);
+			}
+		});
+		if (!queued) {
+			this.refreshing.remove(redisKey);
+			this.metrics.refresh("rejected");
+		}
+	}
+
+	private void refresh(String redisKey, Callable<?> loader) {
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		byte[] lockKey = lockKey(redisKey);
+		byte[] token = newToken();
+		Boolean locked = redis(false,
+				() -> this.commands.tryLock(lockKey, token, this.settings.loading().lockTtl().toMillis()));
+		if (!Boolean.TRUE.equals(locked)) {
+			return; // another instance is refreshing or loading it, or Redis is unavailable
+		}
+		try {
+			Long remaining = redis(false, () -> this.commands.pttl(keyBytes));
+			if (remaining == null || remaining < 0 || !this.settings.isDueForRefresh(false, remaining)) {
+				return; // evicted, or refreshed by someone else since our read
+			}
+			long start = System.nanoTime();
+			Object value = loader.call();
+			this.metrics.load(System.nanoTime() - start);
+			if (write(keyBytes, value)) {
+				changed(redisKey, value);
+			}
+			this.metrics.refresh("success");
+		}
+		catch (Exception ex) {
+			this.metrics.refresh("failure");
+			this.warnOnce.warn("refresh", "Background refresh of key '" + redisKey + "' in cache '" + this.name
+					+ "' failed; the current value is served until it expires", ex);
+		}
+		finally {
+			redis(false, () -> this.commands.unlock(lockKey, token));
+		}
+	}
+
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		byte[] redisKey = redisKeyBytes(key);
+		String redisKey = redisKey(key);
 		Object[] load = pendingLoad.get();
+		boolean afterMiss = false;
 		if (load != null) {
 			pendingLoad.remove();
-			if (this.name.equals(load[0]) && Arrays.equals((byte[]) load[1], redisKey)) {
+			if (this.name.equals(load[0]) && redisKey.equals(load[1])) {
 				this.metrics.load(System.nanoTime() - (Long) load[2]);
+				afterMiss = true;
 			}
 		}
-		write(redisKey, value);
+		if (write(redisKey.getBytes(StandardCharsets.UTF_8), value) && this.near != null) {
+			if (afterMiss) {
+				// a value loaded after a miss is no change: nobody else can have an older copy to drop
+				this.near.fill(redisKey, value, (Long) load[3]);
+			}
+			else {
+				changed(redisKey, value);
+			}
+		}
 	}
 
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
-		byte[] redisKey = redisKeyBytes(key);
-		byte[] stored = encode(redisKey, value);
+		String redisKey = redisKey(key);
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		byte[] stored = encode(keyBytes, value);
 		if (stored == null) {
-			return read(redisKey); // nothing to write: report what is there, without counting a read
+			return read(keyBytes); // nothing to write: report what is there, without counting a read
 		}
-		Boolean written = redis(true, () -> this.commands.setIfAbsent(redisKey, stored,
+		Boolean written = redis(true, () -> this.commands.setIfAbsent(keyBytes, stored,
 				this.settings.nextTtlMillis(value == null)));
 		if (Boolean.TRUE.equals(written)) {
 			this.metrics.put();
+			changed(redisKey, value);
 			return null;
 		}
-		return (written == null) ? null : read(redisKey);
+		return (written == null) ? null : read(keyBytes);
 	}
 
 	@Override
@@ -225,10 +415,15 @@ public class RedisbootCache implements Cache {
 	@Override
 	public boolean evictIfPresent(Object key) {
 		pendingLoad.remove();
-		byte[] redisKey = redisKeyBytes(key);
-		Long removed = redis(true, () -> this.commands.unlink(redisKey));
+		String redisKey = redisKey(key);
+		Long removed = redis(true, () -> this.commands.unlink(redisKey.getBytes(StandardCharsets.UTF_8)));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
+		}
+		if (this.near != null && this.invalidation != null) {
+			// announced even when Redis had no entry: another instance may still hold one in memory
+			this.near.invalidate(redisKey);
+			publish(this.invalidation.keyMessage(this.name, redisKey));
 		}
 		return removed != null && removed > 0;
 	}
@@ -245,6 +440,7 @@ public class RedisbootCache implements Cache {
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
+		clearNearCaches();
 		return removed != null && removed > 0;
 	}
 
@@ -265,17 +461,89 @@ public class RedisbootCache implements Cache {
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
+		clearNearCaches();
 		return (removed != null) ? removed : 0;
 	}
 
-	private byte[] redisKeyBytes(Object key) {
-		return redisKey(key).getBytes(StandardCharsets.UTF_8);
+	/**
+	 * Records a change of an entry made here: this instance's near cache takes the new
+	 * value and the others are told to drop theirs.
+	 */
+	private void changed(String redisKey, @Nullable Object value) {
+		if (this.near != null && this.invalidation != null) {
+			this.near.changed(redisKey, value);
+			publish(this.invalidation.keyMessage(this.name, redisKey));
+		}
+	}
+
+	private void clearNearCaches() {
+		if (this.near != null && this.invalidation != null) {
+			this.near.clear();
+			publish(this.invalidation.clearMessage(this.name));
+		}
+	}
+
+	private void publish(byte[] message) {
+		NearCacheInvalidation invalidation = this.invalidation;
+		if (invalidation != null) {
+			redis(true, () -> {
+				this.commands.publish(invalidation.channel(), message);
+				return Boolean.TRUE;
+			});
+		}
+	}
+
+	/**
+	 * Looks a key up in the near cache, then in Redis.
+	 * @param withTtl whether to read the remaining time-to-live of a Redis hit too
+	 */
+	private Lookup lookup(String redisKey, boolean withTtl) {
+		long epoch = 0;
+		NearCacheLayer near = this.near;
+		if (near != null) {
+			ValueWrapper local = near.get(redisKey);
+			this.metrics.nearCache(local != null);
+			if (local != null) {
+				return new Lookup(local, -1, 0);
+			}
+			epoch = near.epoch();
+		}
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		ValueWrapper value;
+		long pttl = -1;
+		if (withTtl) {
+			CacheRedisCommands.ValueWithTtl stored = redis(false, () -> this.commands.getWithTtl(keyBytes));
+			value = (stored != null) ? decode(keyBytes, stored.value()) : null;
+			pttl = (stored != null) ? stored.pttl() : -1;
+		}
+		else {
+			value = read(keyBytes);
+		}
+		if (value != null && near != null) {
+			near.fill(redisKey, value.get(), epoch);
+		}
+		return new Lookup(value, pttl, epoch);
+	}
+
+	private byte[] lockKey(String redisKey) {
+		String keyPart = redisKey.substring(this.keyStart.length());
+		return this.keyNamer.key(LOCK_FEATURE, this.name, keyPart).getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] newToken() {
+		byte[] token = new byte[16];
+		ThreadLocalRandom.current().nextBytes(token);
+		return token;
 	}
 
 	private @Nullable ValueWrapper read(byte[] redisKey) {
 		byte[] stored = redis(false, () -> (this.settings.timeToIdle() != null)
 				? this.commands.getAndExpire(redisKey, this.settings.timeToIdle().toMillis())
 				: this.commands.get(redisKey));
+		return decode(redisKey, stored);
+	}
+
+	private @Nullable ValueWrapper decode(byte[] redisKey, byte @Nullable [] stored) {
 		if (stored == null) {
 			return null;
 		}
@@ -296,10 +564,10 @@ public class RedisbootCache implements Cache {
 		}
 	}
 
-	private void write(byte[] redisKey, @Nullable Object value) {
+	private boolean write(byte[] redisKey, @Nullable Object value) {
 		byte[] stored = encode(redisKey, value);
 		if (stored == null) {
-			return;
+			return false;
 		}
 		long ttl = this.settings.nextTtlMillis(value == null);
 		Boolean written = redis(true, () -> {
@@ -309,6 +577,7 @@ public class RedisbootCache implements Cache {
 		if (written != null) {
 			this.metrics.put();
 		}
+		return written != null;
 	}
 
 	private byte @Nullable [] encode(byte[] redisKey, @Nullable Object value) {
@@ -393,6 +662,14 @@ public class RedisbootCache implements Cache {
 	@Override
 	public String toString() {
 		return "RedisbootCache[" + this.name + "]";
+	}
+
+	/**
+	 * What a look-up found: the value or {@code null} for a miss, the remaining TTL of a
+	 * Redis hit when asked for ({@code -1} otherwise), and the near-cache epoch before the
+	 * Redis read.
+	 */
+	private record Lookup(@Nullable ValueWrapper value, long pttl, long epoch) {
 	}
 
 	/**

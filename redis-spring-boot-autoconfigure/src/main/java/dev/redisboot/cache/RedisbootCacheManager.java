@@ -11,6 +11,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.json.TypeAllowlist;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.AbstractCacheManager;
 import org.springframework.util.Assert;
@@ -20,7 +21,7 @@ import org.springframework.util.Assert;
  * configuration are created at startup with their own settings; others are created on first
  * use with the default settings, unless unlisted caches are not allowed.
  */
-public class RedisbootCacheManager extends AbstractCacheManager {
+public class RedisbootCacheManager extends AbstractCacheManager implements DisposableBean {
 
 	private final CacheRedisCommands commands;
 
@@ -40,6 +41,12 @@ public class RedisbootCacheManager extends AbstractCacheManager {
 
 	private final CacheMetricsFactory metricsFactory;
 
+	private final @Nullable NearCacheInvalidation nearCacheInvalidation;
+
+	private final int refreshThreads;
+
+	private volatile @Nullable BackgroundRefresher refresher;
+
 	private RedisbootCacheManager(Builder builder) {
 		this.commands = builder.commands;
 		this.keyNamer = builder.keyNamer;
@@ -50,6 +57,8 @@ public class RedisbootCacheManager extends AbstractCacheManager {
 		this.failureMode = builder.failureMode;
 		this.circuitBreaker = builder.circuitBreaker;
 		this.metricsFactory = builder.metricsFactory;
+		this.nearCacheInvalidation = builder.nearCacheInvalidation;
+		this.refreshThreads = builder.refreshThreads;
 	}
 
 	/**
@@ -102,8 +111,33 @@ public class RedisbootCacheManager extends AbstractCacheManager {
 	}
 
 	private RedisbootCache createCache(String name, CacheSettings settings) {
+		if (settings.nearCache() != null && this.nearCacheInvalidation == null) {
+			throw new IllegalStateException("Cache '" + name
+					+ "' has a near cache but the cache manager has no NearCacheInvalidation to keep it consistent");
+		}
+		BackgroundRefresher refresher = (settings.loading().refreshAhead() > 0) ? refresher() : null;
 		return new RedisbootCache(name, settings, this.commands, this.keyNamer, this.serializer, this.failureMode,
-				this.circuitBreaker, this.metricsFactory.create(name));
+				this.circuitBreaker, this.metricsFactory.create(name), this.nearCacheInvalidation, refresher);
+	}
+
+	private synchronized BackgroundRefresher refresher() {
+		BackgroundRefresher refresher = this.refresher;
+		if (refresher == null) {
+			refresher = new BackgroundRefresher(this.refreshThreads);
+			this.refresher = refresher;
+		}
+		return refresher;
+	}
+
+	/**
+	 * Stops the background refreshes.
+	 */
+	@Override
+	public void destroy() {
+		BackgroundRefresher refresher = this.refresher;
+		if (refresher != null) {
+			refresher.close();
+		}
 	}
 
 	/**
@@ -129,6 +163,10 @@ public class RedisbootCacheManager extends AbstractCacheManager {
 				java.time.Clock.systemUTC());
 
 		private CacheMetricsFactory metricsFactory = CacheMetricsFactory.NONE;
+
+		private @Nullable NearCacheInvalidation nearCacheInvalidation;
+
+		private int refreshThreads = 4;
 
 		private Builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
 				CacheSettings defaultSettings) {
@@ -188,6 +226,28 @@ public class RedisbootCacheManager extends AbstractCacheManager {
 		 */
 		public Builder metrics(CacheMetricsFactory metricsFactory) {
 			this.metricsFactory = metricsFactory;
+			return this;
+		}
+
+		/**
+		 * Sets the channel that keeps near caches consistent across instances; required when
+		 * a cache has a near cache.
+		 * @param nearCacheInvalidation the channel
+		 * @return this builder
+		 */
+		public Builder nearCacheInvalidation(@Nullable NearCacheInvalidation nearCacheInvalidation) {
+			this.nearCacheInvalidation = nearCacheInvalidation;
+			return this;
+		}
+
+		/**
+		 * Sets how many threads refresh entries in the background (default 4).
+		 * @param refreshThreads the number of threads
+		 * @return this builder
+		 */
+		public Builder refreshThreads(int refreshThreads) {
+			Assert.isTrue(refreshThreads > 0, "refreshThreads must be positive");
+			this.refreshThreads = refreshThreads;
 			return this;
 		}
 

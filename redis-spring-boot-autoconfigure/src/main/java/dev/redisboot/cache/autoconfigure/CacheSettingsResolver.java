@@ -16,6 +16,7 @@ import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypeAllowlist;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -27,6 +28,11 @@ final class CacheSettingsResolver {
 	private static final String PREFIX = "redisboot.cache.";
 
 	private static final double MAX_JITTER = 0.5;
+
+	private static final Duration MAX_LOCK_TTL = Duration.ofMinutes(10);
+
+	private static final boolean CAFFEINE_PRESENT = ClassUtils
+		.isPresent("com.github.benmanes.caffeine.cache.Caffeine", CacheSettingsResolver.class.getClassLoader());
 
 	private final RedisbootCacheProperties properties;
 
@@ -40,11 +46,16 @@ final class CacheSettingsResolver {
 
 	CacheSettings defaults() {
 		RedisbootCacheProperties p = this.properties;
-		return new CacheSettings(positive(PREFIX + "default-ttl", p.getDefaultTtl()),
-				jitter(PREFIX + "ttl-jitter", p.getTtlJitter()), optionalPositive(PREFIX + "time-to-idle", p.getTimeToIdle()),
-				p.isCacheNulls(), positive(PREFIX + "null-ttl", p.getNullTtl()),
+		Duration ttl = positive(PREFIX + "default-ttl", p.getDefaultTtl());
+		Duration timeToIdle = optionalPositive(PREFIX + "time-to-idle", p.getTimeToIdle());
+		RedisbootCacheProperties.NearCache near = p.getNearCache();
+		return new CacheSettings(ttl, jitter(PREFIX + "ttl-jitter", p.getTtlJitter()), timeToIdle, p.isCacheNulls(),
+				positive(PREFIX + "null-ttl", p.getNullTtl()),
 				envelope(PREFIX, p.getCompression().isEnabled(), p.getCompression().getCompressAbove(),
-						p.getEncryption().isEnabled()));
+						p.getEncryption().isEnabled()),
+				loading(PREFIX, p.getLockTtl(), p.getLockWait(), p.getRefreshAhead(), PREFIX + "time-to-idle",
+						timeToIdle),
+				nearCache(PREFIX, near.isEnabled(), near.getMaxSize(), near.getTtl(), PREFIX + "default-ttl", ttl));
 	}
 
 	Map<String, CacheSettings> caches() {
@@ -72,7 +83,97 @@ final class CacheSettingsResolver {
 				(compression != null) ? compression : p.getCompression().isEnabled(),
 				(compressAbove != null) ? compressAbove : p.getCompression().getCompressAbove(),
 				(encrypted != null) ? encrypted : p.getEncryption().isEnabled());
-		return new CacheSettings(ttl, jitter, timeToIdle, cacheNulls, nullTtl, envelope);
+		String timeToIdleProperty = (spec.getTimeToIdle() != null) ? prefix + "time-to-idle" : PREFIX + "time-to-idle";
+		CacheSettings.Loading loading = loading(prefix,
+				(spec.getLockTtl() != null) ? spec.getLockTtl() : p.getLockTtl(),
+				(spec.getLockWait() != null) ? spec.getLockWait() : p.getLockWait(),
+				(spec.getRefreshAhead() != null) ? spec.getRefreshAhead() : p.getRefreshAhead(), timeToIdleProperty,
+				timeToIdle);
+		RedisbootCacheProperties.CacheNearCache near = spec.getNearCache();
+		CacheSettings.NearCache nearCache = nearCache(prefix,
+				(near.getEnabled() != null) ? near.getEnabled() : p.getNearCache().isEnabled(),
+				(near.getMaxSize() != null) ? near.getMaxSize() : p.getNearCache().getMaxSize(),
+				(near.getTtl() != null) ? near.getTtl() : p.getNearCache().getTtl(),
+				(spec.getTtl() != null) ? prefix + "ttl" : PREFIX + "default-ttl", ttl);
+		return new CacheSettings(ttl, jitter, timeToIdle, cacheNulls, nullTtl, envelope, loading, nearCache);
+	}
+
+	private CacheSettings.Loading loading(String prefix, Duration lockTtl, Duration lockWait,
+			@Nullable String refreshAhead, String timeToIdleProperty, @Nullable Duration timeToIdle) {
+		positive(prefix + "lock-ttl", lockTtl);
+		if (lockTtl.compareTo(MAX_LOCK_TTL) > 0) {
+			throw new InvalidPropertyException(prefix + "lock-ttl", lockTtl,
+					"The lock TTL must be at most " + MAX_LOCK_TTL.toMinutes()
+							+ " minutes: it is how long every other caller may wait when a loader dies",
+					"Use a duration a little longer than the slowest load, such as 10s.");
+		}
+		positive(prefix + "lock-wait", lockWait);
+		double refresh = 0;
+		if (refreshAhead != null) {
+			refresh = percentage(prefix + "refresh-ahead", refreshAhead, 0.0, false, 1.0, false,
+					"Use a percentage of the TTL above 0% and below 100%, such as 80%.");
+			if (timeToIdle != null) {
+				throw new InvalidPropertyException(prefix + "refresh-ahead", refreshAhead,
+						"Refresh-ahead needs the age of entries, but " + timeToIdleProperty
+								+ " resets it on every read",
+						"Use either refresh-ahead or time-to-idle for this cache.");
+			}
+		}
+		return new CacheSettings.Loading(true, lockTtl, lockWait, refresh);
+	}
+
+	private CacheSettings.@Nullable NearCache nearCache(String prefix, boolean enabled, long maxSize, Duration ttl,
+			String cacheTtlProperty, Duration cacheTtl) {
+		if (!enabled) {
+			return null;
+		}
+		if (!CAFFEINE_PRESENT) {
+			throw new InvalidPropertyException(prefix + "near-cache.enabled", true,
+					"The near cache needs Caffeine, which is not on the class path",
+					"Add com.github.ben-manes.caffeine:caffeine (redis-spring-boot-starter brings it), or set "
+							+ prefix + "near-cache.enabled=false.");
+		}
+		if (maxSize < 1) {
+			throw new InvalidPropertyException(prefix + "near-cache.max-size", maxSize,
+					"The near cache must be able to hold at least one entry", "Use a size such as 10000.");
+		}
+		positive(prefix + "near-cache.ttl", ttl);
+		if (ttl.compareTo(cacheTtl) > 0) {
+			throw new InvalidPropertyException(prefix + "near-cache.ttl", ttl,
+					"The near cache would keep entries longer than Redis does (" + cacheTtlProperty + "=" + cacheTtl
+							+ ")",
+					"Use a near-cache TTL no longer than the cache's TTL, such as 1m.");
+		}
+		return new CacheSettings.NearCache(maxSize, ttl);
+	}
+
+	/**
+	 * Whether a cache's @Cacheable operations are all made synchronized, so that its misses
+	 * are loaded once across the deployment (stampede protection, or refresh-ahead, which
+	 * needs the loader).
+	 */
+	boolean isSynchronized(String cacheName) {
+		CacheSpec spec = this.properties.getCaches().get(cacheName);
+		Boolean protection = (spec != null) ? spec.getStampedeProtection() : null;
+		String refreshAhead = (spec != null && spec.getRefreshAhead() != null) ? spec.getRefreshAhead()
+				: this.properties.getRefreshAhead();
+		return ((protection != null) ? protection : this.properties.isStampedeProtection()) || refreshAhead != null;
+	}
+
+	boolean anyNearCache() {
+		return this.properties.getNearCache().isEnabled() || this.properties.getCaches()
+			.values()
+			.stream()
+			.anyMatch((spec) -> Boolean.TRUE.equals(spec.getNearCache().getEnabled()));
+	}
+
+	int refreshThreads() {
+		int threads = this.properties.getRefreshThreads();
+		if (threads < 1 || threads > 64) {
+			throw new InvalidPropertyException(PREFIX + "refresh-threads", threads,
+					"The number of refresh threads must be between 1 and 64", "Use a small number such as 4.");
+		}
+		return threads;
 	}
 
 	private ValueEnvelope envelope(String prefix, boolean compress, DataSize compressAbove, boolean encrypt) {
@@ -180,6 +281,16 @@ final class CacheSettingsResolver {
 	 * Parses a jitter such as {@code 10%} (or {@code 0.1}) into a fraction.
 	 */
 	static double jitter(String property, String value) {
+		return percentage(property, value, 0, true, MAX_JITTER, true,
+				"Use a percentage from 0% to 50%, such as 10%: more would expire entries far earlier than their TTL.");
+	}
+
+	/**
+	 * Parses a percentage such as {@code 80%} (or the fraction {@code 0.8}) that must lie
+	 * between two bounds.
+	 */
+	static double percentage(String property, String value, double min, boolean minIncluded, double max,
+			boolean maxIncluded, String action) {
 		String text = value.trim();
 		double fraction;
 		try {
@@ -187,14 +298,21 @@ final class CacheSettingsResolver {
 					: Double.parseDouble(text);
 		}
 		catch (NumberFormatException ex) {
-			throw new InvalidPropertyException(property, value, "The jitter is not a percentage",
-					"Use a percentage from 0% to 50%, such as 10%.");
+			throw new InvalidPropertyException(property, value, "The value is not a percentage", action);
 		}
-		if (!(fraction >= 0 && fraction <= MAX_JITTER)) {
-			throw new InvalidPropertyException(property, value, "The jitter must be between 0% and 50%",
-					"Use a percentage from 0% to 50%, such as 10%: more would expire entries far earlier than their TTL.");
+		boolean aboveMin = minIncluded ? fraction >= min : fraction > min;
+		boolean belowMax = maxIncluded ? fraction <= max : fraction < max;
+		if (!(aboveMin && belowMax)) {
+			throw new InvalidPropertyException(property, value,
+					"The percentage must be " + (minIncluded ? "at least " : "above ") + format(min) + " and "
+							+ (maxIncluded ? "at most " : "below ") + format(max),
+					action);
 		}
 		return fraction;
+	}
+
+	private static String format(double fraction) {
+		return Math.round(fraction * 100) + "%";
 	}
 
 }

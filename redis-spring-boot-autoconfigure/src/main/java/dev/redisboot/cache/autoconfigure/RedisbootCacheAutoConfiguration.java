@@ -12,8 +12,10 @@ import dev.redisboot.cache.CacheWarmer;
 import dev.redisboot.cache.CacheWarmingListener;
 import dev.redisboot.cache.CacheWarmingRunner;
 import dev.redisboot.cache.MicrometerCacheMetricsFactory;
+import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisCircuitBreaker;
 import dev.redisboot.cache.RedisbootCacheManager;
+import dev.redisboot.cache.SynchronizingCacheOperationSource;
 import dev.redisboot.cache.UnlistedCacheVerifier;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -23,21 +25,30 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.cache.interceptor.CacheOperationSource;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -70,7 +81,8 @@ public final class RedisbootCacheAutoConfiguration {
 	@ConditionalOnMissingBean(CacheManager.class)
 	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties, LettuceConnectionFactory connectionFactory,
 			RedisKeyNamer keyNamer, RedisCircuitBreaker circuitBreaker, BeanFactory beanFactory,
-			ObjectProvider<CacheMetricsFactory> metricsFactory) {
+			ObjectProvider<CacheMetricsFactory> metricsFactory,
+			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		List<String> applicationPackages = AutoConfigurationPackages.has(beanFactory)
 				? AutoConfigurationPackages.get(beanFactory) : List.of();
@@ -80,9 +92,45 @@ public final class RedisbootCacheAutoConfiguration {
 			.allowUnlisted(properties.isAllowUnlisted())
 			.failureMode(properties.getOnFailure())
 			.circuitBreaker(circuitBreaker)
-			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE));
+			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE))
+			.nearCacheInvalidation(nearCacheInvalidation.getIfAvailable())
+			.refreshThreads(resolver.refreshThreads());
 		resolver.caches().forEach(builder::cache);
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnNearCacheCondition.class)
+	NearCacheInvalidation redisbootNearCacheInvalidation(LettuceConnectionFactory connectionFactory,
+			RedisKeyNamer keyNamer, RedisbootCacheProperties properties) {
+		return new NearCacheInvalidation(connectionFactory, keyNamer,
+				new CacheSettingsResolver(properties).timeout().multipliedBy(4));
+	}
+
+	/**
+	 * Makes the {@code @Cacheable} operations of caches with stampede protection or
+	 * refresh-ahead synchronized, so their misses reach the cache with the loader. Static, and
+	 * reading the properties from the environment, because post-processors are created
+	 * before other beans.
+	 */
+	@Bean
+	static BeanPostProcessor redisbootSynchronizingCacheOperations(Environment environment) {
+		return new BeanPostProcessor() {
+
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				if (bean instanceof CacheOperationSource source && !(bean instanceof SynchronizingCacheOperationSource)) {
+					RedisbootCacheProperties properties = Binder.get(environment)
+						.bind("redisboot.cache", RedisbootCacheProperties.class)
+						.orElseGet(RedisbootCacheProperties::new);
+					CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
+					return new SynchronizingCacheOperationSource(source, resolver::isSynchronized);
+				}
+				return bean;
+			}
+
+		};
 	}
 
 	@Bean
@@ -135,6 +183,23 @@ public final class RedisbootCacheAutoConfiguration {
 				.description("Time cache warmers ran at startup")
 				.register(meterRegistry)
 				.record(nanos, TimeUnit.NANOSECONDS));
+		}
+
+	}
+
+	/**
+	 * Matches when a near cache is enabled, by default or for a listed cache.
+	 */
+	static final class OnNearCacheCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			RedisbootCacheProperties properties = Binder.get(context.getEnvironment())
+				.bind("redisboot.cache", RedisbootCacheProperties.class)
+				.orElseGet(RedisbootCacheProperties::new);
+			return new CacheSettingsResolver(properties).anyNearCache()
+					? ConditionOutcome.match("a near cache is enabled")
+					: ConditionOutcome.noMatch("no near cache is enabled");
 		}
 
 	}

@@ -82,6 +82,40 @@ public class RedisbootCacheProperties {
 	 */
 	private List<String> allowedPackages = new ArrayList<>();
 
+	/**
+	 * Whether every @Cacheable of caches that do not say otherwise loads a missing value once
+	 * across the deployment, as @Cacheable(sync = true) always does: one caller loads while
+	 * the others, in every instance, wait for its value.
+	 */
+	private boolean stampedeProtection = false;
+
+	/**
+	 * How long the lock of a load lives if its holder dies without releasing it, in caches
+	 * that do not set their own. Should exceed the slowest load.
+	 */
+	private Duration lockTtl = Duration.ofSeconds(10);
+
+	/**
+	 * How long a caller waits for another caller's load before it loads the value itself,
+	 * in caches that do not set their own.
+	 */
+	private Duration lockWait = Duration.ofSeconds(10);
+
+	/**
+	 * Age, as a percentage of the TTL such as '80%', after which a hit returns the value and
+	 * refreshes it in the background (once across the deployment), in caches that do not
+	 * set their own. Needs @Cacheable(sync = true) or stampede protection. Not set by
+	 * default.
+	 */
+	private @Nullable String refreshAhead;
+
+	/**
+	 * Threads that refresh entries in the background.
+	 */
+	private int refreshThreads = 4;
+
+	private final NearCache nearCache = new NearCache();
+
 	private final Compression compression = new Compression();
 
 	private final Encryption encryption = new Encryption();
@@ -175,6 +209,50 @@ public class RedisbootCacheProperties {
 		this.allowedPackages = allowedPackages;
 	}
 
+	public boolean isStampedeProtection() {
+		return this.stampedeProtection;
+	}
+
+	public void setStampedeProtection(boolean stampedeProtection) {
+		this.stampedeProtection = stampedeProtection;
+	}
+
+	public Duration getLockTtl() {
+		return this.lockTtl;
+	}
+
+	public void setLockTtl(Duration lockTtl) {
+		this.lockTtl = lockTtl;
+	}
+
+	public Duration getLockWait() {
+		return this.lockWait;
+	}
+
+	public void setLockWait(Duration lockWait) {
+		this.lockWait = lockWait;
+	}
+
+	public @Nullable String getRefreshAhead() {
+		return this.refreshAhead;
+	}
+
+	public void setRefreshAhead(@Nullable String refreshAhead) {
+		this.refreshAhead = refreshAhead;
+	}
+
+	public int getRefreshThreads() {
+		return this.refreshThreads;
+	}
+
+	public void setRefreshThreads(int refreshThreads) {
+		this.refreshThreads = refreshThreads;
+	}
+
+	public NearCache getNearCache() {
+		return this.nearCache;
+	}
+
 	public Compression getCompression() {
 		return this.compression;
 	}
@@ -197,6 +275,103 @@ public class RedisbootCacheProperties {
 
 	public void setCaches(Map<String, CacheSpec> caches) {
 		this.caches = caches;
+	}
+
+	/**
+	 * In-memory near cache in front of Redis, kept consistent across instances by pub/sub
+	 * invalidation messages.
+	 */
+	public static class NearCache {
+
+		/**
+		 * Whether caches that do not say otherwise keep recently used values in memory in
+		 * front of Redis.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Most entries a near cache keeps, in caches that do not set their own.
+		 */
+		private long maxSize = 10_000;
+
+		/**
+		 * How long a near cache keeps an entry, in caches that do not set their own: the
+		 * bound on staleness for changes made without the cache (directly in the database or
+		 * in Redis). At most the cache's TTL.
+		 */
+		private Duration ttl = Duration.ofMinutes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+	}
+
+	/**
+	 * Near cache of one cache; unset values fall back to 'redisboot.cache.near-cache'.
+	 */
+	public static class CacheNearCache {
+
+		/**
+		 * Whether this cache keeps recently used values in memory in front of Redis.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Most entries the near cache keeps.
+		 */
+		private @Nullable Long maxSize;
+
+		/**
+		 * How long the near cache keeps an entry: the bound on staleness for changes made
+		 * without the cache. At most the cache's TTL.
+		 */
+		private @Nullable Duration ttl;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(@Nullable Long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
 	}
 
 	/**
@@ -394,9 +569,69 @@ public class RedisbootCacheProperties {
 		 */
 		private @Nullable Duration nullTtl;
 
+		/**
+		 * Whether every @Cacheable of this cache loads a missing value once across the
+		 * deployment, as @Cacheable(sync = true) always does.
+		 */
+		private @Nullable Boolean stampedeProtection;
+
+		/**
+		 * How long the lock of a load lives if its holder dies without releasing it.
+		 */
+		private @Nullable Duration lockTtl;
+
+		/**
+		 * How long a caller waits for another caller's load before it loads the value itself.
+		 */
+		private @Nullable Duration lockWait;
+
+		/**
+		 * Age, as a percentage of the TTL such as '80%', after which a hit returns the value
+		 * and refreshes it in the background (once across the deployment).
+		 */
+		private @Nullable String refreshAhead;
+
+		private final CacheNearCache nearCache = new CacheNearCache();
+
 		private final CacheCompression compression = new CacheCompression();
 
 		private final CacheEncryption encryption = new CacheEncryption();
+
+		public @Nullable Boolean getStampedeProtection() {
+			return this.stampedeProtection;
+		}
+
+		public void setStampedeProtection(@Nullable Boolean stampedeProtection) {
+			this.stampedeProtection = stampedeProtection;
+		}
+
+		public @Nullable Duration getLockTtl() {
+			return this.lockTtl;
+		}
+
+		public void setLockTtl(@Nullable Duration lockTtl) {
+			this.lockTtl = lockTtl;
+		}
+
+		public @Nullable Duration getLockWait() {
+			return this.lockWait;
+		}
+
+		public void setLockWait(@Nullable Duration lockWait) {
+			this.lockWait = lockWait;
+		}
+
+		public @Nullable String getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(@Nullable String refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public CacheNearCache getNearCache() {
+			return this.nearCache;
+		}
 
 		public @Nullable Duration getTtl() {
 			return this.ttl;

@@ -79,7 +79,7 @@ class RedisbootCacheAutoConfigurationTests {
 	@Test
 	void jitterAboveHalfFailsNamingTheProperty() {
 		assertFailure(this.runner.withPropertyValues("redisboot.cache.ttl-jitter=60%"), "redisboot.cache.ttl-jitter",
-				"between 0% and 50%");
+				"at most 50%");
 	}
 
 	@Test
