@@ -15,7 +15,6 @@ import dev.redisboot.cache.MicrometerCacheMetricsFactory;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisCircuitBreaker;
 import dev.redisboot.cache.RedisbootCacheManager;
-import dev.redisboot.cache.SynchronizingCacheOperationSource;
 import dev.redisboot.cache.UnlistedCacheVerifier;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -25,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
@@ -41,7 +39,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
-import org.springframework.cache.interceptor.CacheOperationSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
@@ -110,27 +107,11 @@ public final class RedisbootCacheAutoConfiguration {
 
 	/**
 	 * Makes the {@code @Cacheable} operations of caches with stampede protection or
-	 * refresh-ahead synchronized, so their misses reach the cache with the loader. Static, and
-	 * reading the properties from the environment, because post-processors are created
-	 * before other beans.
+	 * refresh-ahead synchronized, so their misses reach the cache with the loader.
 	 */
 	@Bean
-	static BeanPostProcessor redisbootSynchronizingCacheOperations(Environment environment) {
-		return new BeanPostProcessor() {
-
-			@Override
-			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				if (bean instanceof CacheOperationSource source && !(bean instanceof SynchronizingCacheOperationSource)) {
-					RedisbootCacheProperties properties = Binder.get(environment)
-						.bind("redisboot.cache", RedisbootCacheProperties.class)
-						.orElseGet(RedisbootCacheProperties::new);
-					CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
-					return new SynchronizingCacheOperationSource(source, resolver::isSynchronized);
-				}
-				return bean;
-			}
-
-		};
+	static SynchronizingCacheOperationsPostProcessor redisbootSynchronizingCacheOperations(Environment environment) {
+		return new SynchronizingCacheOperationsPostProcessor(environment);
 	}
 
 	@Bean

@@ -1,6 +1,11 @@
 package dev.redisboot.cache.autoconfigure;
 
+import java.time.Duration;
+
 import dev.redisboot.cache.CacheInvalidator;
+import dev.redisboot.cache.CacheSettings;
+import dev.redisboot.cache.NearCacheInvalidation;
+import dev.redisboot.cache.RedisbootCache;
 import dev.redisboot.cache.RedisbootCacheManager;
 import dev.redisboot.cache.fixtures.ProductService;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
@@ -80,6 +85,71 @@ class RedisbootCacheAutoConfigurationTests {
 	void jitterAboveHalfFailsNamingTheProperty() {
 		assertFailure(this.runner.withPropertyValues("redisboot.cache.ttl-jitter=60%"), "redisboot.cache.ttl-jitter",
 				"at most 50%");
+	}
+
+	@Test
+	void nearCacheChannelExistsOnlyWhenANearCacheIsEnabled() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(NearCacheInvalidation.class));
+		this.runner.withPropertyValues("redisboot.cache.caches.products.near-cache.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(NearCacheInvalidation.class));
+		this.runner.withPropertyValues("redisboot.cache.near-cache.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(NearCacheInvalidation.class));
+	}
+
+	@Test
+	void nearCacheTtlLongerThanTheCacheTtlFails() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.caches.products.ttl=30s",
+				"redisboot.cache.caches.products.near-cache.enabled=true",
+				"redisboot.cache.caches.products.near-cache.ttl=5m"), "redisboot.cache.caches.products.near-cache.ttl",
+				"redisboot.cache.caches.products.ttl=PT30S");
+	}
+
+	@Test
+	void nearCacheOfNoEntriesFails() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.near-cache.enabled=true",
+				"redisboot.cache.near-cache.max-size=0"), "redisboot.cache.near-cache.max-size", "at least one entry");
+	}
+
+	@Test
+	void refreshAheadWithTimeToIdleFailsNamingBothProperties() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.time-to-idle=10m",
+				"redisboot.cache.caches.products.refresh-ahead=80%"), "redisboot.cache.caches.products.refresh-ahead",
+				"redisboot.cache.time-to-idle");
+	}
+
+	@Test
+	void refreshAheadOfTheWholeTtlFails() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.caches.products.refresh-ahead=100%"),
+				"redisboot.cache.caches.products.refresh-ahead", "below 100%");
+	}
+
+	@Test
+	void lockTtlAboveTenMinutesFails() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.lock-ttl=1h"), "redisboot.cache.lock-ttl",
+				"at most 10 minutes");
+	}
+
+	@Test
+	void refreshThreadsOutOfRangeFail() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.refresh-threads=0"),
+				"redisboot.cache.refresh-threads", "between 1 and 64");
+	}
+
+	@Test
+	void cacheSettingsCarryLoadingAndNearCache() {
+		this.runner
+			.withPropertyValues("redisboot.cache.caches.products.ttl=15m",
+					"redisboot.cache.caches.products.refresh-ahead=80%",
+					"redisboot.cache.caches.products.lock-ttl=3s", "redisboot.cache.lock-wait=4s",
+					"redisboot.cache.caches.products.near-cache.enabled=true",
+					"redisboot.cache.caches.products.near-cache.max-size=500")
+			.run((context) -> {
+				RedisbootCache cache = (RedisbootCache) context.getBean(CacheManager.class).getCache("products");
+				CacheSettings settings = cache.getSettings();
+				assertThat(settings.loading())
+					.isEqualTo(new CacheSettings.Loading(true, Duration.ofSeconds(3), Duration.ofSeconds(4), 0.8));
+				assertThat(settings.nearCache()).isEqualTo(new CacheSettings.NearCache(500, Duration.ofMinutes(1)));
+			});
 	}
 
 	@Test
