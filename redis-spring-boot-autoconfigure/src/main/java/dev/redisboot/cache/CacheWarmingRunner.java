@@ -114,10 +114,11 @@ public class CacheWarmingRunner implements ApplicationListener<ApplicationStarte
 		});
 		this.timer.schedule(() -> {
 			if (!task.isDone() && reported.compareAndSet(false, true)) {
-				task.cancel(true);
+				// report before cancelling: the cancelled warmer's own completion may end warming
+				this.listener.warmed(name, "timeout", System.nanoTime() - start);
 				logger.warn("Cache warmer '" + name + "' did not finish within " + this.timeout
 						+ " (redisboot.cache.warming.timeout) and was interrupted");
-				this.listener.warmed(name, "timeout", System.nanoTime() - start);
+				task.cancel(true);
 				report.run();
 			}
 		}, this.timeout.toNanos(), TimeUnit.NANOSECONDS);

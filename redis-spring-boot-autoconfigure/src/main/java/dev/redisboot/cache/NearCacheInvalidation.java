@@ -36,7 +36,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * The channel has its own pub/sub connection, which Lettuce reconnects and resubscribes after
  * a disconnect. Near caches serve only while it is subscribed: when it disconnects they are
  * cleared and bypassed, and when it (re)subscribes they are cleared again, because messages
- * sent in between were lost. If the first connection fails, it is retried in the background.
+ * sent in between were lost. The first connection is opened in the background when the
+ * context starts, and retried there until it succeeds.
  */
 public final class NearCacheInvalidation implements SmartLifecycle {
 
@@ -71,6 +72,8 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService retries;
 
 	private boolean subscribed;
+
+	private boolean everSubscribed;
 
 	private volatile boolean running;
 
@@ -130,6 +133,10 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 			.getBytes(StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Subscribes in the background, so that an unreachable Redis never holds up startup;
+	 * near caches serve once the subscription is confirmed.
+	 */
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
@@ -137,8 +144,21 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 				return;
 			}
 			this.running = true;
+			background().execute(() -> connect(1));
 		}
-		connect(1);
+	}
+
+	private ScheduledExecutorService background() {
+		synchronized (this.monitor) {
+			if (this.retries == null) {
+				this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "redisboot-near-cache-subscriber");
+					thread.setDaemon(true);
+					return thread;
+				});
+			}
+			return this.retries;
+		}
 	}
 
 	private void connect(long attempt) {
@@ -174,17 +194,9 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 					+ "; near caches are bypassed until it is subscribed (retrying every few seconds): "
 					+ ex.getMessage(), null);
 			synchronized (this.monitor) {
-				if (!this.running) {
-					return;
+				if (this.running) {
+					background().schedule(() -> connect(attempt + 1), delay, TimeUnit.SECONDS);
 				}
-				if (this.retries == null) {
-					this.retries = Executors.newSingleThreadScheduledExecutor((task) -> {
-						Thread thread = new Thread(task, "redisboot-near-cache-subscriber");
-						thread.setDaemon(true);
-						return thread;
-					});
-				}
-				this.retries.schedule(() -> connect(attempt + 1), delay, TimeUnit.SECONDS);
 			}
 		}
 	}
@@ -228,10 +240,15 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 
 	private void setSubscribed(boolean subscribed) {
 		synchronized (this.monitor) {
+			// counted as a clear when it may drop entries: going down, or coming back after a drop
+			boolean clears = subscribed ? this.everSubscribed : this.subscribed;
 			this.subscribed = subscribed;
+			this.everSubscribed |= subscribed;
 			this.caches.values().forEach((registration) -> {
 				registration.layer.setLive(subscribed);
-				registration.metrics.nearCacheInvalidation();
+				if (clears) {
+					registration.metrics.nearCacheInvalidation();
+				}
 			});
 		}
 	}

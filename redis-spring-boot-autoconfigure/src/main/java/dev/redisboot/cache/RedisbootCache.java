@@ -52,10 +52,9 @@ public class RedisbootCache implements Cache {
 	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
 
 	/**
-	 * The miss this thread's caller is computing a value for: cache name, Redis key, start
-	 * time and near-cache epoch, so that the matching put records the load time and is known
-	 * as a load rather than a change. JDK types only, so a pooled thread never pins the
-	 * application's class loader.
+	 * The miss this thread's caller is computing a value for: cache name, Redis key and
+	 * start time, so that the matching put records the load time. JDK types only, so a
+	 * pooled thread never pins the application's class loader.
 	 */
 	private static final ThreadLocal<Object @Nullable []> pendingLoad = new ThreadLocal<>();
 
@@ -156,7 +155,7 @@ public class RedisbootCache implements Cache {
 		Lookup found = lookup(redisKey, false);
 		if (found.value == null) {
 			this.metrics.miss();
-			pendingLoad.set(new Object[] { this.name, redisKey, System.nanoTime(), found.epoch });
+			pendingLoad.set(new Object[] { this.name, redisKey, System.nanoTime() });
 		}
 		else {
 			pendingLoad.remove();
@@ -370,22 +369,17 @@ public class RedisbootCache implements Cache {
 	public void put(Object key, @Nullable Object value) {
 		String redisKey = redisKey(key);
 		Object[] load = pendingLoad.get();
-		boolean afterMiss = false;
 		if (load != null) {
 			pendingLoad.remove();
 			if (this.name.equals(load[0]) && redisKey.equals(load[1])) {
 				this.metrics.load(System.nanoTime() - (Long) load[2]);
-				afterMiss = true;
 			}
 		}
-		if (write(redisKey.getBytes(StandardCharsets.UTF_8), value) && this.near != null) {
-			if (afterMiss) {
-				// a value loaded after a miss is no change: nobody else can have an older copy to drop
-				this.near.fill(redisKey, value, (Long) load[3]);
-			}
-			else {
-				changed(redisKey, value);
-			}
+		if (write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
+			// Announced even when it follows a miss on this thread: that miss may be a stale
+			// leftover of a call that failed. Loads of near-cached caches are synchronized and
+			// store their value without a put, unannounced.
+			changed(redisKey, value);
 		}
 	}
 

@@ -237,6 +237,26 @@ abstract class AbstractCacheLoadingIntegrationTests extends CacheIntegrationTest
 	}
 
 	@Test
+	void nearCachedPlainCacheableLoadsUnannouncedWhileProgrammaticPutsAreAnnounced() {
+		ApplicationContextRunner near = instances().withPropertyValues("redisboot.cache.caches.plain.near-cache.enabled=true");
+		near.run((a) -> near.run((b) -> {
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> a.getBean(NearCacheInvalidation.class).isSubscribed()
+						&& b.getBean(NearCacheInvalidation.class).isSubscribed());
+			assertThat(a.getBean(PriceService.class).plain(1).name()).isEqualTo("price-1");
+			assertThat(b.getBean(PriceService.class).plain(1).name()).isEqualTo("price-1");
+			assertThat(this.prices.loadCount()).as("a near cache synchronizes plain @Cacheable").isEqualTo(1);
+			assertThat(counted(b, "cache.near.invalidations", "plain")).as("the load was not announced").isZero();
+			// a put after a miss on the same thread may follow a call that failed: it is announced
+			org.springframework.cache.Cache cache = a.getBean(CacheManager.class).getCache("plain");
+			assertThat(cache.get(2L)).isNull();
+			cache.put(2L, ProductService.product(2, "put"));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> counted(b, "cache.near.invalidations", "plain") == 1);
+		}));
+	}
+
+	@Test
 	void refreshAheadRefreshesAHotKeyInTheBackgroundOnceAndNoCallMisses() {
 		ApplicationContextRunner refreshing = instances().withPropertyValues("redisboot.cache.caches.prices.ttl=4s",
 				"redisboot.cache.caches.prices.refresh-ahead=50%");

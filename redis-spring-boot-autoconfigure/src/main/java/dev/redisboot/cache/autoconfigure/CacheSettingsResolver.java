@@ -149,15 +149,18 @@ final class CacheSettingsResolver {
 
 	/**
 	 * Whether a cache's @Cacheable operations are all made synchronized, so that its misses
-	 * are loaded once across the deployment (stampede protection, or refresh-ahead, which
-	 * needs the loader).
+	 * reach the cache with the loader: for stampede protection, for refresh-ahead (which
+	 * calls the loader again), and for a near cache (whose loads must not be announced as
+	 * changes, which only a synchronized load can tell apart from a put).
 	 */
 	boolean isSynchronized(String cacheName) {
 		CacheSpec spec = this.properties.getCaches().get(cacheName);
 		Boolean protection = (spec != null) ? spec.getStampedeProtection() : null;
 		String refreshAhead = (spec != null && spec.getRefreshAhead() != null) ? spec.getRefreshAhead()
 				: this.properties.getRefreshAhead();
-		return ((protection != null) ? protection : this.properties.isStampedeProtection()) || refreshAhead != null;
+		Boolean near = (spec != null) ? spec.getNearCache().getEnabled() : null;
+		return ((protection != null) ? protection : this.properties.isStampedeProtection()) || refreshAhead != null
+				|| ((near != null) ? near : this.properties.getNearCache().isEnabled());
 	}
 
 	boolean anyNearCache() {

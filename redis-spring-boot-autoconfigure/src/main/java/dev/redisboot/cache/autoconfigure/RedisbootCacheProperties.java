@@ -295,9 +295,9 @@ public class RedisbootCacheProperties {
 		private long maxSize = 10_000;
 
 		/**
-		 * How long a near cache keeps an entry, in caches that do not set their own: the
-		 * bound on staleness for changes made without the cache (directly in the database or
-		 * in Redis). At most the cache's TTL.
+		 * How long a near cache keeps an entry, in caches that do not set their own: how long
+		 * an instance may serve a value after its Redis entry changed without the cache
+		 * (expired, evicted or rewritten in Redis directly). At most the cache's TTL.
 		 */
 		private Duration ttl = Duration.ofMinutes(1);
 
@@ -343,8 +343,8 @@ public class RedisbootCacheProperties {
 		private @Nullable Long maxSize;
 
 		/**
-		 * How long the near cache keeps an entry: the bound on staleness for changes made
-		 * without the cache. At most the cache's TTL.
+		 * How long the near cache keeps an entry: how long an instance may serve a value
+		 * after its Redis entry changed without the cache. At most the cache's TTL.
 		 */
 		private @Nullable Duration ttl;
 
