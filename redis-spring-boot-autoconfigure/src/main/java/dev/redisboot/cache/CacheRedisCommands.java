@@ -1,24 +1,16 @@
 package dev.redisboot.cache;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-import dev.redisboot.cache.CacheRedisException.Kind;
+import dev.redisboot.core.redis.LettuceCommands.Script;
+import dev.redisboot.core.redis.LettuceCommands;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
@@ -26,7 +18,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -41,14 +32,10 @@ public final class CacheRedisCommands {
 
 	private static final int SCAN_BATCH = 1000;
 
-	static final String UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then "
-			+ "return redis.call('del', KEYS[1]) else return 0 end";
+	static final Script UNLOCK = Script.of("if redis.call('get', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('del', KEYS[1]) else return 0 end");
 
-	static final String UNLOCK_SHA = sha1(UNLOCK_SCRIPT);
-
-	private final LettuceConnectionFactory connectionFactory;
-
-	private final long timeoutNanos;
+	private final LettuceCommands commands;
 
 	/**
 	 * Creates the commands.
@@ -56,8 +43,7 @@ public final class CacheRedisCommands {
 	 * @param timeout the longest a single command may take
 	 */
 	public CacheRedisCommands(LettuceConnectionFactory connectionFactory, Duration timeout) {
-		this.connectionFactory = connectionFactory;
-		this.timeoutNanos = timeout.toNanos();
+		this.commands = new LettuceCommands(connectionFactory, timeout);
 	}
 
 	@Nullable byte[] get(byte[] key) {
@@ -118,17 +104,7 @@ public final class CacheRedisCommands {
 	 * @return whether the lock was released
 	 */
 	boolean unlock(byte[] key, byte[] token) {
-		byte[][] keys = { key };
-		Long released;
-		try {
-			released = execute((commands) -> commands.evalsha(UNLOCK_SHA, ScriptOutputType.INTEGER, keys, token));
-		}
-		catch (CacheRedisException ex) {
-			if (!(ex.getCause() instanceof RedisNoScriptException)) {
-				throw ex;
-			}
-			released = execute((commands) -> commands.eval(UNLOCK_SCRIPT, ScriptOutputType.INTEGER, keys, token));
-		}
+		Long released = this.commands.evalsha(UNLOCK, ScriptOutputType.INTEGER, new byte[][] { key }, token);
 		return released != null && released > 0;
 	}
 
@@ -171,54 +147,9 @@ public final class CacheRedisCommands {
 		return removed;
 	}
 
-	@SuppressWarnings("unchecked")
 	private <T> @Nullable T execute(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return await(command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
-		}
-		catch (CacheRedisException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			// getConnection() itself fails when Redis cannot be reached
-			throw new CacheRedisException(Kind.UNAVAILABLE, "Redis is unavailable: " + ex.getMessage(), ex);
-		}
-	}
-
-	private <T> @Nullable T await(Future<T> future) {
-		try {
-			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			future.cancel(true);
-			throw new CacheRedisException(Kind.UNAVAILABLE,
-					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
-			throw new CacheRedisException(kind, "Redis command failed: " + cause.getMessage(), cause);
-		}
-		catch (InterruptedException ex) {
-			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
-			Thread.currentThread().interrupt();
-			future.cancel(true);
-			throw new CacheRedisException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
-		}
-	}
-
-	private static String sha1(String script) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return this.commands.execute(command);
 	}
 
 	/**

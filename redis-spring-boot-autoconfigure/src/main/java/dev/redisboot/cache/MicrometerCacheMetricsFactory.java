@@ -2,6 +2,7 @@ package dev.redisboot.cache;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.codec.ValueDecodingException;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -611,7 +613,7 @@ public class RedisbootCache implements Cache {
 			try {
 				return call.get();
 			}
-			catch (CacheRedisException ex) {
+			catch (RedisCommandException ex) {
 				this.metrics.redisError();
 				throw ex;
 			}
@@ -629,7 +631,7 @@ public class RedisbootCache implements Cache {
 			reported = true;
 			return result;
 		}
-		catch (CacheRedisException ex) {
+		catch (RedisCommandException ex) {
 			if (ex.isRedisUnavailable()) {
 				this.circuitBreaker.onFailure(ex);
 				reported = true;

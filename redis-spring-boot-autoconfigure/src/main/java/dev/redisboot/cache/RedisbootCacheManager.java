@@ -9,6 +9,7 @@ import java.util.Set;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.json.TypeAllowlist;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;

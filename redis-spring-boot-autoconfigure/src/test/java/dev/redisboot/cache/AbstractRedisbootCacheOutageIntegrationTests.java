@@ -5,11 +5,11 @@ import java.time.Duration;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.cache.fixtures.ProductService;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -85,7 +85,7 @@ abstract class AbstractRedisbootCacheOutageIntegrationTests {
 				node.kill();
 			}
 			try {
-				assertThatExceptionOfType(CacheRedisException.class).isThrownBy(() -> service.find(3));
+				assertThatExceptionOfType(RedisCommandException.class).isThrownBy(() -> service.find(3));
 			}
 			finally {
 				for (RedisNode node : redis.nodes()) {

@@ -57,7 +57,7 @@ class CacheLockIntegrationTests extends CacheIntegrationTestSupport {
 				String lock = key("locks", i);
 				RedisNode owner = (redis() instanceof ClusterRedis cluster) ? cluster.primaryFor(lock)
 						: redis().nodes().get(0);
-				assertThat(owner.execute("SCRIPT", "EXISTS", CacheRedisCommands.UNLOCK_SHA))
+				assertThat(owner.execute("SCRIPT", "EXISTS", CacheRedisCommands.UNLOCK.sha()))
 					.as("loaded by EVAL after NOSCRIPT").isEqualTo(java.util.List.of(1L));
 			}
 		});

@@ -1,4 +1,4 @@
-package dev.redisboot.cache;
+package dev.redisboot.core.redis;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 
@@ -8,7 +8,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
  * Spring's {@code CacheErrorHandler}); with {@link CacheFailureMode#DEGRADE} it is counted
  * and absorbed, and only an unavailable Redis counts towards the circuit breaker.
  */
-public class CacheRedisException extends DataAccessResourceFailureException {
+public class RedisCommandException extends DataAccessResourceFailureException {
 
 	private final Kind kind;
 
@@ -18,7 +18,7 @@ public class CacheRedisException extends DataAccessResourceFailureException {
 	 * @param message what failed
 	 * @param cause the cause
 	 */
-	public CacheRedisException(Kind kind, String message, Throwable cause) {
+	public RedisCommandException(Kind kind, String message, Throwable cause) {
 		super(message, cause);
 		this.kind = kind;
 	}

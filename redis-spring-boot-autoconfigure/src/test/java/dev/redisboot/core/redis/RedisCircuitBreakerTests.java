@@ -1,4 +1,4 @@
-package dev.redisboot.cache;
+package dev.redisboot.core.redis;
 
 import java.time.Clock;
 import java.time.Duration;

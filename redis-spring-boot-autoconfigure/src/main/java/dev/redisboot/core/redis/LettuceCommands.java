@@ -1,0 +1,142 @@
+package dev.redisboot.core.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import dev.redisboot.core.redis.RedisCommandException.Kind;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Runs Lettuce commands on the application's connection (standalone, Sentinel or Cluster),
+ * each bounded by a timeout whatever the connection's own command timeout, so that a slow or
+ * unreachable Redis costs a caller at most that long. Failures are reported as
+ * {@link RedisCommandException} saying whether Redis was unavailable, answered with an error,
+ * or the caller was interrupted.
+ */
+public final class LettuceCommands {
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final long timeoutNanos;
+
+	/**
+	 * Creates the commands.
+	 * @param connectionFactory the application's connection factory
+	 * @param timeout the longest a single command may take
+	 */
+	public LettuceCommands(LettuceConnectionFactory connectionFactory, Duration timeout) {
+		this.connectionFactory = connectionFactory;
+		this.timeoutNanos = timeout.toNanos();
+	}
+
+	/**
+	 * Runs commands on the connection's asynchronous API and waits for the future they
+	 * return. Commands issued together are pipelined.
+	 * @param <T> the result type
+	 * @param command issues the commands
+	 * @return the result
+	 * @throws RedisCommandException when Redis fails, times out or the caller is interrupted
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return await(command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
+		}
+		catch (RedisCommandException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// getConnection() itself fails when Redis cannot be reached
+			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Runs a Lua script by its SHA-1 ({@code EVALSHA}), sending the script itself
+	 * ({@code EVAL}, which also caches it) only to a server that answers {@code NOSCRIPT}.
+	 * @param <T> the result type
+	 * @param script the script
+	 * @param output how to read its result
+	 * @param keys the keys (on Cluster, all in one slot)
+	 * @param args the arguments
+	 * @return the result
+	 */
+	public <T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
+		try {
+			return execute((commands) -> commands.evalsha(script.sha(), output, keys, args));
+		}
+		catch (RedisCommandException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw ex;
+			}
+			return execute((commands) -> commands.eval(script.text(), output, keys, args));
+		}
+	}
+
+	private <T> @Nullable T await(Future<T> future) {
+		try {
+			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new RedisCommandException(Kind.UNAVAILABLE,
+					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+			throw new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
+		}
+		catch (InterruptedException ex) {
+			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new RedisCommandException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
+		}
+	}
+
+	/**
+	 * A Lua script and its SHA-1.
+	 *
+	 * @param text the script
+	 * @param sha its SHA-1, in hex
+	 */
+	public record Script(String text, String sha) {
+
+		/**
+		 * A script, with its SHA-1 computed.
+		 * @param text the script
+		 * @return the script
+		 */
+		public static Script of(String text) {
+			try {
+				return new Script(text, HexFormat.of()
+					.formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8))));
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}
