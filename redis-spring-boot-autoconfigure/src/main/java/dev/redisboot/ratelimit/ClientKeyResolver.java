@@ -1,0 +1,158 @@
+package dev.redisboot.ratelimit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Principal;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.support.SimpleEvaluationContext;
+import org.springframework.util.StringUtils;
+
+/**
+ * Tells which client a request comes from, for a rule's buckets: one bucket per client
+ * key. Returns {@code null} when the request has no such key (no user signed in, no API
+ * key header), which the rule then handles as configured, never with a shared bucket.
+ * <p>
+ * The key parts that end up in Redis key names are safe: client IPs are kept as they are,
+ * other values are kept only if short and plain, and replaced by a SHA-256 digest otherwise;
+ * header values (API keys) are always digested, so no secret appears in Redis.
+ */
+@FunctionalInterface
+public interface ClientKeyResolver {
+
+	/**
+	 * The client key of a request.
+	 * @param request the request
+	 * @return the key, or {@code null} when the request has none
+	 */
+	@Nullable String resolve(HttpServletRequest request);
+
+	/**
+	 * The client's IP address as the servlet container reports it
+	 * ({@code request.getRemoteAddr()}): the peer's address, or the client's address from
+	 * {@code X-Forwarded-For} only when the container trusts the peer as a proxy
+	 * ({@code server.forward-headers-strategy=native}). Never read from the header by
+	 * redisboot, so a client cannot choose its bucket.
+	 * @return the resolver
+	 */
+	static ClientKeyResolver ip() {
+		return (request) -> {
+			String address = request.getRemoteAddr();
+			return StringUtils.hasText(address) ? KeyParts.safe("ip", address) : null;
+		};
+	}
+
+	/**
+	 * The authenticated user's name ({@code request.getUserPrincipal()}), digested unless
+	 * plain.
+	 * @return the resolver
+	 */
+	static ClientKeyResolver user() {
+		return (request) -> {
+			Principal principal = request.getUserPrincipal();
+			return (principal != null && StringUtils.hasText(principal.getName()))
+					? KeyParts.safe("u", principal.getName()) : null;
+		};
+	}
+
+	/**
+	 * A request header, such as an API key, always digested.
+	 * @param name the header name
+	 * @return the resolver
+	 */
+	static ClientKeyResolver header(String name) {
+		return (request) -> {
+			String value = request.getHeader(name);
+			return StringUtils.hasText(value) ? KeyParts.digest("h", value) : null;
+		};
+	}
+
+	/**
+	 * A SpEL expression over the request, parsed once at startup and evaluated with a
+	 * restricted context (properties and methods of the root object only: no types, beans or
+	 * constructors). The root object has {@code request}, {@code ip}, {@code user} and
+	 * {@code header('Name')}. A null or empty result means no key.
+	 * @param expression the parsed expression
+	 * @return the resolver
+	 */
+	static ClientKeyResolver expression(Expression expression) {
+		return (request) -> {
+			EvaluationContext context = SimpleEvaluationContext.forReadOnlyDataBinding()
+				.withInstanceMethods()
+				.withRootObject(new ExpressionRoot(request))
+				.build();
+			Object value = expression.getValue(context);
+			String text = (value != null) ? value.toString() : null;
+			return StringUtils.hasText(text) ? KeyParts.safe("e", text) : null;
+		};
+	}
+
+	/**
+	 * The root object of key expressions.
+	 *
+	 * @param request the request
+	 */
+	record ExpressionRoot(HttpServletRequest request) {
+
+		/**
+		 * The client IP, as for the {@code ip} key.
+		 * @return the address
+		 */
+		public String ip() {
+			return this.request.getRemoteAddr();
+		}
+
+		/**
+		 * The authenticated user's name.
+		 * @return the name, or {@code null}
+		 */
+		public @Nullable String user() {
+			Principal principal = this.request.getUserPrincipal();
+			return (principal != null) ? principal.getName() : null;
+		}
+
+		/**
+		 * A request header.
+		 * @param name the header name
+		 * @return its value, or {@code null}
+		 */
+		public @Nullable String header(String name) {
+			return this.request.getHeader(name);
+		}
+
+	}
+
+	/**
+	 * Turns client keys into parts of Redis key names.
+	 */
+	final class KeyParts {
+
+		private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._@+:-]{1,64}");
+
+		private KeyParts() {
+		}
+
+		static String safe(String kind, String value) {
+			return PLAIN.matcher(value).matches() ? kind + "=" + value : digest(kind, value);
+		}
+
+		static String digest(String kind, String value) {
+			try {
+				byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+				return kind + "#" + HexFormat.of().formatHex(hash, 0, 16);
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}

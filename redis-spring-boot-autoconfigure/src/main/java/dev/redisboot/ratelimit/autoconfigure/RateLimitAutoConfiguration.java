@@ -1,0 +1,198 @@
+package dev.redisboot.ratelimit.autoconfigure;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.ratelimit.MicrometerRateLimitMetrics;
+import dev.redisboot.ratelimit.RateLimitExceptionResolver;
+import dev.redisboot.ratelimit.RateLimitFilter;
+import dev.redisboot.ratelimit.RateLimitMetrics;
+import dev.redisboot.ratelimit.RateLimitRule.Stage;
+import dev.redisboot.ratelimit.RateLimitRule;
+import dev.redisboot.ratelimit.RateLimited;
+import dev.redisboot.ratelimit.RateLimitedInterceptor;
+import dev.redisboot.ratelimit.RateLimiter;
+import dev.redisboot.ratelimit.RatePlanResolver;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.Filter;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * Auto-configuration of rate limiting with Bucket4j on the application's Lettuce connection,
+ * active when rules are configured under {@code redisboot.rate-limit.rules}: a
+ * {@link RateLimiter}, the servlet filters of a web application (one before and one after
+ * Spring Security's filter chain), {@link RateLimited @RateLimited} on bean methods, and the
+ * 429 answer to {@code RateLimitExceededException} in Spring MVC.
+ *
+ * @author redisboot
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class })
+@ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class })
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redisboot.rate-limit.enabled", matchIfMissing = true)
+@Conditional(RateLimitAutoConfiguration.OnRulesCondition.class)
+@EnableConfigurationProperties(RateLimitProperties.class)
+@Import(RateLimitAutoConfiguration.AutoProxyRegistrar.class)
+public final class RateLimitAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitRules redisbootRateLimitRules(RateLimitProperties properties) {
+		return new RateLimitRules(new RateLimitRulesResolver(properties).rules());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimiter redisbootRateLimiter(RateLimitProperties properties, LettuceConnectionFactory connectionFactory,
+			RedisKeyNamer keyNamer, ObjectProvider<RateLimitMetrics> metrics) {
+		RateLimitRulesResolver resolver = new RateLimitRulesResolver(properties);
+		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer,
+				new RedisCircuitBreaker(resolver.failureThreshold(), resolver.openDuration(), Clock.systemUTC()),
+				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+	}
+
+	/**
+	 * Applies {@code @RateLimited}. The interceptor looks its collaborators up on first use,
+	 * so that creating the advisor (early, with the post-processors) creates no Redis beans.
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static Advisor redisbootRateLimitedAdvisor(ObjectProvider<RateLimitRules> rules,
+			ObjectProvider<RateLimiter> limiter, ObjectProvider<RatePlanResolver> planResolver) {
+		RateLimitedInterceptor interceptor = new RateLimitedInterceptor(
+				SingletonSupplier.of(() -> rules.getObject().byName()), SingletonSupplier.of(limiter::getObject),
+				planResolver::getIfAvailable);
+		return new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(RateLimited.class),
+				interceptor);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class RateLimitMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitMetrics redisbootRateLimitMetrics(ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meterRegistry = registry.getIfAvailable();
+			return (meterRegistry != null) ? new MicrometerRateLimitMetrics(meterRegistry) : RateLimitMetrics.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ Filter.class, HandlerExceptionResolver.class })
+	static class RateLimitWebConfiguration {
+
+		@Bean
+		FilterRegistrationBean<RateLimitFilter> redisbootRateLimitFilterBeforeAuthentication(RateLimitRules rules,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties) {
+			return filter(rules, Stage.BEFORE_AUTHENTICATION, limiter, planResolver, properties,
+					properties.getFilterOrder().getBeforeAuthentication());
+		}
+
+		@Bean
+		FilterRegistrationBean<RateLimitFilter> redisbootRateLimitFilterAfterAuthentication(RateLimitRules rules,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties) {
+			return filter(rules, Stage.AFTER_AUTHENTICATION, limiter, planResolver, properties,
+					properties.getFilterOrder().getAfterAuthentication());
+		}
+
+		private static FilterRegistrationBean<RateLimitFilter> filter(RateLimitRules rules, Stage stage,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties,
+				int order) {
+			List<RateLimitRule> stageRules = rules.rules()
+				.stream()
+				.filter((rule) -> rule.stage() == stage && !rule.paths().isEmpty())
+				.toList();
+			RatePlanResolver plans = planResolver.getIfAvailable();
+			rules.requirePlanResolverIfNeeded(plans != null);
+			RateLimitFilter filter = new RateLimitFilter(stageRules, limiter, plans,
+					properties.getStrategy() == RateLimitProperties.Strategy.FIRST,
+					Math.max(1, properties.getCircuitBreaker().getOpenDuration().toSeconds()));
+			FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
+			registration.setName("redisbootRateLimit" + ((stage == Stage.BEFORE_AUTHENTICATION) ? "Before" : "After")
+					+ "Authentication");
+			registration.setOrder(order);
+			registration.setEnabled(!stageRules.isEmpty());
+			return registration;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitExceptionResolver redisbootRateLimitExceptionResolver(RateLimitProperties properties) {
+			return new RateLimitExceptionResolver(Math.max(1, properties.getCircuitBreaker().getOpenDuration().toSeconds()));
+		}
+
+	}
+
+	/**
+	 * Registers Spring's infrastructure auto-proxy creator (unless a more capable one is
+	 * registered already), with class proxies as Spring Boot uses, so that
+	 * {@code @RateLimited} applies without {@code @EnableAspectJAutoProxy}.
+	 */
+	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+			AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
+		}
+
+	}
+
+	/**
+	 * Matches when at least one rule is configured.
+	 */
+	static final class OnRulesCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			boolean any = Binder.get(context.getEnvironment())
+				.bind("redisboot.rate-limit.rules", Bindable.listOf(RateLimitProperties.Rule.class))
+				.map((rules) -> !rules.isEmpty())
+				.orElse(false);
+			return any ? ConditionOutcome.match("rate-limit rules are configured")
+					: ConditionOutcome.noMatch("no rate-limit rules are configured");
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of rate limiting.
+ */
+@NullMarked
+package dev.redisboot.ratelimit.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,124 @@
+package dev.redisboot.ratelimit;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.redisboot.test.RedisDeployment;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rate limiting through real HTTP requests to two instances of a web application on one
+ * Redis: the limit holds exactly across instances under concurrency; run on standalone and
+ * Cluster by the subclasses.
+ */
+abstract class AbstractRateLimitIntegrationTests {
+
+	private static final Pattern STATE = Pattern.compile("\"burst\";r=(\\d+);t=(\\d+)");
+
+	protected abstract RedisDeployment redis();
+
+	protected String newPrefix() {
+		return "rl-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@Test
+	void exactlyCapacityRequestsPassFromSixtyFourClientsOnTwoInstances() throws Exception {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), prefix);
+				ConfigurableApplicationContext b = RateLimitInstances.start(redis(), prefix)) {
+			int clients = 64;
+			int requestsPerClient = 3;
+			ExecutorService pool = Executors.newFixedThreadPool(clients);
+			try {
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<List<Integer>>> results = new ArrayList<>();
+				for (int client = 0; client < clients; client++) {
+					ConfigurableApplicationContext instance = (client % 2 == 0) ? a : b;
+					results.add(pool.submit(() -> {
+						start.await();
+						List<Integer> statuses = new ArrayList<>();
+						for (int i = 0; i < requestsPerClient; i++) {
+							statuses.add(RateLimitInstances.get(instance, "/api/hello").statusCode());
+						}
+						return statuses;
+					}));
+				}
+				start.countDown();
+				int allowed = 0;
+				int rejected = 0;
+				for (Future<List<Integer>> result : results) {
+					for (int status : result.get(60, TimeUnit.SECONDS)) {
+						if (status == 200) {
+							allowed++;
+						}
+						else if (status == 429) {
+							rejected++;
+						}
+					}
+				}
+				assertThat(allowed).as("exactly the capacity, across both instances").isEqualTo(20);
+				assertThat(rejected).isEqualTo(clients * requestsPerClient - 20);
+				assertThat(count(a, "burst", "allowed") + count(b, "burst", "allowed")).isEqualTo(20);
+				assertThat(count(a, "burst", "rejected") + count(b, "burst", "rejected"))
+					.isEqualTo(clients * requestsPerClient - 20);
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+	}
+
+	@Test
+	void headersCountDownAndTheRejectionSaysWhenToRetry() {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), prefix)) {
+			HttpResponse<String> first = RateLimitInstances.get(a, "/api/hello");
+			assertThat(first.statusCode()).isEqualTo(200);
+			assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"burst\";q=20;w=3600");
+			Matcher state = STATE.matcher(first.headers().firstValue("RateLimit").orElseThrow());
+			assertThat(state.matches()).isTrue();
+			assertThat(state.group(1)).isEqualTo("19");
+			assertThat(Long.parseLong(state.group(2))).as("seconds until the bucket is full again").isBetween(1L, 3600L);
+			for (int i = 0; i < 19; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).isEqualTo(200);
+			}
+			HttpResponse<String> rejected = RateLimitInstances.get(a, "/api/hello");
+			assertThat(rejected.statusCode()).isEqualTo(429);
+			assertThat(rejected.headers().firstValue("Content-Type")).hasValueSatisfying(
+					(type) -> assertThat(type).startsWith("application/problem+json"));
+			long retryAfter = Long.parseLong(rejected.headers().firstValue("Retry-After").orElseThrow());
+			Matcher rejectedState = STATE.matcher(rejected.headers().firstValue("RateLimit").orElseThrow());
+			assertThat(rejectedState.matches()).isTrue();
+			assertThat(rejectedState.group(1)).isEqualTo("0");
+			assertThat(retryAfter).as("not earlier than the t it reports")
+				.isGreaterThanOrEqualTo(Long.parseLong(rejectedState.group(2)))
+				.isBetween(1L, 3600L / 20 + 1);
+			assertThat(rejected.body()).contains("\"status\":429", "\"title\":\"Too Many Requests\"",
+					"\"instance\":\"/api/hello\"", "\"rule\":\"burst\"", "\"retryAfter\":" + retryAfter);
+		}
+	}
+
+	static double count(ConfigurableApplicationContext context, String rule, String result) {
+		var counter = context.getBean(MeterRegistry.class)
+			.find("redisboot.ratelimit.requests")
+			.tag("rule", rule)
+			.tag("result", result)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.redisboot.ratelimit;
+
+import java.time.Duration;
+
+import dev.redisboot.test.StandaloneRedis;
+import dev.redisboot.test.WithRedis;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis stops under a running application: each rule follows its failure mode, counted as
+ * {@code error}, and rate limiting goes back to Redis once it is back.
+ */
+@WithRedis(isolated = true)
+class RateLimitOutageIntegrationTests {
+
+	@Test
+	void eachFailureModeBehavesAsConfiguredAndRecoversAfterRestart(StandaloneRedis redis) {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis, "outage",
+				"redisboot.rate-limit.timeout=300ms", "redisboot.rate-limit.circuit-breaker.open-duration=500ms")) {
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).as("over the limit in Redis")
+				.isEqualTo(429);
+
+			redis.nodes().get(0).kill();
+			for (int i = 0; i < 5; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/outage/allow").statusCode()).as("allow: unlimited")
+					.isEqualTo(200);
+			}
+			var denied = RateLimitInstances.get(a, "/api/outage/deny");
+			assertThat(denied.statusCode()).as("deny: 503").isEqualTo(503);
+			assertThat(denied.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(denied.body()).contains("\"status\":503", "\"rule\":\"outage-deny\"");
+			// local: the in-JVM bucket starts full, with the same limits
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).as("local limit").isEqualTo(429);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-allow", "error")).isEqualTo(5);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-deny", "error")).isEqualTo(1);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-local", "error")).isEqualTo(3);
+
+			redis.nodes().get(0).start(); // an empty Redis: buckets start full again
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(RateLimitInstances.get(a, "/api/outage/deny").statusCode())
+					.isEqualTo(200));
+			assertThat(RateLimitInstances.get(a, "/api/outage/deny").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/deny").statusCode()).as("limited in Redis again")
+				.isEqualTo(429);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-deny", "allowed")).isEqualTo(2);
+		}
+	}
+
+}

@@ -1,0 +1,173 @@
+package dev.redisboot.ratelimit;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import dev.redisboot.test.RedisDeployment;
+import dev.redisboot.test.RedisDeployments;
+import dev.redisboot.test.WithRedis;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Rate limiting on a standalone Redis: besides the shared tests, client keys, plans,
+ * {@code @RateLimited}, and the number of Redis commands per decision.
+ */
+@WithRedis
+class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTests {
+
+	@Override
+	protected RedisDeployment redis() {
+		return RedisDeployments.sharedStandalone();
+	}
+
+	@Test
+	void forgedForwardedForFromAnUntrustedPeerDoesNotChangeTheBucket() {
+		// native forward headers, but no proxy trusted: the peer (127.0.0.1) is the client
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
+				"server.forward-headers-strategy=native", "server.tomcat.remoteip.internal-proxies=")) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login", "X-Forwarded-For", "203.0.113." + i)
+					.statusCode()).isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login", "X-Forwarded-For", "198.51.100.7")
+				.statusCode()).as("a new forged address is still the same client").isEqualTo(429);
+		}
+	}
+
+	@Test
+	void forwardedForFromATrustedProxyNamesTheClient() {
+		// the control: with the peer trusted as a proxy, each forwarded address has its own bucket
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
+				"server.forward-headers-strategy=native",
+				"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1")) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login", "X-Forwarded-For", "203.0.113.9")
+					.statusCode()).isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login", "X-Forwarded-For", "203.0.113.9")
+				.statusCode()).isEqualTo(429);
+			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login", "X-Forwarded-For", "203.0.113.10")
+				.statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void rulesApplyOnlyToTheirMethodsAndEachClientHasItsOwnBucket() {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/auth/login").statusCode()).as("GET is not limited")
+					.isEqualTo(405);
+			}
+			for (int i = 0; i < 5; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/me", "X-Test-User", "ann").statusCode()).isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.get(a, "/api/me", "X-Test-User", "ann").statusCode()).isEqualTo(429);
+			assertThat(RateLimitInstances.get(a, "/api/me", "X-Test-User", "bob").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aUserRuleWithoutAUserDeniesWith401OrFallsBackToTheIp() {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
+			HttpResponse<String> anonymous = RateLimitInstances.get(a, "/api/me");
+			assertThat(anonymous.statusCode()).isEqualTo(401);
+			assertThat(anonymous.body()).contains("\"rule\":\"me\"");
+		}
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
+				"redisboot.rate-limit.rules[3].missing-key=ip")) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/me").statusCode()).isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.get(a, "/api/me").statusCode()).as("anonymous clients by IP").isEqualTo(429);
+			assertThat(RateLimitInstances.get(a, "/api/me", "X-Test-User", "ann").statusCode())
+				.as("never the bucket of a signed-in user").isEqualTo(200);
+		}
+	}
+
+	@Test
+	void plansGiveEachApiKeyItsPlansLimitAndApiKeysNeverReachRedis() {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), prefix)) {
+			assertThat(allowedInARow(a, "free-key-1")).isEqualTo(3);
+			assertThat(allowedInARow(a, "pro-key-1")).isEqualTo(6);
+			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "pro-key-2").headers()
+				.firstValue("RateLimit-Policy")).hasValue("\"api\";q=6;w=3600");
+			assertThat(RateLimitInstances.get(a, "/api/items").statusCode()).as("no API key: denied").isEqualTo(401);
+			List<String> keys = redis().nodes().stream()
+				.flatMap((node) -> ((List<?>) node.execute("KEYS", prefix + ":rl:*")).stream())
+				.map((key) -> (key instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : key.toString())
+				.toList();
+			assertThat(keys).isNotEmpty().noneMatch((key) -> key.contains("key-1") || key.contains("key-2"));
+			assertThat(keys).allMatch((key) -> key.startsWith(prefix + ":rl:{api:"));
+		}
+	}
+
+	private static int allowedInARow(ConfigurableApplicationContext context, String apiKey) {
+		int allowed = 0;
+		while (RateLimitInstances.get(context, "/api/items", "X-API-Key", apiKey).statusCode() == 200) {
+			allowed++;
+			assertThat(allowed).isLessThan(100);
+		}
+		return allowed;
+	}
+
+	@Test
+	void rateLimitedMethodThrowsOverTheLimitAndMvcAnswers429() {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
+			RateLimitTestApplication.PasswordResets resets = a.getBean(RateLimitTestApplication.PasswordResets.class);
+			resets.send("ann@example.com");
+			resets.send("ann@example.com");
+			assertThatExceptionOfType(RateLimitExceededException.class)
+				.isThrownBy(() -> resets.send("ann@example.com"))
+				.satisfies((ex) -> assertThat(ex.getRetryAfterSeconds()).isPositive());
+			assertThat(resets.sent()).as("the method did not run the third time").isEqualTo(2);
+			resets.send("bob@example.com");
+			HttpResponse<String> viaMvc = RateLimitInstances.send(a, "POST", "/api/reset/bob@example.com");
+			assertThat(viaMvc.statusCode()).isEqualTo(200);
+			HttpResponse<String> rejected = RateLimitInstances.send(a, "POST", "/api/reset/bob@example.com");
+			assertThat(rejected.statusCode()).isEqualTo(429);
+			assertThat(rejected.headers().firstValue("Retry-After")).isPresent();
+			assertThat(rejected.headers().firstValue("RateLimit")).hasValueSatisfying(
+					(value) -> assertThat(value).startsWith("\"reset\";r=0;t="));
+			assertThat(rejected.body()).contains("\"status\":429", "\"rule\":\"reset\"");
+		}
+	}
+
+	@Test
+	void aDecisionOnAKnownBucketIsOneRedisCommand() {
+		// counted in the server's command statistics; nothing else uses the server meanwhile
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
+			RateLimitInstances.get(a, "/api/hello"); // first decision: GET (unknown bucket) and the swap
+			Map<String, String> before = redis().nodes().get(0).info("commandstats");
+			for (int i = 0; i < 10; i++) {
+				RateLimitInstances.get(a, "/api/hello");
+			}
+			Map<String, String> after = redis().nodes().get(0).info("commandstats");
+			assertThat(calls(after, "cmdstat_evalsha") - calls(before, "cmdstat_evalsha")).isEqualTo(10);
+			// Redis counts the commands a script runs too: the swap script's own GET and SET, no GET of ours
+			assertThat(calls(after, "cmdstat_get") - calls(before, "cmdstat_get")).as("reads").isEqualTo(10);
+			assertThat(calls(after, "cmdstat_set") - calls(before, "cmdstat_set")).as("writes").isEqualTo(10);
+		}
+	}
+
+	private static long calls(Map<String, String> stats, String command) {
+		String value = stats.get(command);
+		if (value == null) {
+			return 0;
+		}
+		for (String part : value.split(",")) {
+			if (part.startsWith("calls=")) {
+				return Long.parseLong(part.substring(6));
+			}
+		}
+		return 0;
+	}
+
+}
