@@ -60,6 +60,13 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 				continue;
 			}
 			String clientKey = rule.key().resolve(request);
+			String plan = null;
+			if (clientKey != null && !rule.plans().isEmpty() && this.planResolver != null) {
+				plan = this.planResolver.resolvePlan(request, rule.name());
+				if (plan == null) {
+					clientKey = null; // an unknown client (an invented API key) must not get a fresh bucket
+				}
+			}
 			if (clientKey == null && rule.missingKey() == RateLimitRule.MissingKey.IP) {
 				clientKey = ClientKeyResolver.ip().resolve(request);
 			}
@@ -68,8 +75,6 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 				RateLimitHeaders.reject(response, RateLimitHeaders.missingKey(rule), path.value());
 				return;
 			}
-			String plan = (!rule.plans().isEmpty() && this.planResolver != null)
-					? this.planResolver.resolvePlan(request, rule.name()) : null;
 			RateLimitDecision decision = this.limiter.consume(rule, clientKey, plan);
 			decisions.add(decision);
 			if (!decision.allowed()) {

@@ -66,6 +66,7 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		HttpServletRequest request = currentRequest();
 		String key = key(rateLimited, rule, method, invocation.getArguments(), request);
 		RatePlanResolver plans = this.planResolver.get();
+		// the plan of the HTTP client making the call, if any; the key here comes from the arguments
 		String plan = (request != null && plans != null && !rule.plans().isEmpty())
 				? plans.resolvePlan(request, rule.name()) : null;
 		RateLimitDecision decision = this.limiter.get().consume(rule, key, plan);

@@ -109,6 +109,25 @@ class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTe
 		}
 	}
 
+	@Test
+	void inventedApiKeysDoNotGetFreshBuckets() {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
+			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-1").statusCode())
+				.as("an unknown key is a missing key: denied").isEqualTo(401);
+		}
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
+				"redisboot.rate-limit.rules[2].missing-key=ip")) {
+			for (int i = 0; i < 2; i++) {
+				assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-" + i).statusCode())
+					.isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-9").statusCode())
+				.as("every invented key shares the client IP's bucket (the rule's own 2 per hour)").isEqualTo(429);
+			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "free-key-1").statusCode())
+				.as("a real key still has its own bucket").isEqualTo(200);
+		}
+	}
+
 	private static int allowedInARow(ConfigurableApplicationContext context, String apiKey) {
 		int allowed = 0;
 		while (RateLimitInstances.get(context, "/api/items", "X-API-Key", apiKey).statusCode() == 200) {

@@ -65,7 +65,8 @@ class RateLimitTestApplication {
 	RatePlanResolver planResolver() {
 		return (request, rule) -> {
 			String key = request.getHeader("X-API-Key");
-			return (key != null && key.startsWith("pro-")) ? "pro" : (key != null) ? "free" : null;
+			// keys of known clients start with a plan; anything else is an invented key
+			return (key == null) ? null : key.startsWith("pro-") ? "pro" : key.startsWith("free-") ? "free" : null;
 		};
 	}
 

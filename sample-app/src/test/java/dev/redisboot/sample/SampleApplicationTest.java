@@ -13,6 +13,7 @@ import dev.redisboot.test.WithRedis;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 /**
@@ -23,6 +24,11 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
  * Every test class uses this one annotation, so that they all share one application
  * context: one H2 database and one set of keys in the shared Redis. (Two contexts would
  * each have their own database, with the same ids, but would share the cached entries.)
+ * <p>
+ * The rate limits are raised out of the way (profile {@code relaxed-rate-limits}): these
+ * tests send many requests from one address. {@code SampleApplicationRateLimitIntegrationTests}
+ * checks the limits of {@code application.yml}, in a context of its own with a key prefix of
+ * its own.
  *
  * @author redisboot
  */
@@ -32,6 +38,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
 @WithRedis
+@ActiveProfiles("relaxed-rate-limits")
 @MockitoSpyBean(types = { ProductRepository.class, UserRepository.class })
 @interface SampleApplicationTest {
 

@@ -281,6 +281,8 @@ class SampleApplicationTwoInstancesIntegrationTests {
 			RepositorySpy repositorySpy = new RepositorySpy(name);
 			ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
 				.main(SampleApplication.class)
+				// 50 concurrent requests from one address: raise the rate limits out of the way
+				.profiles("relaxed-rate-limits")
 				.initializers((applicationContext) -> {
 					// As @WithRedis does for a test context: Boot prefers these connection
 					// details to the spring.data.redis.* properties of application.yml

@@ -1,6 +1,6 @@
 /**
- * User accounts: the {@code User} entity, its repository, its service with the
- * {@code users} cache, and {@code GET /api/users/{id}}.
+ * User accounts: the {@code User} entity with its {@code Plan} and API key, its repository,
+ * its service with the {@code users} cache, the demo users, and {@code GET /api/users/{id}}.
  */
 @NullMarked
 package dev.redisboot.sample.user;
