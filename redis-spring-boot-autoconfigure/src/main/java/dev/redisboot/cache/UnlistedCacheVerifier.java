@@ -8,15 +8,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.autoconfigure.ApplicationBeanMethods;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.cache.annotation.AnnotationCacheOperationSource;
 import org.springframework.cache.interceptor.CacheOperation;
-import org.springframework.util.ClassUtils;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * With {@code redisboot.cache.allow-unlisted=false}, fails startup when a bean's caching
@@ -46,15 +44,7 @@ public class UnlistedCacheVerifier implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		Map<String, Set<String>> unlisted = new TreeMap<>();
-		for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
-			if (isInfrastructure(beanName)) {
-				continue;
-			}
-			Class<?> type = this.beanFactory.getType(beanName, false);
-			if (type != null) {
-				collectUnlisted(ClassUtils.getUserClass(type), unlisted);
-			}
-		}
+		ApplicationBeanMethods.forEach(this.beanFactory, (type, method) -> collectUnlisted(type, method, unlisted));
 		if (!unlisted.isEmpty()) {
 			StringBuilder uses = new StringBuilder();
 			unlisted.forEach((cache, methods) -> uses.append(uses.isEmpty() ? "" : "; ")
@@ -69,28 +59,16 @@ public class UnlistedCacheVerifier implements SmartInitializingSingleton {
 		}
 	}
 
-	private boolean isInfrastructure(String beanName) {
-		if (!this.beanFactory.containsBeanDefinition(beanName)) {
-			return false;
-		}
-		return this.beanFactory.getBeanDefinition(beanName).getRole() == BeanDefinition.ROLE_INFRASTRUCTURE;
-	}
-
-	private void collectUnlisted(Class<?> type, Map<String, Set<String>> unlisted) {
-		if (type.getName().startsWith("org.springframework.")) {
+	private void collectUnlisted(Class<?> type, Method method, Map<String, Set<String>> unlisted) {
+		Collection<CacheOperation> operations = operations(method, type);
+		if (operations == null) {
 			return;
 		}
-		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
-			Collection<CacheOperation> operations = operations(method, type);
-			if (operations == null) {
-				continue;
-			}
-			for (CacheOperation operation : operations) {
-				for (String cacheName : operation.getCacheNames()) {
-					if (!this.listedCacheNames.contains(cacheName)) {
-						unlisted.computeIfAbsent(cacheName, (name) -> new TreeSet<>())
-							.add(type.getSimpleName() + "." + method.getName());
-					}
+		for (CacheOperation operation : operations) {
+			for (String cacheName : operation.getCacheNames()) {
+				if (!this.listedCacheNames.contains(cacheName)) {
+					unlisted.computeIfAbsent(cacheName, (name) -> new TreeSet<>())
+						.add(type.getSimpleName() + "." + method.getName());
 				}
 			}
 		}

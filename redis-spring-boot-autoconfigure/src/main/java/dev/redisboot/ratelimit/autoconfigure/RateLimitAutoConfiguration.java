@@ -27,6 +27,7 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -86,6 +87,13 @@ public final class RateLimitAutoConfiguration {
 		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer,
 				new RedisCircuitBreaker(resolver.failureThreshold(), resolver.openDuration(), Clock.systemUTC()),
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitedVerifier redisbootRateLimitedVerifier(ConfigurableListableBeanFactory beanFactory,
+			RateLimitRules rules) {
+		return new RateLimitedVerifier(beanFactory, rules.byName().keySet());
 	}
 
 	/**

@@ -153,6 +153,26 @@ class RateLimitAutoConfigurationTests {
 				"redisboot.rate-limit.rules[0].name", "characters other than");
 	}
 
+	@Test
+	void rateLimitedNamingAnUnknownRuleFailsStartup() {
+		assertFailure(this.runner.withPropertyValues(LOGIN).withBean(Mailer.class),
+				"redisboot.rate-limit.rules", "'newsletter'");
+		this.runner.withPropertyValues(LOGIN)
+			.withPropertyValues("redisboot.rate-limit.rules[1].name=newsletter",
+					"redisboot.rate-limit.rules[1].limits[0].capacity=1",
+					"redisboot.rate-limit.rules[1].limits[0].period=1h")
+			.withBean(Mailer.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	static class Mailer {
+
+		@dev.redisboot.ratelimit.RateLimited(rule = "newsletter", key = "#address")
+		public void send(String address) {
+		}
+
+	}
+
 	private static void assertFailure(AbstractApplicationContextRunner<?, ?, ?> runner, String property,
 			String reason) {
 		runner.run((context) -> {
