@@ -115,7 +115,8 @@ stop_server
 echo
 echo "== JMH"
 # Forks, iterations and their times come from each benchmark's annotations (the Redis ones:
-# 1 fork, 3 x 2 s warm-up, 5 x 2 s measured; the codec ones: 1 fork, 3 x 1 s, 5 x 1 s). These
+# 1 fork, 3 x 2 s warm-up, 5 x 2 s measured; the codec ones: 1 fork, 3 x 1 s, 5 x 1 s;
+# StampedeBenchmark, single-shot: 1 fork per scenario, 5 warm-up and 20 measured rounds). These
 # defaults apply too; any of them given on the command line wins (JMH rejects an option given twice).
 defaults=(-foe true -rf json -rff "$target/jmh-result.json")
 jmh_args=()

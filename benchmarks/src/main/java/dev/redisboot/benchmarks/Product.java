@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.redisboot.cache.CacheValueSerializerAccess;
+
 /**
  * A cached value as an application would have one: a product view with a few typed fields,
  * a list and a free-text description. {@link Serializable} so that Spring Boot's default
@@ -31,6 +33,38 @@ public record Product(long id, String sku, String name, String category, BigDeci
 			"breathable", "fabric", "classic", "design", "modern", "look", "perfect", "for", "summer", "and",
 			"autumn", "with", "the", "a", "of", "in", "stainless", "steel", "water", "bottle", "keeps", "drinks",
 			"cold", "hours", "leak", "proof", "lid", "ergonomic", "handle" };
+
+	/**
+	 * A deterministic product whose JSON, as redisboot's cache writes it (with its type id),
+	 * is exactly the given number of bytes: the JSON of a product with an empty description
+	 * is measured, then the description makes up the difference.
+	 * @param jsonSize the size of the JSON in bytes
+	 * @return the product
+	 */
+	static Product withJsonSize(int jsonSize) {
+		CacheValueSerializerAccess json = new CacheValueSerializerAccess(List.of(Product.class.getPackageName()));
+		int emptyLength = json.serialize(withDescriptionLength(0)).length;
+		if (emptyLength > jsonSize) {
+			throw new IllegalArgumentException(
+					"A product takes " + emptyLength + " bytes of JSON, more than " + jsonSize);
+		}
+		Product product = withDescriptionLength(jsonSize - emptyLength);
+		int length = json.serialize(product).length;
+		if (length != jsonSize) {
+			throw new IllegalStateException("Sized the product to " + length + " bytes of JSON, not " + jsonSize);
+		}
+		return product;
+	}
+
+	/**
+	 * This product with another stock count, which the benchmarks use as a version number.
+	 * @param stock the stock count
+	 * @return the copy
+	 */
+	Product withStock(int stock) {
+		return new Product(this.id, this.sku, this.name, this.category, this.price, stock, this.active, this.updatedAt,
+				this.tags, this.description);
+	}
 
 	/**
 	 * A deterministic product whose description has exactly the given number of characters

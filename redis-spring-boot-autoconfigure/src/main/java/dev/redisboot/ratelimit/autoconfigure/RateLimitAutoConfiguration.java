@@ -20,6 +20,7 @@ import dev.redisboot.ratelimit.RatePlanResolver;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
@@ -54,6 +55,7 @@ import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Auto-configuration of rate limiting with Bucket4j on the application's Lettuce connection,
@@ -65,7 +67,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * @author redisboot
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class })
-@ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class })
+@ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class, PathPattern.class, HttpServletRequest.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redisboot.rate-limit.enabled", matchIfMissing = true)
 @Conditional(RateLimitAutoConfiguration.OnRulesCondition.class)
