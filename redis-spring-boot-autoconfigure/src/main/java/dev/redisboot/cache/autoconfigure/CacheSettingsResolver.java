@@ -251,19 +251,6 @@ final class CacheSettingsResolver {
 		return positive(PREFIX + "timeout", this.properties.getTimeout());
 	}
 
-	int failureThreshold() {
-		int threshold = this.properties.getCircuitBreaker().getFailureThreshold();
-		if (threshold < 1) {
-			throw new InvalidPropertyException(PREFIX + "circuit-breaker.failure-threshold", threshold,
-					"The threshold must be at least 1", "Use a small count such as 3.");
-		}
-		return threshold;
-	}
-
-	Duration openDuration() {
-		return positive(PREFIX + "circuit-breaker.open-duration", this.properties.getCircuitBreaker().getOpenDuration());
-	}
-
 	Duration warmingTimeout() {
 		return positive(PREFIX + "warming.timeout", this.properties.getWarming().getTimeout());
 	}

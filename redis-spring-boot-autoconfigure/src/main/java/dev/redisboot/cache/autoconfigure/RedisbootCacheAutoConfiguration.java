@@ -1,6 +1,5 @@
 package dev.redisboot.cache.autoconfigure;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +69,7 @@ public final class RedisbootCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RedisCircuitBreaker redisbootCacheCircuitBreaker(RedisbootCacheProperties properties) {
-		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
-		return new RedisCircuitBreaker(resolver.failureThreshold(), resolver.openDuration(), Clock.systemUTC());
+		return properties.getCircuitBreaker().createBreaker("redisboot.cache.circuit-breaker.");
 	}
 
 	@Bean

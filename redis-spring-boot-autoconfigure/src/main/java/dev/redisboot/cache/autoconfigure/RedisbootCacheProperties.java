@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.redisboot.cache.CacheFailureMode;
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import dev.redisboot.core.codec.CompressionCodec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -120,7 +122,11 @@ public class RedisbootCacheProperties {
 
 	private final Encryption encryption = new Encryption();
 
-	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+	/**
+	 * Circuit breaker that stops calling Redis during an outage.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	private final Warming warming = new Warming();
 
@@ -261,7 +267,7 @@ public class RedisbootCacheProperties {
 		return this.encryption;
 	}
 
-	public CircuitBreaker getCircuitBreaker() {
+	public CircuitBreakerProperties getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
 
@@ -471,39 +477,6 @@ public class RedisbootCacheProperties {
 
 	}
 
-	/**
-	 * Circuit breaker that stops calling Redis during an outage.
-	 */
-	public static class CircuitBreaker {
-
-		/**
-		 * Consecutive Redis failures that open the breaker.
-		 */
-		private int failureThreshold = 3;
-
-		/**
-		 * How long the breaker stays open (Redis is not called, reads miss at once) before
-		 * one call probes whether Redis is back.
-		 */
-		private Duration openDuration = Duration.ofSeconds(5);
-
-		public int getFailureThreshold() {
-			return this.failureThreshold;
-		}
-
-		public void setFailureThreshold(int failureThreshold) {
-			this.failureThreshold = failureThreshold;
-		}
-
-		public Duration getOpenDuration() {
-			return this.openDuration;
-		}
-
-		public void setOpenDuration(Duration openDuration) {
-			this.openDuration = openDuration;
-		}
-
-	}
 
 	/**
 	 * Cache warming at startup by CacheWarmer beans.

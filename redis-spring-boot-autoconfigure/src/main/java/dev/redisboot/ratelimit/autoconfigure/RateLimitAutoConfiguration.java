@@ -1,12 +1,10 @@
 package dev.redisboot.ratelimit.autoconfigure;
 
-import java.time.Clock;
 import java.util.List;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
-import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.ratelimit.MicrometerRateLimitMetrics;
 import dev.redisboot.ratelimit.RateLimitExceptionResolver;
 import dev.redisboot.ratelimit.RateLimitFilter;
@@ -87,7 +85,7 @@ public final class RateLimitAutoConfiguration {
 			RedisKeyNamer keyNamer, ObjectProvider<RateLimitMetrics> metrics) {
 		RateLimitRulesResolver resolver = new RateLimitRulesResolver(properties);
 		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer,
-				new RedisCircuitBreaker(resolver.failureThreshold(), resolver.openDuration(), Clock.systemUTC()),
+				properties.getCircuitBreaker().createBreaker("redisboot.rate-limit.circuit-breaker."),
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
 	}
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import dev.redisboot.ratelimit.Limit;
 import dev.redisboot.ratelimit.RateLimitRule.MissingKey;
 import dev.redisboot.ratelimit.RateLimitRule.RedisFailureAction;
@@ -13,6 +14,7 @@ import dev.redisboot.ratelimit.RateLimitRule.Stage;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of redisboot's rate limiting.
@@ -39,7 +41,11 @@ public class RateLimitProperties {
 	 */
 	private Duration timeout = Duration.ofMillis(200);
 
-	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+	/**
+	 * Circuit breaker that stops calling Redis during an outage.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	private final FilterOrder filterOrder = new FilterOrder();
 
@@ -72,7 +78,7 @@ public class RateLimitProperties {
 		this.timeout = timeout;
 	}
 
-	public CircuitBreaker getCircuitBreaker() {
+	public CircuitBreakerProperties getCircuitBreaker() {
 		return this.circuitBreaker;
 	}
 
@@ -105,39 +111,6 @@ public class RateLimitProperties {
 
 	}
 
-	/**
-	 * Circuit breaker that stops calling Redis during an outage.
-	 */
-	public static class CircuitBreaker {
-
-		/**
-		 * Consecutive Redis failures that open the breaker.
-		 */
-		private int failureThreshold = 3;
-
-		/**
-		 * How long the breaker stays open (decisions follow 'on-redis-failure' at once)
-		 * before one call probes whether Redis is back; also the Retry-After of a 503.
-		 */
-		private Duration openDuration = Duration.ofSeconds(5);
-
-		public int getFailureThreshold() {
-			return this.failureThreshold;
-		}
-
-		public void setFailureThreshold(int failureThreshold) {
-			this.failureThreshold = failureThreshold;
-		}
-
-		public Duration getOpenDuration() {
-			return this.openDuration;
-		}
-
-		public void setOpenDuration(Duration openDuration) {
-			this.openDuration = openDuration;
-		}
-
-	}
 
 	/**
 	 * Servlet filter orders of the two rate-limit filters, around Spring Security's filter

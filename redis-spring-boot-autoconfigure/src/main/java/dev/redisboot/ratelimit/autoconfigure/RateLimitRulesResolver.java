@@ -178,22 +178,4 @@ final class RateLimitRulesResolver {
 		return timeout;
 	}
 
-	int failureThreshold() {
-		int threshold = this.properties.getCircuitBreaker().getFailureThreshold();
-		if (threshold < 1) {
-			throw new InvalidPropertyException(PREFIX + "circuit-breaker.failure-threshold", threshold,
-					"The threshold must be at least 1", "Use a small count such as 3.");
-		}
-		return threshold;
-	}
-
-	Duration openDuration() {
-		Duration open = this.properties.getCircuitBreaker().getOpenDuration();
-		if (open.isNegative() || open.isZero()) {
-			throw new InvalidPropertyException(PREFIX + "circuit-breaker.open-duration", open,
-					"The duration must be positive", "Use a duration such as 5s.");
-		}
-		return open;
-	}
-
 }
