@@ -1,8 +1,6 @@
 package dev.redisboot.benchmarks;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +13,7 @@ import dev.redisboot.cache.RedisbootCache;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.codec.ValueEnvelope;
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -112,15 +104,9 @@ public class CacheHitBenchmark {
 	@Param({ "1024", "10240" })
 	public int valueSize;
 
-	private StandaloneRedis redis;
-
-	private RedisClient lettuceClient;
-
-	private StatefulRedisConnection<byte[], byte[]> lettuceConnection;
+	private BenchmarkRedis redis;
 
 	private RedisCommands<byte[], byte[]> lettuce;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
 	private RedisbootCache redisbootCache;
 
@@ -142,20 +128,22 @@ public class CacheHitBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
-			this.lettuceClient = RedisClient.create(RedisURI.create(this.redis.host(), this.redis.port()));
-			this.lettuceConnection = this.lettuceClient.connect(ByteArrayCodec.INSTANCE);
-			this.lettuce = this.lettuceConnection.sync();
-			this.redisbootService = start(RedisbootApplication.class);
-			this.redisbootCache = redisbootCache(this.contexts.get(0));
-			this.redisbootUncompressedService = start(RedisbootApplication.class,
+			this.lettuce = this.redis.rawLettuce();
+			ConfigurableApplicationContext redisboot = this.redis.application(RedisbootApplication.class);
+			this.redisbootService = redisboot.getBean(ProductService.class);
+			this.redisbootCache = redisbootCache(redisboot);
+			ConfigurableApplicationContext redisbootUncompressed = this.redis.application(RedisbootApplication.class,
 					"redisboot.cache.compression.enabled=false");
-			this.redisbootUncompressedCache = redisbootCache(this.contexts.get(1));
-			this.bootJdkService = start(BootApplication.class, "spring.cache.type=redis",
-					"redisboot.cache.enabled=false");
-			this.bootJsonService = start(BootJsonApplication.class, "spring.cache.type=redis",
-					"redisboot.cache.enabled=false");
+			this.redisbootUncompressedService = redisbootUncompressed.getBean(ProductService.class);
+			this.redisbootUncompressedCache = redisbootCache(redisbootUncompressed);
+			this.bootJdkService = this.redis
+				.application(BootApplication.class, "spring.cache.type=redis", "redisboot.cache.enabled=false")
+				.getBean(ProductService.class);
+			this.bootJsonService = this.redis
+				.application(BootJsonApplication.class, "spring.cache.type=redis", "redisboot.cache.enabled=false")
+				.getBean(ProductService.class);
 			this.redisbootKey = redisKey(this.redisbootCache, REDISBOOT_ID);
 			this.redisbootUncompressedKey = redisKey(this.redisbootUncompressedCache, REDISBOOT_UNCOMPRESSED_ID);
 			this.product = sizedProduct();
@@ -186,25 +174,13 @@ public class CacheHitBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		try {
-			for (ConfigurableApplicationContext context : this.contexts) {
-				context.close();
-			}
-			if (this.lettuceConnection != null) {
-				this.lettuceConnection.close();
-			}
-			if (this.lettuceClient != null) {
-				this.lettuceClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			if (this.redis != null) {
+				this.redis.close();
 			}
 		}
 		finally {
-			this.contexts.clear();
-			this.lettuceConnection = null;
+			this.redis = null;
 			this.lettuce = null;
-			this.lettuceClient = null;
-			if (this.redis != null) {
-				this.redis.close();
-				this.redis = null;
-			}
 		}
 	}
 
@@ -375,13 +351,6 @@ public class CacheHitBenchmark {
 			}
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 		}
-	}
-
-	private ProductService start(Class<?> application, String... properties) {
-		ConfigurableApplicationContext context = BootRedis.start(application, this.redis.connectionDetails(),
-				properties);
-		this.contexts.add(context);
-		return context.getBean(ProductService.class);
 	}
 
 	private static RedisbootCache redisbootCache(ConfigurableApplicationContext context) {

@@ -1,15 +1,9 @@
 package dev.redisboot.benchmarks;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +21,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ValueOperations;
 
@@ -59,15 +52,9 @@ public class GetBenchmark {
 	@Param({ "1024", "10240" })
 	public int valueSize;
 
-	private StandaloneRedis redis;
-
-	private RedisClient lettuceClient;
-
-	private StatefulRedisConnection<byte[], byte[]> lettuceConnection;
+	private BenchmarkRedis redis;
 
 	private RedisCommands<byte[], byte[]> lettuce;
-
-	private ConfigurableApplicationContext boot;
 
 	private ValueOperations<String, String> templateValues;
 
@@ -79,17 +66,14 @@ public class GetBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
 			this.key = KEY_PREFIX + this.valueSize;
 			this.keyBytes = this.key.getBytes(StandardCharsets.UTF_8);
 			this.value = asciiValue(this.valueSize);
-			this.lettuceClient = RedisClient.create(RedisURI.create(this.redis.host(), this.redis.port()));
-			this.lettuceConnection = this.lettuceClient.connect(ByteArrayCodec.INSTANCE);
-			this.lettuce = this.lettuceConnection.sync();
+			this.lettuce = this.redis.rawLettuce();
 			this.lettuce.set(this.keyBytes, this.value);
-			this.boot = BootRedis.withBootDefaults(this.redis.connectionDetails());
-			this.templateValues = this.boot.getBean(StringRedisTemplate.class).opsForValue();
+			this.templateValues = this.redis.bootDefaults().getBean(StringRedisTemplate.class).opsForValue();
 		}
 		catch (RuntimeException ex) {
 			tearDown();
@@ -100,26 +84,14 @@ public class GetBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		try {
-			if (this.boot != null) {
-				this.boot.close();
-			}
-			if (this.lettuceConnection != null) {
-				this.lettuceConnection.close();
-			}
-			if (this.lettuceClient != null) {
-				this.lettuceClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			if (this.redis != null) {
+				this.redis.close();
 			}
 		}
 		finally {
-			this.boot = null;
-			this.templateValues = null;
-			this.lettuceConnection = null;
+			this.redis = null;
 			this.lettuce = null;
-			this.lettuceClient = null;
-			if (this.redis != null) {
-				this.redis.close();
-				this.redis = null;
-			}
+			this.templateValues = null;
 		}
 	}
 

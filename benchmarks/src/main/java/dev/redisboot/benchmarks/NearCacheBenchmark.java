@@ -1,10 +1,7 @@
 package dev.redisboot.benchmarks;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -16,13 +13,7 @@ import dev.redisboot.benchmarks.CacheHitBenchmark.ProductService;
 import dev.redisboot.benchmarks.CacheHitBenchmark.RedisbootApplication;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCache;
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -101,15 +92,9 @@ public class NearCacheBenchmark {
 	@Param({ "1024", "10240" })
 	public int valueSize;
 
-	private StandaloneRedis redis;
-
-	private RedisClient lettuceClient;
-
-	private StatefulRedisConnection<byte[], byte[]> lettuceConnection;
+	private BenchmarkRedis redis;
 
 	private RedisCommands<byte[], byte[]> lettuce;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
 	private ProductService nearService;
 
@@ -123,16 +108,14 @@ public class NearCacheBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
-			this.lettuceClient = RedisClient.create(RedisURI.create(this.redis.host(), this.redis.port()));
-			this.lettuceConnection = this.lettuceClient.connect(ByteArrayCodec.INSTANCE);
-			this.lettuce = this.lettuceConnection.sync();
-			ConfigurableApplicationContext near = start(NEAR_CACHE_PROPERTIES);
-			ConfigurableApplicationContext remote = start();
-			ConfigurableApplicationContext inMemory = BootRedis.start(BootApplication.class,
-					this.redis.connectionDetails(), "spring.cache.type=simple", "redisboot.cache.enabled=false");
-			this.contexts.add(inMemory);
+			this.lettuce = this.redis.rawLettuce();
+			ConfigurableApplicationContext near = this.redis.application(RedisbootApplication.class,
+					NEAR_CACHE_PROPERTIES);
+			ConfigurableApplicationContext remote = this.redis.application(RedisbootApplication.class);
+			ConfigurableApplicationContext inMemory = this.redis.application(BootApplication.class,
+					"spring.cache.type=simple", "redisboot.cache.enabled=false");
 			if (!(inMemory.getBean(CacheManager.class) instanceof ConcurrentMapCacheManager)) {
 				throw new IllegalStateException("Expected Spring's in-memory cache manager, not "
 						+ inMemory.getBean(CacheManager.class));
@@ -184,25 +167,13 @@ public class NearCacheBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		try {
-			for (ConfigurableApplicationContext context : this.contexts) {
-				context.close();
-			}
-			if (this.lettuceConnection != null) {
-				this.lettuceConnection.close();
-			}
-			if (this.lettuceClient != null) {
-				this.lettuceClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			if (this.redis != null) {
+				this.redis.close();
 			}
 		}
 		finally {
-			this.contexts.clear();
-			this.lettuceConnection = null;
+			this.redis = null;
 			this.lettuce = null;
-			this.lettuceClient = null;
-			if (this.redis != null) {
-				this.redis.close();
-				this.redis = null;
-			}
 		}
 	}
 
@@ -333,13 +304,6 @@ public class NearCacheBenchmark {
 			throw new IllegalStateException("redisboot's cache manager is not in use: " + cache);
 		}
 		return redisbootCache;
-	}
-
-	private ConfigurableApplicationContext start(String... properties) {
-		ConfigurableApplicationContext context = BootRedis.start(RedisbootApplication.class,
-				this.redis.connectionDetails(), properties);
-		this.contexts.add(context);
-		return context;
 	}
 
 }

@@ -1,9 +1,6 @@
 package dev.redisboot.benchmarks;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,12 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,13 +70,9 @@ public class NearCacheInvalidationBenchmark {
 
 	static final long ID = 1;
 
-	private StandaloneRedis redis;
+	private BenchmarkRedis redis;
 
-	private RedisClient lettuceClient;
-
-	private StatefulRedisConnection<byte[], byte[]> lettuceConnection;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+	private RedisCommands<byte[], byte[]> lettuce;
 
 	private VersionedProductService writer;
 
@@ -114,10 +102,9 @@ public class NearCacheInvalidationBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
-			this.lettuceClient = RedisClient.create(RedisURI.create(this.redis.host(), this.redis.port()));
-			this.lettuceConnection = this.lettuceClient.connect(ByteArrayCodec.INSTANCE);
+			this.lettuce = this.redis.rawLettuce();
 			ConfigurableApplicationContext a = start();
 			ConfigurableApplicationContext b = start();
 			NearCacheBenchmark.awaitSubscribed(a.getBean(NearCacheInvalidation.class));
@@ -169,21 +156,10 @@ public class NearCacheInvalidationBenchmark {
 				System.out.println();
 				System.out.println(summary());
 			}
-			for (ConfigurableApplicationContext context : this.contexts) {
-				context.close();
-			}
-			if (this.lettuceConnection != null) {
-				this.lettuceConnection.close();
-			}
-			if (this.lettuceClient != null) {
-				this.lettuceClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			}
 		}
 		finally {
-			this.contexts.clear();
 			this.poller = null;
-			this.lettuceConnection = null;
-			this.lettuceClient = null;
+			this.lettuce = null;
 			if (this.redis != null) {
 				this.redis.close();
 				this.redis = null;
@@ -260,7 +236,7 @@ public class NearCacheInvalidationBenchmark {
 	}
 
 	private long gets() {
-		return NearCacheBenchmark.commandCalls(this.lettuceConnection.sync(), "get");
+		return NearCacheBenchmark.commandCalls(this.lettuce, "get");
 	}
 
 	/**
@@ -311,10 +287,7 @@ public class NearCacheInvalidationBenchmark {
 	}
 
 	private ConfigurableApplicationContext start() {
-		ConfigurableApplicationContext context = BootRedis.start(InstanceApplication.class,
-				this.redis.connectionDetails(), NearCacheBenchmark.NEAR_CACHE_PROPERTIES);
-		this.contexts.add(context);
-		return context;
+		return this.redis.application(InstanceApplication.class, NearCacheBenchmark.NEAR_CACHE_PROPERTIES);
 	}
 
 	/**

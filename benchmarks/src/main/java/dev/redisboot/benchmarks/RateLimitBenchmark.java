@@ -17,19 +17,14 @@ import dev.redisboot.ratelimit.RateLimitDecision;
 import dev.redisboot.ratelimit.RateLimitMetrics;
 import dev.redisboot.ratelimit.RateLimitRule;
 import dev.redisboot.ratelimit.RateLimiter;
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
 import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -101,17 +96,13 @@ public class RateLimitBenchmark {
 			return allowed
 			""";
 
-	private StandaloneRedis redis;
+	private BenchmarkRedis redis;
 
 	private ConfigurableApplicationContext boot;
 
 	private RateLimiter limiter;
 
 	private RateLimitRule rule;
-
-	private RedisClient client;
-
-	private StatefulRedisConnection<byte[], byte[]> connection;
 
 	private RedisCommands<byte[], byte[]> lettuce;
 
@@ -131,9 +122,9 @@ public class RateLimitBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
-			this.boot = BootRedis.withBootDefaults(this.redis.connectionDetails());
+			this.boot = this.redis.bootDefaults();
 			LettuceConnectionFactory factory = this.boot.getBean(LettuceConnectionFactory.class);
 			factory.getRequiredNativeClient().addListener(counting(this.bootCommands));
 			this.limiter = new RateLimiter(new LettuceCommands(factory, Duration.ofSeconds(2)),
@@ -143,11 +134,9 @@ public class RateLimitBenchmark {
 			this.rule = new RateLimitRule("bench", List.of(), Set.of(), ClientKeyResolver.ip(), "ip",
 					RateLimitRule.MissingKey.DENY, List.of(Limit.of(CAPACITY, PERIOD)), Map.of(),
 					RateLimitRule.RedisFailureAction.DENY, true, RateLimitRule.Stage.BEFORE_AUTHENTICATION);
-			this.client = RedisClient.create(RedisURI.create(this.redis.host(), this.redis.port()));
-			this.client.addListener(counting(this.rawCommands));
-			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-			this.lettuce = this.connection.sync();
-			this.bucket4j = Bucket4jLettuce.casBasedBuilder(this.connection)
+			StatefulRedisConnection<byte[], byte[]> connection = this.redis.rawConnection(counting(this.rawCommands));
+			this.lettuce = connection.sync();
+			this.bucket4j = Bucket4jLettuce.casBasedBuilder(connection)
 				.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
 				.build();
 			this.configuration = BucketConfiguration.builder()
@@ -179,24 +168,14 @@ public class RateLimitBenchmark {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		try {
-			if (this.boot != null) {
-				this.boot.close();
-			}
-			if (this.connection != null) {
-				this.connection.close();
-			}
-			if (this.client != null) {
-				this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			if (this.redis != null) {
+				this.redis.close();
 			}
 		}
 		finally {
+			this.redis = null;
 			this.boot = null;
-			this.connection = null;
-			this.client = null;
-			if (this.redis != null) {
-				this.redis.close();
-				this.redis = null;
-			}
+			this.lettuce = null;
 		}
 	}
 

@@ -13,8 +13,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.redisboot.cache.RedisbootCache;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
-import dev.redisboot.test.RedisBackend;
-import dev.redisboot.test.StandaloneRedis;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -100,9 +98,7 @@ public class StampedeBenchmark {
 	@Param
 	public Scenario scenario;
 
-	private StandaloneRedis redis;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+	private BenchmarkRedis redis;
 
 	private final List<StampedeService> services = new ArrayList<>();
 
@@ -132,13 +128,12 @@ public class StampedeBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redis = StandaloneRedis.start(RedisBackend.LOCAL);
+		this.redis = BenchmarkRedis.start();
 		try {
 			this.product = Product.withJsonSize(1024);
 			for (int i = 0; i < this.scenario.instances; i++) {
-				ConfigurableApplicationContext context = BootRedis.start(this.scenario.application,
-						this.redis.connectionDetails(), this.scenario.properties);
-				this.contexts.add(context);
+				ConfigurableApplicationContext context = this.redis.application(this.scenario.application,
+						this.scenario.properties);
 				Cache cache = context.getBean(CacheManager.class).getCache(CACHE);
 				if (this.scenario.redisboot != (cache instanceof RedisbootCache)
 						|| !this.scenario.redisboot && !(cache instanceof RedisCache)) {
@@ -245,12 +240,8 @@ public class StampedeBenchmark {
 			if (this.callers != null) {
 				this.callers.shutdownNow();
 			}
-			for (ConfigurableApplicationContext context : this.contexts) {
-				context.close();
-			}
 		}
 		finally {
-			this.contexts.clear();
 			this.services.clear();
 			this.callers = null;
 			if (this.redis != null) {
