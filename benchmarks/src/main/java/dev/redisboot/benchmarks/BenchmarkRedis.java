@@ -13,6 +13,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.event.command.CommandListener;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -63,6 +64,18 @@ final class BenchmarkRedis implements AutoCloseable {
 	 */
 	ConfigurableApplicationContext application(Class<?> configuration, String... properties) {
 		return track(BootRedis.start(configuration, connectionDetails(), properties));
+	}
+
+	/**
+	 * Starts a servlet application on the server (see
+	 * {@link BootRedis#start(Class, WebApplicationType, DataRedisConnectionDetails, String...)}),
+	 * closed with it.
+	 * @param configuration the configuration class, naming its auto-configurations
+	 * @param properties {@code name=value} pairs, as in {@code application.properties}
+	 * @return the running context
+	 */
+	ConfigurableApplicationContext webApplication(Class<?> configuration, String... properties) {
+		return track(BootRedis.start(configuration, WebApplicationType.SERVLET, connectionDetails(), properties));
 	}
 
 	/**

@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * Minimal non-web Spring Boot applications for benchmarks: only the auto-configurations a
- * benchmark names, connected to a benchmark's own Redis through its
- * {@link DataRedisConnectionDetails}, everything else at Boot's defaults.
+ * Minimal Spring Boot applications for benchmarks (non-web unless a benchmark asks for a
+ * servlet one): only the auto-configurations a benchmark names, connected to a benchmark's
+ * own Redis through its {@link DataRedisConnectionDetails}, everything else at Boot's
+ * defaults.
  */
 final class BootRedis {
 
@@ -43,8 +44,23 @@ final class BootRedis {
 	 */
 	static ConfigurableApplicationContext start(Class<?> configuration, DataRedisConnectionDetails connectionDetails,
 			String... properties) {
+		return start(configuration, WebApplicationType.NONE, connectionDetails, properties);
+	}
+
+	/**
+	 * Starts an application of the given type from the given configuration: a
+	 * {@link WebApplicationType#SERVLET} one starts its embedded web server on whatever
+	 * {@code server.*} properties say.
+	 * @param configuration the configuration class, naming its auto-configurations
+	 * @param type the application type
+	 * @param connectionDetails where Redis is
+	 * @param properties {@code name=value} pairs, as in {@code application.properties}
+	 * @return the running context, to be closed by the caller
+	 */
+	static ConfigurableApplicationContext start(Class<?> configuration, WebApplicationType type,
+			DataRedisConnectionDetails connectionDetails, String... properties) {
 		SpringApplication application = new SpringApplication(configuration);
-		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setWebApplicationType(type);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		// JMH and the smoke tests close the context themselves, in @TearDown or finally.

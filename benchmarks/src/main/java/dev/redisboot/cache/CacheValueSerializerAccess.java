@@ -3,17 +3,18 @@ package dev.redisboot.cache;
 import java.util.Collection;
 
 import dev.redisboot.core.json.TypeAllowlist;
+import dev.redisboot.core.json.TypedJsonSerializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Benchmark-side access to redisboot's package-private {@link CacheValueSerializer}, the JSON
+ * Benchmark-side access to redisboot's {@link TypedJsonSerializer}, the JSON
  * mapper every {@link RedisbootCache} uses, so that {@code CacheDecodeBenchmark} measures the
  * real code without Redis. It lives in the benchmarks module under the auto-configuration's
  * package name, which a flat class path allows; nothing in the auto-configuration changes.
  */
 public final class CacheValueSerializerAccess {
 
-	private final CacheValueSerializer serializer;
+	private final TypedJsonSerializer serializer;
 
 	/**
 	 * Creates the serializer a cache manager creates for an application whose packages are
@@ -22,7 +23,7 @@ public final class CacheValueSerializerAccess {
 	 * would give them
 	 */
 	public CacheValueSerializerAccess(Collection<String> allowedPackages) {
-		this.serializer = new CacheValueSerializer(TypeAllowlist.of(allowedPackages));
+		this.serializer = new TypedJsonSerializer(TypeAllowlist.of(allowedPackages));
 	}
 
 	/**

@@ -13,7 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.codec.ValueDecodingException;
+import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
@@ -68,7 +70,7 @@ public class RedisbootCache implements Cache {
 
 	private final RedisKeyNamer keyNamer;
 
-	private final CacheValueSerializer serializer;
+	private final TypedJsonSerializer serializer;
 
 	private final CacheFailureMode failureMode;
 
@@ -91,13 +93,13 @@ public class RedisbootCache implements Cache {
 	private final @Nullable BackgroundRefresher refresher;
 
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
-			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
+			TypedJsonSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
 			CacheMetrics metrics) {
 		this(name, settings, commands, keyNamer, serializer, failureMode, circuitBreaker, metrics, null, null);
 	}
 
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
-			CacheValueSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
+			TypedJsonSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
 			CacheMetrics metrics, @Nullable NearCacheInvalidation invalidation,
 			@Nullable BackgroundRefresher refresher) {
 		this.name = name;

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.json.TypeAllowlist;
+import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +29,7 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 	private final RedisKeyNamer keyNamer;
 
-	private final CacheValueSerializer serializer;
+	private final TypedJsonSerializer serializer;
 
 	private final CacheSettings defaultSettings;
 
@@ -51,7 +52,7 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	private RedisbootCacheManager(Builder builder) {
 		this.commands = builder.commands;
 		this.keyNamer = builder.keyNamer;
-		this.serializer = new CacheValueSerializer(builder.allowlist);
+		this.serializer = new TypedJsonSerializer(builder.allowlist);
 		this.defaultSettings = builder.defaultSettings;
 		this.cacheSettings = Map.copyOf(builder.cacheSettings);
 		this.allowUnlisted = builder.allowUnlisted;

@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rate limits of {@code application.yml} on the real Redis of the test harness: 10 login
- * attempts a minute per client address; 60 API requests a minute per free API key, and per
- * address without a key; 600 per pro key; 3 password-reset emails an hour per email address.
+ * attempts and 5 sign-ups a minute per client address; 60 API requests a minute per free API
+ * key, and per address without a key; 600 per pro key; 3 password-reset emails an hour per
+ * email address.
  * <p>
  * A context of its own, with the limits of {@code application.yml} (the other tests raise
  * them out of the way) and a key prefix of its own, so that its buckets are not those of the
@@ -90,6 +91,21 @@ class SampleApplicationRateLimitIntegrationTests {
 		ExchangeResult other = login("203.0.113.11", "demo-password");
 		assertThat(other.getStatus()).isEqualTo(HttpStatus.OK);
 		assertState(other, "login", 9);
+	}
+
+	@Test
+	void sixthSignupWithinAMinuteFromOneAddressIsTooManyRequests() {
+		Run signups = untilRejected(() -> signup("203.0.113.20"), HttpStatus.CREATED);
+		assertThat(header(signups.first(), POLICY)).isEqualTo("\"signup\";q=5;w=60");
+		assertState(signups.first(), "signup", 4);
+		assertAllowed(signups, 5, Duration.ofMinutes(1));
+		long retryAfter = assertTooManyRequests(signups.rejected(), "signup", "/api/auth/signup");
+		assertThat(retryAfter).as("seconds until the next sign-up comes back").isBetween(1L, 12L);
+
+		// Counted by the signup rule only (strategy: first), and per address
+		ExchangeResult other = signup("203.0.113.21");
+		assertThat(other.getStatus()).isEqualTo(HttpStatus.CREATED);
+		assertState(other, "signup", 4);
 	}
 
 	@Test
@@ -268,6 +284,18 @@ class SampleApplicationRateLimitIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.body("""
 					{"email": "demo@example.com", "password": "%s"}""".formatted(password))
+			.exchange()
+			.returnResult();
+	}
+
+	private ExchangeResult signup(String address) {
+		return this.client.post()
+			.uri("/api/auth/signup")
+			.header("X-Forwarded-For", address)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("""
+					{"email": "%s@example.com", "name": "New User", "password": "demo-password"}"""
+				.formatted(UUID.randomUUID()))
 			.exchange()
 			.returnResult();
 	}

@@ -2,6 +2,7 @@ package dev.redisboot.sample;
 
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,10 +17,16 @@ import dev.redisboot.cache.CacheSettings;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCache;
 import dev.redisboot.core.RedisKeyNamer;
+import com.jayway.jsonpath.JsonPath;
+import dev.redisboot.sample.auth.RevokedSessions;
+import dev.redisboot.sample.notification.NotificationHub;
+import dev.redisboot.sample.notification.NotificationService;
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.sample.product.ProductService;
 import dev.redisboot.sample.product.ProductView;
+import dev.redisboot.sample.session.MeView;
+import dev.redisboot.sample.user.UserRepository;
 import dev.redisboot.test.StandaloneRedis;
 import dev.redisboot.test.WithRedis;
 import io.micrometer.core.instrument.Counter;
@@ -45,9 +52,13 @@ import org.springframework.cache.interceptor.CacheableOperation;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,6 +77,13 @@ import static org.mockito.Mockito.withSettings;
  * cache. Each test adds its products to both databases, in the same order, so that a
  * product has the same id in both. Whether a request reached a database is told by a
  * Mockito spy of each instance's {@link ProductRepository}, never by timing.
+ * <p>
+ * HTTP sessions live in the same Redis: a browser signed in through one instance is signed
+ * in on the other, and signing out on one signs out on both. Each session test signs in a
+ * demo user of its own (the demo users are seeded in both databases).
+ * <p>
+ * A notification posted on one instance reaches the notification streams (Server-Sent
+ * Events) of both: each instance's {@code @RedisListener} receives it from Redis pub/sub.
  * <p>
  * The Redis server is this class's own ({@code isolated}): the shared one holds the entries
  * of the shared test context, whose products have the same ids with other contents.
@@ -237,6 +255,69 @@ class SampleApplicationTwoInstancesIntegrationTests {
 		assertThat(redis.node().execute("EXISTS", "sample:cache-lock:products:" + id)).isEqualTo(0L);
 	}
 
+	@Test
+	void userSignedInOnOneInstanceIsSignedInOnTheOther() {
+		String cookie = a().signIn("ada@example.com");
+		// B reads the session from Redis: the same user, with the id of A's database
+		long id = a().userId("ada@example.com");
+		assertThat(b().me(cookie)).hasStatusOk()
+			.bodyJson()
+			.convertTo(MeView.class)
+			.isEqualTo(new MeView(id, "ada@example.com", "Ada Lovelace", "pro", 1));
+		assertThat(a().me(cookie)).hasStatusOk();
+	}
+
+	@Test
+	void signingOutEverywhereOnOneInstanceSignsOutOnTheOther() {
+		String onA = a().signIn("grace@example.com");
+		String onB = b().signIn("grace@example.com");
+		assertThat(a().me(onB)).hasStatusOk()
+			.bodyJson()
+			.convertTo(MeView.class)
+			.satisfies((me) -> assertThat(me.sessions()).isEqualTo(2));
+
+		assertThat(b().post("/api/auth/logout-everywhere", onA)).hasStatusOk()
+			.bodyJson()
+			.convertTo(RevokedSessions.class)
+			.isEqualTo(new RevokedSessions(2));
+
+		assertThat(a().me(onA)).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(a().me(onB)).hasStatus(HttpStatus.UNAUTHORIZED);
+		assertThat(b().me(onB)).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void logoutOnOneInstanceSignsOutOnTheOther() {
+		String cookie = b().signIn("demo@example.com");
+		assertThat(a().me(cookie)).hasStatusOk();
+		assertThat(a().post("/api/auth/logout", cookie)).hasStatus(HttpStatus.NO_CONTENT);
+		assertThat(b().me(cookie)).hasStatus(HttpStatus.UNAUTHORIZED);
+	}
+
+	@Test
+	void notificationPostedOnOneInstanceIsStreamedByEveryInstance(StandaloneRedis redis) {
+		String cookie = a().signIn("demo@example.com");
+		try (SseClient onA = SseClient.subscribe(a().url("/api/notifications/stream"));
+				SseClient onB = SseClient.subscribe(b().url("/api/notifications/stream"))) {
+			// Pub/sub keeps nothing for late subscribers: both instances' listeners must be there
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> List.of(NotificationService.CHANNEL, 2L)
+					.equals(redis.node().execute("PUBSUB", "NUMSUB", NotificationService.CHANNEL)));
+
+			RestTestClientResponse response = a().post("/api/notifications", cookie, """
+					{"message": "Posted on A", "level": "success"}""");
+			assertThat(response).hasStatus(HttpStatus.ACCEPTED);
+			String id = JsonPath.read(
+					new String(response.getExchangeResult().getResponseBodyContent(), StandardCharsets.UTF_8), "$.id");
+
+			// B never saw the request: the notification came to it through Redis
+			assertThat(onB.awaitEvent("notification", id).data()).contains("\"message\":\"Posted on A\"",
+					"\"level\":\"success\"");
+			assertThat(onA.awaitEvent("notification", id).data()).contains("\"message\":\"Posted on A\"");
+			assertThat(b().bean(NotificationHub.class).subscribers()).isOne();
+		}
+	}
+
 	/**
 	 * Saves a product in both databases, where it gets the same id.
 	 */
@@ -384,6 +465,53 @@ class SampleApplicationTwoInstancesIntegrationTests {
 				.getResponseBody();
 			assertThat(view).as("body of PUT /api/products/%d", id).isNotNull();
 			return view;
+		}
+
+		long userId(String email) {
+			Long id = bean(UserRepository.class).findByEmail(email).orElseThrow().getId();
+			assertThat(id).as("id of %s", email).isNotNull();
+			return id;
+		}
+
+		/**
+		 * Signs a demo user in.
+		 * @return the value of the {@code SESSION} cookie, which is {@code Secure}: the
+		 * requests send it themselves, as a cookie jar need not over http
+		 */
+		String signIn(String email) {
+			RestTestClientResponse response = RestTestClientResponse.from(this.client.post()
+				.uri("/api/auth/login")
+				.contentType(MediaType.APPLICATION_JSON)
+				.body("""
+						{"email": "%s", "password": "demo-password"}""".formatted(email))
+				.exchange());
+			assertThat(response).hasStatusOk();
+			ResponseCookie cookie = response.getExchangeResult().getResponseCookies().getFirst("SESSION");
+			assertThat(cookie).as("SESSION cookie").isNotNull();
+			return cookie.getValue();
+		}
+
+		RestTestClientResponse me(String cookie) {
+			return RestTestClientResponse.from(
+					this.client.get().uri("/api/me").header(HttpHeaders.COOKIE, "SESSION=" + cookie).exchange());
+		}
+
+		RestTestClientResponse post(String path, String cookie) {
+			return RestTestClientResponse.from(
+					this.client.post().uri(path).header(HttpHeaders.COOKIE, "SESSION=" + cookie).exchange());
+		}
+
+		RestTestClientResponse post(String path, String cookie, String json) {
+			return RestTestClientResponse.from(this.client.post()
+				.uri(path)
+				.header(HttpHeaders.COOKIE, "SESSION=" + cookie)
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(json)
+				.exchange());
+		}
+
+		String url(String path) {
+			return "http://localhost:" + port() + path;
 		}
 
 		@Override

@@ -11,7 +11,6 @@ import dev.redisboot.cache.CacheSettings;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheProperties.CacheSpec;
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.codec.CompressionCodec;
-import dev.redisboot.core.codec.EncryptionKeyRing;
 import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypeAllowlist;
 import org.jspecify.annotations.Nullable;
@@ -35,10 +34,6 @@ final class CacheSettingsResolver {
 		.isPresent("com.github.benmanes.caffeine.cache.Caffeine", CacheSettingsResolver.class.getClassLoader());
 
 	private final RedisbootCacheProperties properties;
-
-	private @Nullable EncryptionKeyRing keyRing;
-
-	private boolean keyRingResolved;
 
 	CacheSettingsResolver(RedisbootCacheProperties properties) {
 		this.properties = properties;
@@ -200,39 +195,13 @@ final class CacheSettingsResolver {
 		else {
 			envelope = envelope.withCompression(CompressionCodec.NONE, Integer.MAX_VALUE);
 		}
-		EncryptionKeyRing keys = keyRing();
+		RedisbootCacheProperties.Encryption encryption = this.properties.getEncryption();
 		if (encrypt) {
-			if (keys == null) {
-				throw InvalidPropertyException.withValueWithheld(PREFIX + "encryption.keys",
-						"Encryption is enabled (" + prefix + "encryption.enabled) but no key is configured",
-						"Set " + PREFIX + "encryption.active-key-id and " + PREFIX
-								+ "encryption.keys.<id> to a Base64 AES key (128, 192 or 256 bits), for example "
-								+ "from the environment variable REDISBOOT_CACHE_ENCRYPTION_KEYS_<ID>. "
-								+ "Generate one with: openssl rand -base64 32");
-			}
-			return envelope.withEncryption(keys).withEncryptionRequired(true);
+			return envelope.withEncryption(encryption.requireKeyRing(PREFIX + "encryption.", prefix + "encryption.enabled"))
+				.withEncryptionRequired(true);
 		}
 		// Unencrypted caches write plain values but can still read values written while they were encrypted.
-		return envelope.withDecryptionOnly(keys);
-	}
-
-	private @Nullable EncryptionKeyRing keyRing() {
-		if (!this.keyRingResolved) {
-			RedisbootCacheProperties.Encryption encryption = this.properties.getEncryption();
-			if (!encryption.getKeys().isEmpty() || encryption.getActiveKeyId() != null) {
-				try {
-					this.keyRing = EncryptionKeyRing.of(encryption.getActiveKeyId(), encryption.getKeys());
-				}
-				catch (IllegalArgumentException ex) {
-					throw InvalidPropertyException.withValueWithheld(PREFIX + "encryption.keys", ex.getMessage(),
-							"Set " + PREFIX + "encryption.active-key-id to one of the ids of " + PREFIX
-									+ "encryption.keys, each a Base64 AES key of 128, 192 or 256 bits "
-									+ "(openssl rand -base64 32).");
-				}
-			}
-			this.keyRingResolved = true;
-		}
-		return this.keyRing;
+		return envelope.withDecryptionOnly(encryption.createKeyRing(PREFIX + "encryption."));
 	}
 
 	TypeAllowlist allowlist(List<String> applicationPackages) {

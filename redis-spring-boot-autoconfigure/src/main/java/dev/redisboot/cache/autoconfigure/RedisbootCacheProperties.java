@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.redisboot.cache.CacheFailureMode;
 import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
+import dev.redisboot.core.autoconfigure.EncryptionKeysProperties;
 import dev.redisboot.core.codec.CompressionCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -431,25 +432,12 @@ public class RedisbootCacheProperties {
 	/**
 	 * Encryption of stored values at rest with AES-GCM.
 	 */
-	public static class Encryption {
+	public static class Encryption extends EncryptionKeysProperties {
 
 		/**
 		 * Whether values are encrypted, in caches that do not say otherwise.
 		 */
 		private boolean enabled = false;
-
-		/**
-		 * Id of the key that encrypts new values; values encrypted with any key of 'keys'
-		 * stay readable, which allows key rotation.
-		 */
-		private @Nullable String activeKeyId;
-
-		/**
-		 * AES keys (128, 192 or 256 bits, Base64) by key id, for example from the
-		 * environment variable REDISBOOT_CACHE_ENCRYPTION_KEYS_2026A. Key ids are 1 to 32 of
-		 * the characters A-Z a-z 0-9 . _ -.
-		 */
-		private Map<String, String> keys = new LinkedHashMap<>();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -459,24 +447,7 @@ public class RedisbootCacheProperties {
 			this.enabled = enabled;
 		}
 
-		public @Nullable String getActiveKeyId() {
-			return this.activeKeyId;
-		}
-
-		public void setActiveKeyId(@Nullable String activeKeyId) {
-			this.activeKeyId = activeKeyId;
-		}
-
-		public Map<String, String> getKeys() {
-			return this.keys;
-		}
-
-		public void setKeys(Map<String, String> keys) {
-			this.keys = keys;
-		}
-
 	}
-
 
 	/**
 	 * Cache warming at startup by CacheWarmer beans.

@@ -147,7 +147,17 @@ public final class TypeAllowlist {
 	 * @return the validator
 	 */
 	public PolymorphicTypeValidator toTypeValidator() {
-		return new AllowlistTypeValidator(this);
+		return new AllowlistTypeValidator(this, null);
+	}
+
+	/**
+	 * A Jackson validator that allows the types of this allowlist and asks another validator
+	 * about the rest, for example one that allows Spring Security's own types.
+	 * @param alsoAllowed the other validator, or {@code null} to deny the rest
+	 * @return the validator
+	 */
+	public PolymorphicTypeValidator toTypeValidator(@Nullable PolymorphicTypeValidator alsoAllowed) {
+		return new AllowlistTypeValidator(this, alsoAllowed);
 	}
 
 	@Override
@@ -161,18 +171,35 @@ public final class TypeAllowlist {
 
 		private final TypeAllowlist allowlist;
 
-		AllowlistTypeValidator(TypeAllowlist allowlist) {
+		private final @Nullable PolymorphicTypeValidator alsoAllowed;
+
+		AllowlistTypeValidator(TypeAllowlist allowlist, @Nullable PolymorphicTypeValidator alsoAllowed) {
 			this.allowlist = allowlist;
+			this.alsoAllowed = alsoAllowed;
+		}
+
+		@Override
+		public Validity validateBaseType(DatabindContext context, JavaType baseType) {
+			return (this.alsoAllowed != null) ? this.alsoAllowed.validateBaseType(context, baseType)
+					: Validity.INDETERMINATE;
 		}
 
 		@Override
 		public Validity validateSubClassName(DatabindContext context, JavaType baseType, String subClassName) {
-			return this.allowlist.isAllowed(subClassName) ? Validity.ALLOWED : Validity.DENIED;
+			if (this.allowlist.isAllowed(subClassName)) {
+				return Validity.ALLOWED;
+			}
+			return (this.alsoAllowed != null) ? this.alsoAllowed.validateSubClassName(context, baseType, subClassName)
+					: Validity.DENIED;
 		}
 
 		@Override
 		public Validity validateSubType(DatabindContext context, JavaType baseType, JavaType subType) {
-			return this.allowlist.isAllowed(subType.getRawClass()) ? Validity.ALLOWED : Validity.DENIED;
+			if (this.allowlist.isAllowed(subType.getRawClass())) {
+				return Validity.ALLOWED;
+			}
+			return (this.alsoAllowed != null) ? this.alsoAllowed.validateSubType(context, baseType, subType)
+					: Validity.DENIED;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -87,6 +88,34 @@ public final class LettuceCommands {
 			}
 			return execute((commands) -> commands.eval(script.text(), output, keys, args));
 		}
+	}
+
+	/**
+	 * Issues a Lua script by its SHA-1 on the given commands, falling back to {@code EVAL}
+	 * on {@code NOSCRIPT}, without waiting: for scripts pipelined with other commands inside
+	 * {@link #execute(Function)}.
+	 * @param <T> the result type
+	 * @param commands the commands handed to {@link #execute(Function)}
+	 * @param script the script
+	 * @param output how to read its result
+	 * @param keys the keys (on Cluster, all in one slot)
+	 * @param args the arguments
+	 * @return the script's future result
+	 */
+	public static <T> CompletableFuture<T> evalshaAsync(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
+		CompletableFuture<T> result = commands.<T>evalsha(script.sha(), output, keys, args).toCompletableFuture();
+		return result.handle((value, failure) -> {
+			if (failure == null) {
+				return CompletableFuture.completedFuture(value);
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (cause instanceof RedisNoScriptException) {
+				return commands.<T>eval(script.text(), output, keys, args).toCompletableFuture();
+			}
+			return CompletableFuture.<T>failedFuture(cause);
+		}).thenCompose(Function.identity());
 	}
 
 	private <T> @Nullable T await(Future<T> future) {

@@ -1,10 +1,15 @@
 package dev.redisboot.sample.auth;
 
+import java.net.URI;
 import java.util.Locale;
 
+import dev.redisboot.sample.session.UserSessions;
+import dev.redisboot.sample.user.UserView;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -24,14 +29,58 @@ class AuthController {
 
 	private final PasswordResetService passwordResets;
 
-	AuthController(AuthService auth, PasswordResetService passwordResets) {
+	private final SignupService signups;
+
+	private final UserSessions sessions;
+
+	AuthController(AuthService auth, PasswordResetService passwordResets, SignupService signups,
+			UserSessions sessions) {
 		this.auth = auth;
 		this.passwordResets = passwordResets;
+		this.signups = signups;
+		this.sessions = sessions;
 	}
 
+	/**
+	 * Creates an account on the free plan and sends it a welcome mail in the background:
+	 * 201 with the user, 409 when the email address has an account already. Does not sign
+	 * in: {@code POST /api/auth/login} does, and answers the new API key. Limited per client
+	 * IP by the {@code signup} rate-limit rule.
+	 */
+	@PostMapping("/signup")
+	ResponseEntity<UserView> signup(@Valid @RequestBody SignupRequest body) {
+		UserView user = this.signups.signUp(normalized(body.email()), body.name().trim(), body.password());
+		return ResponseEntity.created(URI.create("/api/users/" + user.id())).body(user);
+	}
+
+	/**
+	 * Answers the user's API key and plan, for API clients, and signs the user into the
+	 * HTTP session (the {@code SESSION} cookie), for browsers. A wrong email or password
+	 * leaves the session alone.
+	 */
 	@PostMapping("/login")
-	LoginResponse login(@Valid @RequestBody LoginRequest request) {
-		return this.auth.login(normalized(request.email()), request.password());
+	LoginResponse login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
+		SignIn signIn = this.auth.login(normalized(body.email()), body.password());
+		this.sessions.signIn(request, signIn.user());
+		return signIn.response();
+	}
+
+	/**
+	 * Signs this session out. Always 204, signed in or not.
+	 */
+	@PostMapping("/logout")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void logout(HttpServletRequest request) {
+		this.sessions.signOut(request);
+	}
+
+	/**
+	 * Signs the session's user out of all of the user's sessions, this one included
+	 * ({@code {"revoked": 2}}); 401 without a signed-in session.
+	 */
+	@PostMapping("/logout-everywhere")
+	RevokedSessions logoutEverywhere(HttpServletRequest request) {
+		return new RevokedSessions(this.sessions.signOutEverywhere(request));
 	}
 
 	/**

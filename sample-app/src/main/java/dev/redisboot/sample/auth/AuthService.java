@@ -1,5 +1,6 @@
 package dev.redisboot.sample.auth;
 
+import dev.redisboot.sample.session.SignedInUser;
 import dev.redisboot.sample.user.User;
 import dev.redisboot.sample.user.UserRepository;
 import org.jspecify.annotations.Nullable;
@@ -7,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
- * Signs users in: checks an email and password and hands out the user's API key.
+ * Signs users in: checks an email and password and hands out the user's API key and what
+ * the session keeps of the user.
  *
  * @author redisboot
  */
@@ -21,21 +23,26 @@ public class AuthService {
 	}
 
 	/**
-	 * The API key of the user with an email and password. An unknown email takes as long as
-	 * a wrong password and gets the same answer, so that neither tells which accounts exist.
-	 * (Password guessing is held back by the {@code login} rate-limit rule.)
+	 * The user with an email and password, and the user's API key. An unknown email takes
+	 * as long as a wrong password and gets the same answer, so that neither tells which
+	 * accounts exist. (Password guessing is held back by the {@code login} rate-limit rule.)
 	 * @param email the email address, in lower case
 	 * @param password the password
-	 * @return the user's API key and plan
+	 * @return the user and API key
 	 * @throws InvalidCredentialsException when no user has that email and password
 	 */
-	public LoginResponse login(String email, String password) {
+	public SignIn login(String email, String password) {
 		User user = this.users.findByEmail(email).orElse(null);
 		@Nullable String hash = (user != null) ? user.getPasswordHash() : null;
 		if (!DemoPasswords.matches(password, hash) || user == null) {
 			throw new InvalidCredentialsException();
 		}
-		return new LoginResponse(user.getApiKey(), user.getPlan().id());
+		Long id = user.getId();
+		if (id == null) {
+			throw new IllegalStateException("User " + email + " has not been saved");
+		}
+		return new SignIn(new SignedInUser(id, user.getEmail(), user.getDisplayName(), user.getPlan().id()),
+				user.getApiKey());
 	}
 
 }

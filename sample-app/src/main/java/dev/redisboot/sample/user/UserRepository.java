@@ -13,6 +13,8 @@ public interface UserRepository extends JpaRepository<User, Long> {
 
 	Optional<User> findByEmail(String email);
 
+	boolean existsByEmail(String email);
+
 	Optional<User> findByApiKey(String apiKey);
 
 }

@@ -17,7 +17,12 @@ import org.springframework.util.Assert;
  */
 public record UserView(long id, String email, String displayName, Instant createdAt) {
 
-	static UserView from(User user) {
+	/**
+	 * The view of a saved user.
+	 * @param user the user
+	 * @return the view
+	 */
+	public static UserView from(User user) {
 		Long id = user.getId();
 		Assert.state(id != null, "User must be saved before it is viewed");
 		return new UserView(id, user.getEmail(), user.getDisplayName(), user.getCreatedAt());

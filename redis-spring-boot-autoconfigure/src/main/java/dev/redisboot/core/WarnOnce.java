@@ -1,4 +1,4 @@
-package dev.redisboot.cache;
+package dev.redisboot.core;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,17 +11,27 @@ import org.jspecify.annotations.Nullable;
  * problem (values of an old class shape, a type that cannot be cached) leaves one clear line in the log
  * instead of one per request. Counters carry the rate.
  */
-final class WarnOnce {
+public final class WarnOnce {
 
 	private final Log logger;
 
 	private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-	WarnOnce(Log logger) {
+	/**
+	 * Creates a logger wrapper.
+	 * @param logger the logger to write to
+	 */
+	public WarnOnce(Log logger) {
 		this.logger = logger;
 	}
 
-	void warn(String problem, String message, @Nullable Throwable cause) {
+	/**
+	 * Logs a problem: at WARN the first time this kind of problem is seen, at DEBUG after that.
+	 * @param problem what kind of problem this is, for example a cause's class name
+	 * @param message the message
+	 * @param cause the exception, if any
+	 */
+	public void warn(String problem, String message, @Nullable Throwable cause) {
 		if (this.seen.add(problem)) {
 			this.logger.warn(message + " (logged once; later occurrences are counted and logged at DEBUG)", cause);
 		}

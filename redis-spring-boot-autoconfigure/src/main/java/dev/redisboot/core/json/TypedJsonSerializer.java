@@ -1,32 +1,36 @@
-package dev.redisboot.cache;
+package dev.redisboot.core.json;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.redisboot.core.json.TypeAllowlist;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
 
 /**
- * Cached values as JSON. Type ids are written for the value itself and for properties
+ * Values stored in Redis (cache entries, session attributes) as JSON. Type ids are written for the value itself and for properties
  * declared as {@code Object}, an interface or an abstract class, and are only honoured for
  * types of the {@link TypeAllowlist}. Reading is strict: an unknown or missing property means
  * the class changed shape since the value was written, which makes the value unreadable (a
- * cache miss) rather than silently wrong.
+ * cache miss, a new session) rather than silently wrong.
+ *
+ * @author redisboot
  */
-final class CacheValueSerializer {
+public final class TypedJsonSerializer {
 
 	private static final byte[] NULL_JSON = "null".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -36,12 +40,32 @@ final class CacheValueSerializer {
 
 	private final ObjectReader reader;
 
-	CacheValueSerializer(TypeAllowlist allowlist) {
+	/**
+	 * Creates a serializer that allows the types of the given allowlist.
+	 * @param allowlist the types that may be named in the JSON
+	 */
+	public TypedJsonSerializer(TypeAllowlist allowlist) {
+		this(allowlist, List.of(), null);
+	}
+
+	/**
+	 * Creates a serializer with additional Jackson modules, for example Spring Security's,
+	 * whose own types are allowed by a validator of their own.
+	 * @param allowlist the application's types that may be named in the JSON
+	 * @param modules modules to register; a module that switches on default typing of its
+	 * own must not be among them
+	 * @param alsoAllowed consulted for types that the allowlist does not allow, or
+	 * {@code null}
+	 */
+	public TypedJsonSerializer(TypeAllowlist allowlist, List<? extends JacksonModule> modules,
+			@Nullable PolymorphicTypeValidator alsoAllowed) {
 		this.allowlist = allowlist;
+		PolymorphicTypeValidator validator = allowlist.toTypeValidator(alsoAllowed);
 		JsonMapper mapper = JsonMapper.builder()
 			.findAndAddModules()
-			.activateDefaultTyping(allowlist.toTypeValidator(), DefaultTyping.OBJECT_AND_NON_CONCRETE,
-					JsonTypeInfo.As.PROPERTY)
+			.addModules(modules)
+			.polymorphicTypeValidator(validator)
+			.activateDefaultTyping(validator, DefaultTyping.OBJECT_AND_NON_CONCRETE, JsonTypeInfo.As.PROPERTY)
 			.changeDefaultPropertyInclusion((inclusion) -> JsonInclude.Value.construct(JsonInclude.Include.ALWAYS,
 					JsonInclude.Include.ALWAYS))
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -58,14 +82,14 @@ final class CacheValueSerializer {
 	 * @param type the value's class
 	 * @return whether the type is allowed
 	 */
-	boolean canStore(Class<?> type) {
+	public boolean canStore(Class<?> type) {
 		if (Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)) {
 			return true; // elements are checked when written: their type ids are validated on read
 		}
 		return this.allowlist.isAllowed(type);
 	}
 
-	byte[] serialize(@Nullable Object value) {
+	public byte[] serialize(@Nullable Object value) {
 		if (value == null) {
 			return NULL_JSON.clone();
 		}
@@ -79,7 +103,7 @@ final class CacheValueSerializer {
 	 * @throws JacksonException if the JSON is corrupt, names a type outside the allowlist,
 	 * or does not fit the type's current shape
 	 */
-	@Nullable Object deserialize(byte[] json) {
+	public @Nullable Object deserialize(byte[] json) {
 		return this.reader.readValue(json);
 	}
 

@@ -1,0 +1,117 @@
+package dev.redisboot.pubsub.autoconfigure;
+
+import java.time.Duration;
+
+import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.pubsub.JsonPayloadListenerConfigurer;
+import dev.redisboot.pubsub.ListenerErrorHandler;
+import dev.redisboot.pubsub.ListenerFailureConfigurer;
+import dev.redisboot.pubsub.MicrometerPubSubMetrics;
+import dev.redisboot.pubsub.PubSubMetrics;
+import dev.redisboot.pubsub.RedisPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.annotation.EnableRedisListeners;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.messaging.Message;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of pub/sub on top of Spring Data
+ * Redis's {@code @RedisListener}, which Spring Boot already enables together with the
+ * {@code redisMessageListenerContainer}: JSON payloads with the application's
+ * {@code JsonMapper}, listener failures counted and logged without ending a subscription,
+ * {@code redisboot.pubsub.messages} metrics, and the {@link RedisPublisher}.
+ *
+ * @author redisboot
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class })
+@ConditionalOnClass({ EnableRedisListeners.class, Message.class, LettuceConnectionFactory.class, JsonMapper.class })
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redisboot.pubsub.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisbootPubSubProperties.class)
+public final class RedisbootPubSubAutoConfiguration {
+
+	private static final String PREFIX = "redisboot.pubsub.";
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerErrorHandler redisbootPubSubErrorHandler(ObjectProvider<PubSubMetrics> metrics) {
+		return new ListenerErrorHandler(metrics.getIfAvailable(() -> PubSubMetrics.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JsonPayloadListenerConfigurer redisbootJsonPayloadListenerConfigurer(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JsonPayloadListenerConfigurer(jsonMapper(jsonMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerFailureConfigurer redisbootListenerFailureConfigurer(ListenerErrorHandler errorHandler,
+			ObjectProvider<PubSubMetrics> metrics) {
+		return new ListenerFailureConfigurer(errorHandler, metrics.getIfAvailable(() -> PubSubMetrics.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisPublisher redisPublisher(RedisbootPubSubProperties properties, LettuceConnectionFactory connectionFactory,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PubSubMetrics> metrics) {
+		return new RedisPublisher(new LettuceCommands(connectionFactory, timeout(properties)), jsonMapper(jsonMapper),
+				metrics.getIfAvailable(() -> PubSubMetrics.NONE));
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static ListenerContainerErrorHandlerPostProcessor redisbootListenerContainerErrorHandlerPostProcessor(
+			ObjectProvider<ListenerErrorHandler> errorHandler, ConfigurableListableBeanFactory beanFactory) {
+		return new ListenerContainerErrorHandlerPostProcessor(errorHandler, beanFactory);
+	}
+
+	/**
+	 * The application's mapper (Spring Boot's, with its {@code spring.jackson.*} settings)
+	 * when there is one, so that payloads look like the application's other JSON.
+	 */
+	private static JsonMapper jsonMapper(ObjectProvider<JsonMapper> jsonMapper) {
+		return jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build());
+	}
+
+	private static Duration timeout(RedisbootPubSubProperties properties) {
+		Duration timeout = properties.getTimeout();
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidPropertyException(PREFIX + "timeout", timeout, "The duration must be positive",
+					"Use a short duration such as 1s.");
+		}
+		return timeout;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class PubSubMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PubSubMetrics redisbootPubSubMetrics(ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meterRegistry = registry.getIfAvailable();
+			return (meterRegistry != null) ? new MicrometerPubSubMetrics(meterRegistry) : PubSubMetrics.NONE;
+		}
+
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.redisboot.session;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.redisboot.session.UnreadableSessionException.Cause;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Session metrics in Micrometer: {@code redisboot.sessions.creations}, {@code .expired},
+ * {@code .revoked{reason}}, {@code .invalidated}, {@code .deserialization.failures{cause}},
+ * and the gauge {@code redisboot.sessions.active}, which reads a count that the repository
+ * refreshes with one {@code ZCARD} at most every few seconds, never a {@code SCAN}.
+ *
+ * @author redisboot
+ */
+public final class MicrometerSessionMetrics implements SessionMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Counter created;
+
+	private final Counter expired;
+
+	private final Counter invalidated;
+
+	private final Map<String, Counter> revoked = new ConcurrentHashMap<>();
+
+	private final Map<Cause, Counter> unreadable = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the metrics.
+	 * @param registry the registry
+	 */
+	public MicrometerSessionMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.created = Counter.builder("redisboot.sessions.creations")
+			.description("Sessions created and stored in Redis")
+			.register(registry);
+		this.expired = Counter.builder("redisboot.sessions.expired")
+			.description("Sessions that expired, counted once across all instances by whichever cleaned them up")
+			.register(registry);
+		this.invalidated = Counter.builder("redisboot.sessions.invalidated")
+			.description("Sessions invalidated by their user (logout)")
+			.register(registry);
+	}
+
+	/**
+	 * Registers the {@code redisboot.sessions.active} gauge.
+	 * @param repository the repository whose sessions are counted
+	 */
+	public void bindActiveSessions(RedisbootSessionRepository repository) {
+		Gauge.builder("redisboot.sessions.active", repository, RedisbootSessionRepository::getActiveSessionCount)
+			.description("Sessions stored in Redis and not yet found expired, across all instances")
+			.strongReference(true)
+			.register(this.registry);
+	}
+
+	@Override
+	public void created() {
+		this.created.increment();
+	}
+
+	@Override
+	public void expired(int count) {
+		this.expired.increment(count);
+	}
+
+	@Override
+	public void revoked(String reason, int count) {
+		this.revoked
+			.computeIfAbsent(reason, (key) -> Counter.builder("redisboot.sessions.revoked")
+				.tag("reason", key)
+				.description("Sessions revoked: signed out everywhere (revoked) or over the maximum per principal "
+						+ "(max-sessions)")
+				.register(this.registry))
+			.increment(count);
+	}
+
+	@Override
+	public void invalidated() {
+		this.invalidated.increment();
+	}
+
+	@Override
+	public void unreadable(Cause cause) {
+		this.unreadable
+			.computeIfAbsent(cause, (key) -> Counter.builder("redisboot.sessions.deserialization.failures")
+				.tag("cause", key.tag())
+				.description("Stored sessions that could not be read and were replaced by a new session")
+				.register(this.registry))
+			.increment();
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.redisboot.session;
+
+import dev.redisboot.session.UnreadableSessionException.Cause;
+
+/**
+ * Counts what happens to sessions. Implementations must be cheap and thread-safe.
+ *
+ * @author redisboot
+ */
+public interface SessionMetrics {
+
+	/**
+	 * Metrics that record nothing.
+	 */
+	SessionMetrics NONE = new SessionMetrics() {
+	};
+
+	/**
+	 * A new session was stored.
+	 */
+	default void created() {
+	}
+
+	/**
+	 * Sessions were found expired by this instance's clean-up.
+	 * @param count how many
+	 */
+	default void expired(int count) {
+	}
+
+	/**
+	 * Sessions were revoked: signed out everywhere, or over the maximum per principal.
+	 * @param reason {@code revoked} (the API) or {@code max-sessions}
+	 * @param count how many
+	 */
+	default void revoked(String reason, int count) {
+	}
+
+	/**
+	 * A session was invalidated by its own user (logout).
+	 */
+	default void invalidated() {
+	}
+
+	/**
+	 * A stored session could not be read and was treated as no session.
+	 * @param cause why
+	 */
+	default void unreadable(Cause cause) {
+	}
+
+}

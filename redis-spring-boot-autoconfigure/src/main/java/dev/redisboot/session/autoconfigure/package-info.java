@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of redisboot's HTTP sessions.
+ */
+@NullMarked
+package dev.redisboot.session.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

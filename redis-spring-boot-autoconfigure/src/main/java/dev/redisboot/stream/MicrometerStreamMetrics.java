@@ -1,0 +1,96 @@
+package dev.redisboot.stream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Stream metrics in Micrometer, tagged {@code stream} and {@code group}:
+ * {@code redisboot.stream.messages{result=processed|retried|dead-lettered}},
+ * {@code redisboot.stream.processing} (handler time), {@code redisboot.stream.reclaimed},
+ * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
+ * {@code .dead-letters}, read from values the container refreshes periodically (never a
+ * Redis call per scrape).
+ *
+ * @author redisboot
+ */
+public final class MicrometerStreamMetrics implements StreamMetrics {
+
+	private final MeterRegistry registry;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicReference<StreamStats>> stats = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the metrics.
+	 * @param registry the registry
+	 */
+	public MicrometerStreamMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void handled(String stream, String group, String result, Duration duration) {
+		String key = stream + '\n' + group;
+		this.counters
+			.computeIfAbsent(key + '\n' + result, (k) -> Counter.builder("redisboot.stream.messages")
+				.tag("stream", stream)
+				.tag("group", group)
+				.tag("result", result)
+				.description("Stream entries handled: processed, retried (failed, tried again later) or dead-lettered")
+				.register(this.registry))
+			.increment();
+		this.timers
+			.computeIfAbsent(key, (k) -> Timer.builder("redisboot.stream.processing")
+				.tag("stream", stream)
+				.tag("group", group)
+				.description("Time the handler took per entry")
+				.register(this.registry))
+			.record(duration);
+	}
+
+	@Override
+	public void reclaimed(String stream, String group, int count) {
+		this.counters
+			.computeIfAbsent(stream + '\n' + group + "\nreclaimed", (k) -> Counter.builder("redisboot.stream.reclaimed")
+				.tag("stream", stream)
+				.tag("group", group)
+				.description("Entries taken over from consumers that left them pending (presumed dead)")
+				.register(this.registry))
+			.increment(count);
+	}
+
+	@Override
+	public void stats(String stream, String group, StreamStats figures) {
+		this.stats.computeIfAbsent(stream + '\n' + group, (key) -> {
+			AtomicReference<StreamStats> holder = new AtomicReference<>(figures);
+			gauge("redisboot.stream.pending", "Entries delivered to a consumer and not yet acknowledged", stream, group,
+					holder, StreamStats::pending);
+			gauge("redisboot.stream.lag", "Entries not yet delivered to the group", stream, group, holder,
+					StreamStats::lag);
+			gauge("redisboot.stream.delayed", "Entries waiting for their time (delayed jobs, retries)", stream, group,
+					holder, StreamStats::delayed);
+			gauge("redisboot.stream.dead-letters", "Entries in the stream's dead-letter stream", stream, group, holder,
+					StreamStats::deadLetters);
+			return holder;
+		}).set(figures);
+	}
+
+	private void gauge(String name, String description, String stream, String group,
+			AtomicReference<StreamStats> holder, java.util.function.ToLongFunction<StreamStats> value) {
+		Gauge.builder(name, holder, (h) -> {
+			long figure = value.applyAsLong(h.get());
+			return (figure < 0) ? Double.NaN : figure;
+		}).tag("stream", stream).tag("group", group).description(description).strongReference(true).register(this.registry);
+	}
+
+}

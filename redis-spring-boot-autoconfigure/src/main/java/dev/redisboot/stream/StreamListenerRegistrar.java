@@ -1,0 +1,131 @@
+package dev.redisboot.stream;
+
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link RedisStreamListener} and {@link JobHandler} methods on the application's
+ * singleton beans once they all exist, and registers their subscriptions with the
+ * {@link StreamListenerContainer}, which starts them afterwards.
+ *
+ * @author redisboot
+ */
+public final class StreamListenerRegistrar implements SmartInitializingSingleton {
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final StreamListenerContainer container;
+
+	private final JsonPayloads payloads;
+
+	private final StreamSettings defaults;
+
+	private final JobSettings jobs;
+
+	/**
+	 * Creates a registrar.
+	 * @param beanFactory the bean factory
+	 * @param container the container
+	 * @param payloads payload conversion
+	 * @param defaults settings of listeners that do not say otherwise
+	 * @param jobs where jobs live and how they are consumed
+	 */
+	public StreamListenerRegistrar(ConfigurableListableBeanFactory beanFactory, StreamListenerContainer container,
+			JsonPayloads payloads, StreamSettings defaults, JobSettings jobs) {
+		this.beanFactory = beanFactory;
+		this.container = container;
+		this.payloads = payloads;
+		this.defaults = defaults;
+		this.jobs = jobs;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, StreamHandler> jobHandlers = new LinkedHashMap<>();
+		for (String beanName : this.beanFactory.getBeanDefinitionNames()) {
+			BeanDefinition definition = this.beanFactory.getBeanDefinition(beanName);
+			if (definition.getRole() == BeanDefinition.ROLE_INFRASTRUCTURE || !this.beanFactory.isSingleton(beanName)
+					|| definition.isAbstract()) {
+				continue;
+			}
+			Class<?> type = this.beanFactory.getType(beanName, false);
+			if (type == null || type.getName().startsWith("org.springframework.")) {
+				continue;
+			}
+			Class<?> userType = ClassUtils.getUserClass(type);
+			Map<Method, RedisStreamListener> listeners = MethodIntrospector.selectMethods(userType,
+					(MethodIntrospector.MetadataLookup<RedisStreamListener>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, RedisStreamListener.class));
+			Map<Method, JobHandler> handlers = MethodIntrospector.selectMethods(userType,
+					(MethodIntrospector.MetadataLookup<JobHandler>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, JobHandler.class));
+			if (listeners.isEmpty() && handlers.isEmpty()) {
+				continue;
+			}
+			Object bean = this.beanFactory.getBean(beanName);
+			listeners.forEach((method, listener) -> register(bean, method, listener));
+			handlers.forEach((method, handler) -> {
+				String jobType = handler.value();
+				if (!StringUtils.hasText(jobType)) {
+					throw invalid(method, "@JobHandler needs a job type");
+				}
+				StreamHandler previous = jobHandlers.put(jobType, new MethodStreamHandler(bean, method, this.payloads));
+				if (previous != null) {
+					throw invalid(method, "handles job type '" + jobType + "', which " + previous + " handles already");
+				}
+			});
+		}
+		if (!jobHandlers.isEmpty()) {
+			// the instances that run jobs also move delayed jobs into the stream when they are due
+			this.container.register(new StreamSubscription("jobs", this.jobs.stream(), this.jobs.group(),
+					this.jobs.concurrency(), this.jobs.settings(), new JobDispatcher(jobHandlers)));
+		}
+	}
+
+	private void register(Object bean, Method method, RedisStreamListener listener) {
+		String stream = this.beanFactory.resolveEmbeddedValue(listener.stream());
+		String group = this.beanFactory.resolveEmbeddedValue(listener.group());
+		if (!StringUtils.hasText(stream) || !StringUtils.hasText(group)) {
+			throw invalid(method, "@RedisStreamListener needs a stream and a group");
+		}
+		if (stream.contains("{") || stream.contains("}")) {
+			throw invalid(method, "stream '" + stream + "' contains a curly brace, which Redis Cluster hash tags reserve");
+		}
+		if (listener.concurrency() < 1) {
+			throw invalid(method, "concurrency must be at least 1, was " + listener.concurrency());
+		}
+		if (listener.maxAttempts() < 0) {
+			throw invalid(method, "maxAttempts must not be negative, was " + listener.maxAttempts());
+		}
+		StreamSettings settings = (listener.maxAttempts() > 0) ? this.defaults.withMaxAttempts(listener.maxAttempts())
+				: this.defaults;
+		this.container.register(new StreamSubscription(method.getDeclaringClass().getSimpleName() + "."
+				+ method.getName(), stream, group, listener.concurrency(), settings,
+				new MethodStreamHandler(bean, method, this.payloads)));
+	}
+
+	private static IllegalStateException invalid(Method method, String problem) {
+		return new IllegalStateException(method.getDeclaringClass().getName() + "." + method.getName() + ": " + problem);
+	}
+
+	/**
+	 * Where jobs live and how they are consumed.
+	 *
+	 * @param stream the jobs stream
+	 * @param group the consumer group of the job handlers
+	 * @param concurrency how many jobs this instance runs at once
+	 * @param settings retries, reclaim and trimming
+	 */
+	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings) {
+	}
+
+}

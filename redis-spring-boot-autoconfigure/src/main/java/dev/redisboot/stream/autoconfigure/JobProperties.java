@@ -1,0 +1,85 @@
+package dev.redisboot.stream.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the job queue ({@code JobQueue}, {@code @JobHandler}); reading,
+ * retries and trimming follow {@code redisboot.stream.*}.
+ *
+ * @author redisboot
+ */
+@ConfigurationProperties("redisboot.jobs")
+public class JobProperties {
+
+	/**
+	 * Name of the stream that holds the jobs, without the key prefix.
+	 */
+	private String stream = "jobs";
+
+	/**
+	 * Consumer group of the job handlers.
+	 */
+	private String group = "jobs";
+
+	/**
+	 * Jobs this instance runs at once, each on a thread and a connection of its own.
+	 */
+	private int concurrency = 4;
+
+	/**
+	 * Attempts before a job goes to the dead-letter stream; redisboot.stream.max-attempts
+	 * when not set.
+	 */
+	private @Nullable Integer maxAttempts;
+
+	/**
+	 * How long an idempotency key is remembered: a job enqueued again with the same key
+	 * within this time is not enqueued twice.
+	 */
+	private Duration idempotencyTtl = Duration.ofHours(24);
+
+	public String getStream() {
+		return this.stream;
+	}
+
+	public void setStream(String stream) {
+		this.stream = stream;
+	}
+
+	public String getGroup() {
+		return this.group;
+	}
+
+	public void setGroup(String group) {
+		this.group = group;
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public @Nullable Integer getMaxAttempts() {
+		return this.maxAttempts;
+	}
+
+	public void setMaxAttempts(@Nullable Integer maxAttempts) {
+		this.maxAttempts = maxAttempts;
+	}
+
+	public Duration getIdempotencyTtl() {
+		return this.idempotencyTtl;
+	}
+
+	public void setIdempotencyTtl(Duration idempotencyTtl) {
+		this.idempotencyTtl = idempotencyTtl;
+	}
+
+}

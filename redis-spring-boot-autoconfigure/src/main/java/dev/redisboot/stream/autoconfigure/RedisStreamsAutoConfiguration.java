@@ -1,0 +1,119 @@
+package dev.redisboot.stream.autoconfigure;
+
+import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.stream.JobQueue;
+import dev.redisboot.stream.JsonPayloads;
+import dev.redisboot.stream.MicrometerStreamMetrics;
+import dev.redisboot.stream.StreamListenerContainer;
+import dev.redisboot.stream.StreamListenerRegistrar;
+import dev.redisboot.stream.StreamMetrics;
+import dev.redisboot.stream.StreamPublisher;
+import dev.redisboot.stream.StreamStore;
+import dev.redisboot.stream.StreamsEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of Redis Streams consumers
+ * ({@code @RedisStreamListener}), the {@link JobQueue} with its {@code @JobHandler}s, their
+ * metrics and the {@code streams} Actuator endpoint.
+ *
+ * @author redisboot
+ */
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class },
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass({ LettuceConnectionFactory.class, JsonMapper.class })
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redisboot.stream.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ StreamProperties.class, JobProperties.class })
+public final class RedisStreamsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamStore redisbootStreamStore(StreamProperties properties, LettuceConnectionFactory connectionFactory,
+			RedisKeyNamer keyNamer) {
+		return new StreamStore(new LettuceCommands(connectionFactory, new StreamSettingsResolver(properties).timeout()),
+				keyNamer);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JsonPayloads redisbootStreamPayloads(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JsonPayloads(jsonMapper.getIfAvailable(() -> JsonMapper.builder().findAndAddModules().build()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamListenerContainer redisbootStreamListenerContainer(LettuceConnectionFactory connectionFactory,
+			StreamStore store, StreamProperties properties, ObjectProvider<StreamMetrics> metrics) {
+		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
+		return new StreamListenerContainer(connectionFactory, store, metrics.getIfAvailable(() -> StreamMetrics.NONE),
+				resolver.delayedPollInterval(), resolver.statsInterval(), resolver.shutdownTimeout());
+	}
+
+	@Bean
+	StreamListenerRegistrar redisbootStreamListenerRegistrar(ConfigurableListableBeanFactory beanFactory,
+			StreamListenerContainer container, JsonPayloads payloads, StreamProperties properties, JobProperties jobs) {
+		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
+		return new StreamListenerRegistrar(beanFactory, container, payloads, resolver.defaults(), resolver.jobs(jobs));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, StreamProperties properties, JobProperties jobs) {
+		StreamListenerRegistrar.JobSettings settings = new StreamSettingsResolver(properties).jobs(jobs);
+		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(), jobs.getIdempotencyTtl());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamPublisher streamPublisher(StreamStore store, JsonPayloads payloads, StreamProperties properties) {
+		return new StreamPublisher(store, payloads, new StreamSettingsResolver(properties).defaults().maxLength());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class StreamMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StreamMetrics redisbootStreamMetrics(ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meterRegistry = registry.getIfAvailable();
+			return (meterRegistry != null) ? new MicrometerStreamMetrics(meterRegistry) : StreamMetrics.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+	static class StreamsEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(StreamsEndpoint.class)
+		StreamsEndpoint streamsEndpoint(StreamListenerContainer container, StreamStore store,
+				StreamProperties properties) {
+			return new StreamsEndpoint(container, store, properties.getMaxLength());
+		}
+
+	}
+
+}

