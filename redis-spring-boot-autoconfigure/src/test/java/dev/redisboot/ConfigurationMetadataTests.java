@@ -35,7 +35,7 @@ class ConfigurationMetadataTests {
 			names.add(name);
 			if (name.startsWith("management.endpoint.")) {
 				// Boot's processor adds access and cache properties for each @Endpoint, under Boot's own prefix
-				assertThat(name).matches("management\\.endpoint\\.(streams)\\.(access|cache\\.time-to-live)");
+				assertThat(name).matches("management\\.endpoint\\.(streams|redis)\\.(access|cache\\.time-to-live)");
 				continue;
 			}
 			assertThat(name).startsWith("redisboot.");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheMetricsFactory;
 import dev.redisboot.cache.CacheRedisCommands;
@@ -110,6 +111,12 @@ public final class RedisbootCacheAutoConfiguration {
 	@Bean
 	static SynchronizingCacheOperationsPostProcessor redisbootSynchronizingCacheOperations(Environment environment) {
 		return new SynchronizingCacheOperationsPostProcessor(environment);
+	}
+
+	@Bean
+	@ConditionalOnBean(RedisbootCacheManager.class)
+	RedisUsage redisbootCacheUsage(RedisbootCacheManager cacheManager) {
+		return new RedisUsage(RedisUsage.Kind.CACHE, "caches", () -> !cacheManager.getCacheNames().isEmpty());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.redisboot.ratelimit.autoconfigure;
 
 import java.util.List;
 
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -87,6 +88,11 @@ public final class RateLimitAutoConfiguration {
 		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer,
 				properties.getCircuitBreaker().createBreaker("redisboot.rate-limit.circuit-breaker."),
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+	}
+
+	@Bean
+	RedisUsage redisbootRateLimitUsage() {
+		return RedisUsage.of(RedisUsage.Kind.RATE_LIMITS, "rate limits");
 	}
 
 	@Bean

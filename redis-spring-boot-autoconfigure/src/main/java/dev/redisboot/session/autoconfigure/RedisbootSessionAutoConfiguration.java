@@ -3,6 +3,7 @@ package dev.redisboot.session.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -23,6 +24,7 @@ import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -90,6 +92,12 @@ public final class RedisbootSessionAutoConfiguration {
 	 * TLS-terminating proxy is usually false. {@code HttpOnly} and {@code SameSite=Lax} are
 	 * Spring Session's defaults already.
 	 */
+	@Bean
+	RedisUsage redisbootSessionUsage(ListableBeanFactory beanFactory) {
+		return new RedisUsage(RedisUsage.Kind.SESSIONS, "HTTP sessions",
+				() -> beanFactory.getBeanNamesForType(SessionRepository.class, false, false).length > 0);
+	}
+
 	@Bean
 	DefaultCookieSerializerCustomizer redisbootSessionCookieCustomizer(Environment environment) {
 		return (serializer) -> {

@@ -1,5 +1,6 @@
 package dev.redisboot.stream.autoconfigure;
 
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -74,6 +75,11 @@ public final class RedisStreamsAutoConfiguration {
 			StreamListenerContainer container, JsonPayloads payloads, StreamProperties properties, JobProperties jobs) {
 		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
 		return new StreamListenerRegistrar(beanFactory, container, payloads, resolver.defaults(), resolver.jobs(jobs));
+	}
+
+	@Bean
+	RedisUsage redisbootStreamUsage(StreamListenerContainer container) {
+		return new RedisUsage(RedisUsage.Kind.JOBS, "streams and jobs", () -> !container.getSubscriptions().isEmpty());
 	}
 
 	@Bean

@@ -1,0 +1,202 @@
+package dev.redisboot.actuate;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.redisboot.actuate.RedisAdvice.Severity;
+import dev.redisboot.core.RedisUsage;
+import dev.redisboot.core.RedisUsage.Kind;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Judges the Redis servers' settings against what the application keeps in them (the
+ * {@link RedisUsage} beans of redisboot's features). The rules:
+ * <ul>
+ * <li>{@code maxmemory-unset}: caches are stored but a primary has no {@code maxmemory};</li>
+ * <li>{@code noeviction-with-caches}: caches are stored under a memory limit with the
+ * {@code noeviction} policy, so writes fail once Redis is full;</li>
+ * <li>{@code no-persistence}: sessions or jobs are stored but a primary neither appends to
+ * an AOF nor saves RDB snapshots (needs {@code CONFIG GET save}; skipped where
+ * {@code CONFIG} is refused);</li>
+ * <li>{@code no-password}: the application connects to a non-loopback address without a
+ * password;</li>
+ * <li>{@code keys-in-slowlog}: {@code KEYS} appears in a slow log.</li>
+ * </ul>
+ *
+ * @author redisboot
+ */
+public class RedisAdvisor {
+
+	/**
+	 * Slow log entries read per node when looking for {@code KEYS}.
+	 */
+	static final int SLOWLOG_ENTRIES = 128;
+
+	private final RedisServerInspector inspector;
+
+	private final Supplier<? extends Collection<RedisUsage>> usages;
+
+	/**
+	 * Creates an advisor.
+	 * @param inspector asks the servers
+	 * @param usages what the application's features keep in Redis
+	 */
+	public RedisAdvisor(RedisServerInspector inspector, Supplier<? extends Collection<RedisUsage>> usages) {
+		this.inspector = inspector;
+		this.usages = usages;
+	}
+
+	/**
+	 * What the application keeps in Redis at the moment.
+	 * @return the usages in use
+	 */
+	public List<RedisUsage> usagesInUse() {
+		return this.usages.get().stream().filter((usage) -> usage.inUse().getAsBoolean()).toList();
+	}
+
+	/**
+	 * Applies every rule.
+	 * @param snapshot a reading of the servers
+	 * @return the advice, warnings first; empty for a well set-up server
+	 */
+	public List<RedisAdvice> advise(RedisServerSnapshot snapshot) {
+		List<RedisUsage> inUse = usagesInUse();
+		String caches = describe(inUse, Kind.CACHE);
+		String durable = describe(inUse, Kind.SESSIONS, Kind.JOBS);
+		List<RedisNodeInfo> primaries = snapshot.nodes().stream().filter((n) -> n.isUp() && !n.isReplica()).toList();
+		List<RedisAdvice> advice = new ArrayList<>();
+		if (!caches.isEmpty()) {
+			memoryRules(primaries, caches, !durable.isEmpty(), advice);
+		}
+		if (!durable.isEmpty()) {
+			persistenceRule(primaries, durable, advice);
+		}
+		passwordRule(advice);
+		slowlogRule(advice);
+		advice.sort((a, b) -> a.severity().compareTo(b.severity()));
+		return advice;
+	}
+
+	private void memoryRules(List<RedisNodeInfo> primaries, String caches, boolean alsoDurable,
+			List<RedisAdvice> advice) {
+		String policy = alsoDurable ? "volatile-lru (keys with a TTL, such as cache entries, are evicted; streams are kept)"
+				: "allkeys-lru";
+		List<String> unlimited = primaries.stream()
+			.filter((node) -> node.getLong("maxmemory", -1) == 0)
+			.map(RedisNodeInfo::node)
+			.toList();
+		if (!unlimited.isEmpty()) {
+			advice.add(new RedisAdvice("maxmemory-unset", Severity.WARNING, "Redis holds " + caches
+					+ " but maxmemory is not set: it grows until the operating system kills or swaps it. Set maxmemory"
+					+ " (for example to 75% of the machine's memory) and maxmemory-policy " + policy + ".",
+					unlimited));
+		}
+		List<String> noEviction = primaries.stream()
+			.filter((node) -> node.getLong("maxmemory", 0) > 0 && "noeviction".equals(node.get("maxmemory_policy")))
+			.map(RedisNodeInfo::node)
+			.toList();
+		if (!noEviction.isEmpty()) {
+			advice.add(new RedisAdvice("noeviction-with-caches", Severity.WARNING, "Redis holds " + caches
+					+ " with maxmemory-policy noeviction: once maxmemory is reached every write fails (OOM) instead of"
+					+ " old cache entries making room. Set maxmemory-policy " + policy + ".", noEviction));
+		}
+	}
+
+	private void persistenceRule(List<RedisNodeInfo> primaries, String durable, List<RedisAdvice> advice) {
+		List<String> candidates = primaries.stream()
+			.filter((node) -> "0".equals(node.get("aof_enabled")))
+			.map(RedisNodeInfo::node)
+			.toList();
+		if (candidates.isEmpty()) {
+			return;
+		}
+		Map<String, String> save = this.inspector.config("save");
+		List<String> volatileNodes = candidates.stream()
+			.filter((node) -> save.containsKey(node) && save.get(node).isBlank())
+			.toList();
+		if (!volatileNodes.isEmpty()) {
+			advice.add(new RedisAdvice("no-persistence", Severity.WARNING, "Redis holds " + durable
+					+ " but neither appends to an AOF nor saves RDB snapshots: a restart loses them all (users signed"
+					+ " out, jobs gone). Turn on appendonly yes (appendfsync everysec), or at least RDB snapshots"
+					+ " (save 3600 1 300 100 60 10000).", volatileNodes));
+		}
+	}
+
+	private void passwordRule(List<RedisAdvice> advice) {
+		LettuceConnectionFactory factory = this.inspector.getConnectionFactory();
+		boolean password;
+		List<String> hosts = new ArrayList<>();
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		RedisSentinelConfiguration sentinel = factory.getSentinelConfiguration();
+		if (cluster != null) {
+			password = cluster.getPassword().isPresent();
+			cluster.getClusterNodes().forEach((node) -> hosts.add(node.getHost()));
+		}
+		else if (sentinel != null) {
+			password = sentinel.getPassword().isPresent();
+			sentinel.getSentinels().stream().map(RedisNode::getHost).forEach(hosts::add);
+		}
+		else {
+			RedisStandaloneConfiguration standalone = factory.getStandaloneConfiguration();
+			password = standalone.getPassword().isPresent();
+			hosts.add(standalone.getHostName());
+		}
+		Set<String> exposed = hosts.stream()
+			.filter((host) -> host != null && !isLoopback(host))
+			.collect(Collectors.toCollection(LinkedHashSet::new));
+		if (!password && !exposed.isEmpty()) {
+			advice.add(new RedisAdvice("no-password", Severity.WARNING,
+					"The application connects to Redis at a non-loopback address (" + String.join(", ", exposed)
+							+ ") without a password: anyone who can reach that address can read and change every key."
+							+ " Set requirepass or an ACL user on the server and spring.data.redis.password (and"
+							+ " username) here; prefer TLS (spring.data.redis.ssl.enabled) across networks.",
+					List.of()));
+		}
+	}
+
+	private void slowlogRule(List<RedisAdvice> advice) {
+		List<SlowlogEntry> keys = this.inspector.slowlog(SLOWLOG_ENTRIES)
+			.stream()
+			.filter((entry) -> "KEYS".equals(entry.command()))
+			.toList();
+		if (!keys.isEmpty()) {
+			long slowest = keys.stream().mapToLong(SlowlogEntry::durationMicros).max().orElse(0);
+			List<String> nodes = keys.stream().map(SlowlogEntry::node).distinct().toList();
+			advice.add(new RedisAdvice("keys-in-slowlog", Severity.WARNING, "KEYS appears " + keys.size()
+					+ " time(s) in the slow log (slowest " + slowest + " µs). KEYS walks every key while Redis serves"
+					+ " no one else; use SCAN. Spring Data's RedisCache.clear() uses KEYS unless its cache writer is"
+					+ " given BatchStrategies.scan(...); redisboot's caches never use it.", nodes));
+		}
+	}
+
+	private static String describe(List<RedisUsage> usages, Kind... kinds) {
+		Set<Kind> wanted = Set.of(kinds);
+		return usages.stream()
+			.filter((usage) -> wanted.contains(usage.kind()))
+			.map(RedisUsage::description)
+			.collect(Collectors.joining(" and "));
+	}
+
+	private static boolean isLoopback(String host) {
+		try {
+			return InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
+	}
+
+}

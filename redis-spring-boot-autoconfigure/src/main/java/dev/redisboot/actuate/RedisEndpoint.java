@@ -1,0 +1,215 @@
+package dev.redisboot.actuate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+
+/**
+ * The {@code redis} Actuator endpoint. Like every endpoint but health, it is not exposed
+ * over HTTP unless listed in {@code management.endpoints.web.exposure.include}, and its
+ * write operation follows {@code management.endpoint.redis.access}.
+ * <ul>
+ * <li>{@code GET /actuator/redis}: mode, every node's details, what the application keeps
+ * in Redis, advice, and per-cache statistics;</li>
+ * <li>{@code GET /actuator/redis/advice}: the advice alone;</li>
+ * <li>{@code GET /actuator/redis/slowlog?limit=20}: the slowest recent commands of every
+ * node (command name and first argument only);</li>
+ * <li>{@code GET /actuator/redis/big-keys?limit=20&pattern=...}: the largest keys, sampled
+ * with {@code SCAN} and {@code MEMORY USAGE} within a time budget;</li>
+ * <li>{@code GET /actuator/redis/memory}: {@code MEMORY DOCTOR} of every node;</li>
+ * <li>{@code GET /actuator/redis/caches}: per-cache statistics;</li>
+ * <li>{@code DELETE /actuator/redis/caches/{name}}: clears one cache (a write operation).</li>
+ * </ul>
+ *
+ * @author redisboot
+ */
+@Endpoint(id = "redis")
+public class RedisEndpoint {
+
+	private static final Duration MAX_AGE = Duration.ofSeconds(1);
+
+	private final RedisServerSnapshots snapshots;
+
+	private final RedisAdvisor advisor;
+
+	private final Supplier<Map<String, CacheManager>> cacheManagers;
+
+	private final @Nullable MeterRegistry registry;
+
+	private final BigKeySettings bigKeys;
+
+	/**
+	 * Creates the endpoint.
+	 * @param snapshots the shared readings
+	 * @param advisor the advice rules
+	 * @param cacheManagers the application's cache managers, by bean name, looked up on use
+	 * @param registry the meter registry for cache statistics, or {@code null}
+	 * @param bigKeys limits of the big-key sampling
+	 */
+	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor, Supplier<Map<String, CacheManager>> cacheManagers,
+			@Nullable MeterRegistry registry, BigKeySettings bigKeys) {
+		this.snapshots = snapshots;
+		this.advisor = advisor;
+		this.cacheManagers = cacheManagers;
+		this.registry = registry;
+		this.bigKeys = bigKeys;
+	}
+
+	/**
+	 * The overview.
+	 * @return mode, nodes, usage, advice and caches
+	 */
+	@ReadOperation
+	public Map<String, Object> overview() {
+		RedisServerSnapshot snapshot = this.snapshots.get(MAX_AGE);
+		Map<String, Object> overview = new LinkedHashMap<>();
+		overview.put("mode", snapshot.mode().displayName());
+		Map<String, Object> nodes = new LinkedHashMap<>();
+		for (RedisNodeInfo node : snapshot.nodes()) {
+			nodes.put(node.node(), node.isUp() ? NodeDescriptions.describe(node, true)
+					: Map.of("error", String.valueOf(node.error())));
+		}
+		overview.put("nodes", nodes);
+		if (!snapshot.cluster().isEmpty()) {
+			overview.put("cluster", snapshot.cluster());
+		}
+		overview.put("usage", this.advisor.usagesInUse().stream().map((usage) -> usage.description()).toList());
+		overview.put("advice", snapshot.isAnyNodeUp() ? this.advisor.advise(snapshot) : List.of());
+		overview.put("caches", caches());
+		return overview;
+	}
+
+	/**
+	 * One section of the endpoint.
+	 * @param section {@code advice}, {@code slowlog}, {@code big-keys}, {@code memory} or
+	 * {@code caches}
+	 * @param limit how many entries (slow log per node, big keys), or {@code null} for the
+	 * default
+	 * @param pattern a {@code MATCH} pattern for big keys, or {@code null} for every key
+	 * @return the section, or {@code null} (404) for an unknown one
+	 */
+	@ReadOperation
+	public @Nullable Object section(@Selector String section, @Nullable Integer limit, @Nullable String pattern) {
+		return switch (section) {
+			case "advice" -> this.advisor.advise(this.snapshots.get(MAX_AGE));
+			case "slowlog" -> this.snapshots.getInspector().slowlog(positive(limit, 20));
+			case "big-keys" -> this.snapshots.getInspector()
+				.bigKeys(positive(limit, this.bigKeys.top()), pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
+			case "memory" -> this.snapshots.getInspector().memoryDoctor();
+			case "caches" -> caches();
+			default -> null;
+		};
+	}
+
+	/**
+	 * Clears one cache, in Redis and in every instance's near cache.
+	 * @param section must be {@code caches}
+	 * @param name the cache's name
+	 * @return what was cleared, or {@code null} (404) for an unknown cache
+	 */
+	@DeleteOperation
+	public @Nullable Map<String, Object> clearCache(@Selector String section, @Selector String name) {
+		if (!"caches".equals(section)) {
+			return null;
+		}
+		List<String> cleared = new ArrayList<>();
+		this.cacheManagers.get().forEach((managerName, manager) -> {
+			// look the name up first: getCache creates caches in managers that allow unlisted names
+			Cache cache = manager.getCacheNames().contains(name) ? manager.getCache(name) : null;
+			if (cache != null) {
+				cache.invalidate();
+				cleared.add(managerName);
+			}
+		});
+		if (cleared.isEmpty()) {
+			return null;
+		}
+		return Map.of("cache", name, "cleared", true, "cacheManagers", cleared);
+	}
+
+	private List<Map<String, Object>> caches() {
+		List<Map<String, Object>> caches = new ArrayList<>();
+		this.cacheManagers.get().forEach((managerName, manager) -> {
+			for (String name : manager.getCacheNames()) {
+				Map<String, Object> stats = new LinkedHashMap<>();
+				stats.put("name", name);
+				stats.put("cacheManager", managerName);
+				Cache cache = manager.getCache(name);
+				if (cache != null) {
+					stats.put("type", cache.getClass().getSimpleName());
+				}
+				if (this.registry != null) {
+					double hits = count("cache.gets", name, "hit");
+					double misses = count("cache.gets", name, "miss");
+					stats.put("hits", (long) hits);
+					stats.put("misses", (long) misses);
+					if (hits + misses > 0) {
+						stats.put("hitRatio", Math.round(hits * 1000 / (hits + misses)) / 1000.0);
+					}
+					stats.put("puts", (long) count("cache.puts", name, null));
+					stats.put("evictions", (long) count("cache.evictions", name, null));
+					stats.put("nearHits", (long) count("cache.near.gets", name, "hit"));
+					stats.put("nearMisses", (long) count("cache.near.gets", name, "miss"));
+					Timer loads = this.registry.find("cache.load").tag("cache", name).timer();
+					if (loads != null) {
+						stats.put("loads", loads.count());
+						stats.put("loadMeanMillis", Math.round(loads.mean(TimeUnit.MICROSECONDS)) / 1000.0);
+					}
+				}
+				caches.add(stats);
+			}
+		});
+		return caches;
+	}
+
+	private double count(String meter, String cache, @Nullable String result) {
+		double total = 0;
+		var search = this.registry.find(meter).tag("cache", cache);
+		if (result != null) {
+			search = search.tag("result", result);
+		}
+		for (Meter found : search.meters()) {
+			if (found instanceof Counter counter) {
+				total += counter.count();
+			}
+			else if (found instanceof FunctionCounter counter) {
+				total += counter.count();
+			}
+		}
+		return total;
+	}
+
+	private static int positive(@Nullable Integer value, int fallback) {
+		return (value != null && value > 0) ? Math.min(value, 1000) : fallback;
+	}
+
+	/**
+	 * Limits of the big-key sampling.
+	 *
+	 * @param top how many keys to report by default
+	 * @param timeBudget the time one sampling may take
+	 * @param maxKeys the most keys one sampling measures
+	 */
+	public record BigKeySettings(int top, Duration timeBudget, long maxKeys) {
+
+	}
+
+}

@@ -1,0 +1,152 @@
+package dev.redisboot.actuate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * Redis health with the details an operator looks for first: version, mode, role, memory
+ * used and its share of {@code maxmemory}, eviction policy, clients, replication link and
+ * uptime, for every node on Cluster.
+ * <p>
+ * Status: {@code DOWN} when Redis cannot be reached, or on Cluster when the cluster state is
+ * not {@code ok} or slots are failing; {@link #WARNING} when a node uses more than the
+ * configured share of its {@code maxmemory}, a cluster node does not answer, slots are
+ * possibly failing or a replica has lost its primary; {@code UP} otherwise. A check costs at
+ * most one {@code INFO} per node (and one {@code CLUSTER INFO}), and readings are shared for
+ * a short time with the server metrics and the {@code redis} endpoint.
+ *
+ * @author redisboot
+ */
+public class RedisServerHealthIndicator implements HealthIndicator {
+
+	/**
+	 * Redis works but needs attention. Maps to HTTP 200; redisboot orders it between
+	 * {@code OUT_OF_SERVICE} and {@code UP}.
+	 */
+	public static final Status WARNING = new Status("WARNING", "Redis works but needs attention");
+
+	private final RedisServerSnapshots snapshots;
+
+	private final Duration maxAge;
+
+	private final int memoryWarningPercent;
+
+	/**
+	 * Creates the indicator.
+	 * @param snapshots the shared readings
+	 * @param maxAge how old a reading a check may reuse
+	 * @param memoryWarningPercent share of {@code maxmemory}, in percent, above which the
+	 * status is {@link #WARNING}
+	 */
+	public RedisServerHealthIndicator(RedisServerSnapshots snapshots, Duration maxAge, int memoryWarningPercent) {
+		this.snapshots = snapshots;
+		this.maxAge = maxAge;
+		this.memoryWarningPercent = memoryWarningPercent;
+	}
+
+	@Override
+	public Health health() {
+		RedisServerSnapshot snapshot = this.snapshots.get(this.maxAge);
+		Health.Builder builder = new Health.Builder().withDetail("mode", snapshot.mode().displayName());
+		if (!snapshot.isAnyNodeUp()) {
+			String error = (snapshot.error() != null) ? snapshot.error() : snapshot.nodes().get(0).error();
+			return builder.down().withDetail("error", String.valueOf(error)).build();
+		}
+		List<String> warnings = new ArrayList<>();
+		boolean down = false;
+		if (snapshot.mode() == RedisMode.CLUSTER) {
+			down = clusterDetails(snapshot, builder, warnings);
+			Map<String, Object> nodes = new LinkedHashMap<>();
+			for (RedisNodeInfo node : snapshot.nodes()) {
+				Map<String, Object> details = new LinkedHashMap<>();
+				if (node.isUp()) {
+					nodeDetails(node, details);
+				}
+				else {
+					details.put("error", node.error());
+					warnings.add(node.node() + " does not answer: " + node.error());
+				}
+				nodes.put(node.node(), details);
+			}
+			snapshot.nodes()
+				.stream()
+				.filter(RedisNodeInfo::isUp)
+				.findFirst()
+				.ifPresent((node) -> builder.withDetail("version", String.valueOf(node.get("redis_version"))));
+			builder.withDetail("nodes", nodes);
+		}
+		else {
+			Map<String, Object> details = new LinkedHashMap<>();
+			nodeDetails(snapshot.nodes().get(0), details);
+			builder.withDetails(details);
+		}
+		for (RedisNodeInfo node : snapshot.nodes()) {
+			nodeWarnings(node, warnings);
+		}
+		if (!warnings.isEmpty()) {
+			builder.withDetail("warnings", warnings);
+		}
+		if (down) {
+			return builder.down().build();
+		}
+		return (warnings.isEmpty() ? builder.up() : builder.status(WARNING)).build();
+	}
+
+	private boolean clusterDetails(RedisServerSnapshot snapshot, Health.Builder builder, List<String> warnings) {
+		Map<String, String> cluster = snapshot.cluster();
+		String state = cluster.getOrDefault("cluster_state", "unknown");
+		builder.withDetail("cluster_state", state);
+		putLong(builder, "cluster_size", cluster.get("cluster_size"));
+		putLong(builder, "slots_up", cluster.get("cluster_slots_ok"));
+		long pfail = putLong(builder, "slots_pfail", cluster.get("cluster_slots_pfail"));
+		long fail = putLong(builder, "slots_fail", cluster.get("cluster_slots_fail"));
+		if (pfail > 0) {
+			warnings.add(pfail + " slots possibly failing");
+		}
+		return !"ok".equals(state) || fail > 0;
+	}
+
+	private static long putLong(Health.Builder builder, String key, @Nullable String value) {
+		if (value == null) {
+			return 0;
+		}
+		try {
+			long number = Long.parseLong(value);
+			builder.withDetail(key, number);
+			return number;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private void nodeDetails(RedisNodeInfo node, Map<String, Object> details) {
+		details.putAll(NodeDescriptions.describe(node, false));
+	}
+
+	private void nodeWarnings(RedisNodeInfo node, List<String> warnings) {
+		if (!node.isUp()) {
+			return;
+		}
+		double percent = node.memoryUsagePercent();
+		if (percent > this.memoryWarningPercent) {
+			warnings.add(String.format(Locale.ROOT, "%s uses %.1f%% of maxmemory (warning above %d%%)", node.node(),
+					percent, this.memoryWarningPercent));
+		}
+		if (node.isReplica() && !"up".equals(node.get("master_link_status"))) {
+			warnings.add(node.node() + " has lost its primary (master_link_status " + node.get("master_link_status")
+					+ ")");
+		}
+	}
+
+}

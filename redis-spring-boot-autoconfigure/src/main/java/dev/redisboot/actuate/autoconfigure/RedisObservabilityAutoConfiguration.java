@@ -1,0 +1,122 @@
+package dev.redisboot.actuate.autoconfigure;
+
+import java.time.Clock;
+
+import dev.redisboot.actuate.CommandLatencyTimers;
+import dev.redisboot.actuate.RedisAdvisor;
+import dev.redisboot.actuate.RedisEndpoint;
+import dev.redisboot.actuate.RedisServerHealthIndicator;
+import dev.redisboot.actuate.RedisServerInspector;
+import dev.redisboot.actuate.RedisServerMetrics;
+import dev.redisboot.actuate.RedisServerSnapshots;
+import dev.redisboot.core.RedisUsage;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of Redis operations support: a health
+ * indicator with the servers' details (in place of Boot's, which reports the version only),
+ * server metrics from {@code INFO}, opt-in command latency timers, and the {@code redis}
+ * Actuator endpoint.
+ *
+ * @author redisboot
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class,
+		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
+@ConditionalOnClass(LettuceConnectionFactory.class)
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@EnableConfigurationProperties(RedisObservabilityProperties.class)
+public final class RedisObservabilityAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisServerSnapshots redisServerSnapshots(LettuceConnectionFactory connectionFactory,
+			RedisObservabilityProperties properties) {
+		properties.validate();
+		Clock clock = Clock.systemUTC();
+		return new RedisServerSnapshots(new RedisServerInspector(connectionFactory, properties.getTimeout(), clock),
+				clock);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+	@ConditionalOnEnabledHealthIndicator("redis")
+	static class HealthConfiguration {
+
+		// named as Boot's, so that Boot's own Redis health contributor backs off
+		@Bean
+		@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
+		RedisServerHealthIndicator redisHealthContributor(RedisServerSnapshots snapshots,
+				RedisObservabilityProperties properties) {
+			return new RedisServerHealthIndicator(snapshots, properties.getHealth().getCacheTimeToLive(),
+					properties.getHealth().getMemoryWarningThreshold());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "redisboot.observability.server-metrics.enabled", matchIfMissing = true)
+		RedisServerMetrics redisServerMetrics(RedisServerSnapshots snapshots, RedisObservabilityProperties properties) {
+			return new RedisServerMetrics(snapshots, properties.getServerMetrics().getInterval());
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
+		ClientResourcesBuilderCustomizer redisbootCommandLatencyTimers(ObjectProvider<MeterRegistry> registry,
+				RedisObservabilityProperties properties) {
+			return (builder) -> {
+				MeterRegistry meterRegistry = registry.getIfAvailable();
+				if (meterRegistry != null) {
+					builder.commandLatencyRecorder(
+							new CommandLatencyTimers(meterRegistry, properties.getCommandLatency().isHistogram()));
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(RedisEndpoint.class)
+		RedisEndpoint redisEndpoint(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
+				ListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> registry,
+				RedisObservabilityProperties properties) {
+			RedisObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
+			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(), () -> usages.orderedStream().toList());
+			return new RedisEndpoint(snapshots, advisor, () -> beanFactory.getBeansOfType(CacheManager.class),
+					registry.getIfAvailable(),
+					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()));
+		}
+
+	}
+
+}

@@ -1,0 +1,245 @@
+package dev.redisboot.actuate.autoconfigure;
+
+import java.time.Duration;
+
+import dev.redisboot.core.InvalidPropertyException;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of redisboot's Redis health indicator, server metrics, command latency timers
+ * and {@code redis} endpoint. The health indicator is switched with Boot's own
+ * {@code management.health.redis.enabled}, the endpoint with
+ * {@code management.endpoint.redis.access} and
+ * {@code management.endpoints.web.exposure.include}.
+ *
+ * @author redisboot
+ */
+@ConfigurationProperties("redisboot.observability")
+public class RedisObservabilityProperties {
+
+	static final String PREFIX = "redisboot.observability.";
+
+	/**
+	 * Longest any one Redis node may take to answer INFO, SLOWLOG, SCAN and the like before
+	 * it is reported as not answering.
+	 */
+	private Duration timeout = Duration.ofSeconds(2);
+
+	private final Health health = new Health();
+
+	private final ServerMetrics serverMetrics = new ServerMetrics();
+
+	private final CommandLatency commandLatency = new CommandLatency();
+
+	private final BigKeys bigKeys = new BigKeys();
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public ServerMetrics getServerMetrics() {
+		return this.serverMetrics;
+	}
+
+	public CommandLatency getCommandLatency() {
+		return this.commandLatency;
+	}
+
+	public BigKeys getBigKeys() {
+		return this.bigKeys;
+	}
+
+	/**
+	 * Checks every value, so that a wrong one stops startup with the property's name.
+	 * @throws InvalidPropertyException naming the first wrong property
+	 */
+	void validate() {
+		requirePositive("timeout", this.timeout);
+		requirePositive("health.cache-time-to-live", this.health.cacheTimeToLive, true);
+		if (this.health.memoryWarningThreshold < 1 || this.health.memoryWarningThreshold > 100) {
+			throw new InvalidPropertyException(PREFIX + "health.memory-warning-threshold",
+					this.health.memoryWarningThreshold, "The threshold is a percentage of maxmemory, from 1 to 100",
+					"Use a percentage such as 90.");
+		}
+		requirePositive("server-metrics.interval", this.serverMetrics.interval);
+		requirePositive("big-keys.time-budget", this.bigKeys.timeBudget);
+		if (this.bigKeys.top < 1) {
+			throw new InvalidPropertyException(PREFIX + "big-keys.top", this.bigKeys.top,
+					"At least one key must be reported", "Use a small count such as 20.");
+		}
+		if (this.bigKeys.maxKeys < 1) {
+			throw new InvalidPropertyException(PREFIX + "big-keys.max-keys", this.bigKeys.maxKeys,
+					"At least one key must be measured", "Use a count such as 100000.");
+		}
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		requirePositive(name, value, false);
+	}
+
+	private static void requirePositive(String name, Duration value, boolean zeroAllowed) {
+		if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+			throw new InvalidPropertyException(PREFIX + name, value,
+					zeroAllowed ? "The duration must not be negative" : "The duration must be positive",
+					"Use a duration such as 2s.");
+		}
+	}
+
+	/**
+	 * Health indicator settings.
+	 */
+	public static class Health {
+
+		/**
+		 * Share of maxmemory, in percent, above which a node's health is WARNING (HTTP 200).
+		 */
+		private int memoryWarningThreshold = 90;
+
+		/**
+		 * How long a reading of the servers is reused by health checks (and shared with
+		 * the server metrics and the endpoint). 0 reads the servers on every check.
+		 */
+		private Duration cacheTimeToLive = Duration.ofSeconds(2);
+
+		public int getMemoryWarningThreshold() {
+			return this.memoryWarningThreshold;
+		}
+
+		public void setMemoryWarningThreshold(int memoryWarningThreshold) {
+			this.memoryWarningThreshold = memoryWarningThreshold;
+		}
+
+		public Duration getCacheTimeToLive() {
+			return this.cacheTimeToLive;
+		}
+
+		public void setCacheTimeToLive(Duration cacheTimeToLive) {
+			this.cacheTimeToLive = cacheTimeToLive;
+		}
+
+	}
+
+	/**
+	 * Server metrics settings.
+	 */
+	public static class ServerMetrics {
+
+		/**
+		 * Whether to publish the servers' INFO as redis.* meters.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often every node's INFO is read for the meters.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Command latency timer settings.
+	 */
+	public static class CommandLatency {
+
+		/**
+		 * Whether to time every Lettuce command in the redis.client.commands timer, tagged
+		 * by command type.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether the timer publishes histogram buckets, for percentiles across instances
+		 * (histogram_quantile in Prometheus).
+		 */
+		private boolean histogram = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isHistogram() {
+			return this.histogram;
+		}
+
+		public void setHistogram(boolean histogram) {
+			this.histogram = histogram;
+		}
+
+	}
+
+	/**
+	 * Big-key sampling settings of the redis endpoint.
+	 */
+	public static class BigKeys {
+
+		/**
+		 * How many of the largest keys to report unless the request asks for another count.
+		 */
+		private int top = 20;
+
+		/**
+		 * Longest one sampling may take, shared among the primaries.
+		 */
+		private Duration timeBudget = Duration.ofSeconds(2);
+
+		/**
+		 * Most keys one sampling measures.
+		 */
+		private long maxKeys = 100_000;
+
+		public int getTop() {
+			return this.top;
+		}
+
+		public void setTop(int top) {
+			this.top = top;
+		}
+
+		public Duration getTimeBudget() {
+			return this.timeBudget;
+		}
+
+		public void setTimeBudget(Duration timeBudget) {
+			this.timeBudget = timeBudget;
+		}
+
+		public long getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(long maxKeys) {
+			this.maxKeys = maxKeys;
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.redisboot.core;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * What one redisboot feature keeps in Redis, declared as a bean by the feature's
+ * auto-configuration so that operational advice (the {@code redis} Actuator endpoint) can
+ * judge the server's settings against what the application stores: caches want a memory
+ * limit and an eviction policy, sessions and jobs want persistence.
+ *
+ * @param kind what kind of data the feature stores
+ * @param description a short description, such as {@code "caches products, users"}
+ * @param inUse whether the feature stores anything at the moment (a stream container
+ * without listeners does not)
+ */
+public record RedisUsage(Kind kind, String description, BooleanSupplier inUse) {
+
+	/**
+	 * A usage that is always in use.
+	 * @param kind what kind of data is stored
+	 * @param description a short description
+	 * @return the usage
+	 */
+	public static RedisUsage of(Kind kind, String description) {
+		return new RedisUsage(kind, description, () -> true);
+	}
+
+	/**
+	 * Kinds of data redisboot features keep in Redis.
+	 */
+	public enum Kind {
+
+		/**
+		 * Values that can be computed again: losing them costs time, not data.
+		 */
+		CACHE,
+
+		/**
+		 * Users' HTTP sessions: losing them signs users out.
+		 */
+		SESSIONS,
+
+		/**
+		 * Stream entries and background jobs: losing them loses work.
+		 */
+		JOBS,
+
+		/**
+		 * Rate-limit buckets: losing them resets the limits.
+		 */
+		RATE_LIMITS
+
+	}
+
+}
