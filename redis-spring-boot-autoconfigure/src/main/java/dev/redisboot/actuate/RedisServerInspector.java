@@ -100,8 +100,16 @@ public class RedisServerInspector {
 				.add(new RedisNodeInfo(node, (result.value() != null) ? parseInfo(result.value()) : null, result.error())));
 			Map<String, String> cluster = Map.of();
 			if (mode == RedisMode.CLUSTER) {
-				NodeResult<String> clusterInfo = await(commands(connection).clusterInfo());
-				cluster = (clusterInfo.value() != null) ? parseInfo(clusterInfo.value()) : Map.of();
+				// from the first node that answers: the connection's default node may be the one that is down
+				for (NodeCommands node : nodes) {
+					if (node.commands() != null && infos.get(node.node()).value() != null) {
+						NodeResult<String> clusterInfo = await(node.commands().clusterInfo());
+						if (clusterInfo.value() != null) {
+							cluster = parseInfo(clusterInfo.value());
+							break;
+						}
+					}
+				}
 			}
 			return new RedisServerSnapshot(mode, readings, cluster, null, now);
 		}
