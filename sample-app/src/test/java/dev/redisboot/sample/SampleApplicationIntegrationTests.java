@@ -11,6 +11,7 @@ import dev.redisboot.sample.user.User;
 import dev.redisboot.sample.user.UserRepository;
 import dev.redisboot.sample.user.UserView;
 import dev.redisboot.test.StandaloneRedis;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -136,17 +137,76 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
-	void actuatorExposesOnlyHealthAndPrometheus() {
+	void actuatorExposesOnlyHealthPrometheusAndRedis() {
 		assertThat(get("/actuator")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$._links")
 			.asMap()
-			.containsOnlyKeys("self", "health", "health-path", "prometheus");
+			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section");
+	}
+
+	@Test
+	void healthShowsTheRedisServersDetails(StandaloneRedis redis) {
+		assertThat(get("/actuator/health")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.components.redis.details.mode", (mode) -> assertThat(mode).isEqualTo("standalone"))
+			.hasPathSatisfying("$.components.redis.details.role", (role) -> assertThat(role).isEqualTo("master"))
+			.hasPathSatisfying("$.components.redis.details.maxmemoryPolicy",
+					(policy) -> assertThat(policy).isEqualTo(redis.node().info("memory").get("maxmemory_policy")))
+			.hasPathSatisfying("$.components.redis.details.usedMemory",
+					(used) -> assertThat(used).asInstanceOf(InstanceOfAssertFactories.type(Number.class))
+						.satisfies((bytes) -> assertThat(bytes.longValue()).isPositive()));
+	}
+
+	@Test
+	void redisEndpointShowsTheServerAdviceAndCaches(StandaloneRedis redis) {
+		assertThat(get("/api/products/" + seededProducts().get(0).getId())).hasStatusOk();
+		// the test server keeps no memory limit and nothing on disk: advice for an app with caches, sessions and jobs
+		assertThat(get("/actuator/redis")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.mode", (mode) -> assertThat(mode).isEqualTo("standalone"))
+			.hasPathSatisfying("$.nodes", (nodes) -> assertThat(nodes).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsOnlyKeys(redis.host() + ":" + redis.port()))
+			.hasPathSatisfying("$.usage", (usage) -> assertThat(usage).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.contains("caches", "HTTP sessions", "streams and jobs", "rate limits"))
+			.hasPathSatisfying("$.advice[*].rule", (rules) -> assertThat(rules).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.contains("maxmemory-unset", "no-persistence"))
+			.hasPathSatisfying("$.caches[?(@.name == 'products')].hits", (hits) -> assertThat(hits)
+				.asInstanceOf(InstanceOfAssertFactories.LIST)
+				.singleElement()
+				.satisfies((count) -> assertThat(((Number) count).longValue()).isGreaterThanOrEqualTo(0)));
+		assertThat(get("/actuator/redis/big-keys?limit=3")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.keys", (keys) -> assertThat(keys).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSizeBetween(1, 3));
+		assertThat(get("/actuator/redis/slowlog")).hasStatusOk();
+		assertThat(get("/actuator/redis/memory")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$", (reports) -> assertThat(reports).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsOnlyKeys(redis.host() + ":" + redis.port()));
+		assertThat(get("/actuator/redis/nothing")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void clearingACacheThroughTheEndpointIsOffInReadOnlyAccess() {
+		// with read-only access the operation is not mapped at all
+		assertThat(RestTestClientResponse.from(this.client.delete().uri("/actuator/redis/caches/products").exchange()))
+			.hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void prometheusHasTheRedisServerAndCommandLatencyMeters(StandaloneRedis redis) {
+		String node = "node=\"" + redis.host() + ":" + redis.port() + "\"";
+		await().untilAsserted(() -> assertThat(get("/actuator/prometheus")).bodyText()
+			.containsPattern("(?m)^redis_up\\{.*" + node + ".*\\} 1\\.0$")
+			.containsPattern("(?m)^redis_memory_used_bytes\\{.*" + node + ".*\\} \\S+$")
+			.containsPattern("(?m)^redis_commands_processed_total\\{.*" + node + ".*\\} \\S+$")
+			.containsPattern("(?m)^redis_client_commands_seconds_bucket\\{.*command=\"GET\".*\\} \\S+$"));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "env", "beans", "configprops", "mappings", "metrics", "loggers", "info", "threaddump",
-			"heapdump", "shutdown", "sessions", "caches" })
+			"heapdump", "shutdown", "sessions", "caches", "streams" })
 	void otherActuatorEndpointsAreNotExposed(String endpoint) {
 		assertThat(get("/actuator/" + endpoint)).hasStatus(HttpStatus.NOT_FOUND);
 	}

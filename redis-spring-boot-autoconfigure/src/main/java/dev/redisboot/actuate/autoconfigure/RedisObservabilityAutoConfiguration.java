@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.redisboot.actuate.CommandLatencyTimers;
 import dev.redisboot.actuate.RedisAdvisor;
 import dev.redisboot.actuate.RedisEndpoint;
+import dev.redisboot.actuate.RedisEndpointWebExtension;
 import dev.redisboot.actuate.RedisServerHealthIndicator;
 import dev.redisboot.actuate.RedisServerInspector;
 import dev.redisboot.actuate.RedisServerMetrics;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -115,6 +117,14 @@ public final class RedisObservabilityAutoConfiguration {
 			return new RedisEndpoint(snapshots, advisor, () -> beanFactory.getBeansOfType(CacheManager.class),
 					registry.getIfAvailable(),
 					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(RedisEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = RedisEndpoint.class, exposure = EndpointExposure.WEB)
+		RedisEndpointWebExtension redisEndpointWebExtension(RedisEndpoint endpoint) {
+			return new RedisEndpointWebExtension(endpoint);
 		}
 
 	}

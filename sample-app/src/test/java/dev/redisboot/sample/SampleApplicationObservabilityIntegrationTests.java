@@ -1,0 +1,77 @@
+package dev.redisboot.sample;
+
+import java.time.Duration;
+
+import dev.redisboot.sample.product.Product;
+import dev.redisboot.sample.product.ProductRepository;
+import dev.redisboot.test.StandaloneRedis;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.servlet.client.RestTestClient;
+import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample application's health with Redis above its memory warning threshold (1% here,
+ * so that the server keeps plenty of room), and the {@code redis} endpoint's write operation
+ * once {@code management.endpoint.redis.access} allows it.
+ *
+ * @author redisboot
+ */
+@SampleApplicationTest
+@TestPropertySource(properties = { "redisboot.observability.health.memory-warning-threshold=1",
+		"management.endpoint.redis.access=unrestricted" })
+class SampleApplicationObservabilityIntegrationTests {
+
+	@Autowired
+	private RestTestClient client;
+
+	@Autowired
+	private ProductRepository products;
+
+	@Test
+	void redisAboveTheMemoryThresholdIsAWarningServedWith200(StandaloneRedis redis) {
+		long used = Long.parseLong(redis.node().info("memory").get("used_memory"));
+		redis.node().execute("CONFIG", "SET", "maxmemory", String.valueOf(used * 20));
+		try {
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/actuator/health")).hasStatusOk()
+				.bodyJson()
+				.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("WARNING"))
+				.hasPathSatisfying("$.components.redis.status", (status) -> assertThat(status).isEqualTo("WARNING"))
+				.hasPathSatisfying("$.components.redis.details.warnings[0]",
+						(warning) -> assertThat(warning).asString().contains("of maxmemory (warning above 1%)")));
+		}
+		finally {
+			redis.node().execute("CONFIG", "SET", "maxmemory", "0");
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(get("/actuator/health")).hasStatusOk()
+				.bodyJson()
+				.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("UP")));
+	}
+
+	@Test
+	void theWriteOperationClearsACacheWhenAccessAllowsIt(StandaloneRedis redis) {
+		Product product = this.products.findAll().get(0);
+		assertThat(get("/api/products/" + product.getId())).hasStatusOk();
+		String key = "sample:cache:products:" + product.getId();
+		await().untilAsserted(() -> assertThat(redis.node().execute("EXISTS", key)).isEqualTo(1L));
+		RestTestClientResponse cleared = RestTestClientResponse
+			.from(this.client.delete().uri("/actuator/redis/caches/products").exchange());
+		assertThat(cleared).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.cleared", (value) -> assertThat(value).isEqualTo(true));
+		assertThat(redis.node().execute("EXISTS", key)).isEqualTo(0L);
+		assertThat(RestTestClientResponse.from(this.client.delete().uri("/actuator/redis/caches/nothing").exchange()))
+			.hasStatus(org.springframework.http.HttpStatus.NOT_FOUND);
+	}
+
+	private RestTestClientResponse get(String path) {
+		return RestTestClientResponse.from(this.client.get().uri(path).exchange());
+	}
+
+}
