@@ -10,6 +10,8 @@ import dev.redisboot.test.RedisTopology;
 import dev.redisboot.test.WithRedis;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -70,6 +72,14 @@ class RedisObservabilityClusterIntegrationTests {
 				assertThat(lag.value()).isGreaterThanOrEqualTo(0);
 				assertThat(registry.get("redis.memory.used").tag("node", name(primary)).gauge().value()).isPositive();
 			}
+			// the replication meters under the names docs/operations uses (a standalone server has none)
+			PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+			metrics.bindTo(prometheus);
+			metrics.refresh();
+			String node = "node=\"" + name(redis.replicas().get(0)) + "\"";
+			assertThat(prometheus.scrape())
+				.containsPattern("(?m)^redis_master_link_up\\{" + node + "\\} 1\\.0$")
+				.containsPattern("(?m)^redis_connected_slave_lag_seconds\\{node=\"[^\"]+\",replica=\"[^\"]+\"\\} \\S+$");
 		});
 	}
 
