@@ -123,7 +123,13 @@ public class RedisAdvisor {
 		if (candidates.isEmpty()) {
 			return;
 		}
-		Map<String, String> save = this.inspector.config("save");
+		Map<String, String> save;
+		try {
+			save = this.inspector.config("save");
+		}
+		catch (RuntimeException ex) {
+			return; // Redis went away meanwhile: no advice rather than a guess
+		}
 		List<String> volatileNodes = candidates.stream()
 			.filter((node) -> save.containsKey(node) && save.get(node).isBlank())
 			.toList();
@@ -168,8 +174,14 @@ public class RedisAdvisor {
 	}
 
 	private void slowlogRule(List<RedisAdvice> advice) {
-		List<SlowlogEntry> keys = this.inspector.slowlog(SLOWLOG_ENTRIES)
-			.stream()
+		List<SlowlogEntry> entries;
+		try {
+			entries = this.inspector.slowlog(SLOWLOG_ENTRIES);
+		}
+		catch (RuntimeException ex) {
+			return;
+		}
+		List<SlowlogEntry> keys = entries.stream()
 			.filter((entry) -> "KEYS".equals(entry.command()))
 			.toList();
 		if (!keys.isEmpty()) {

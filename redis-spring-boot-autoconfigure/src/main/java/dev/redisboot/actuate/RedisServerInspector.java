@@ -203,39 +203,13 @@ public class RedisServerInspector {
 				}
 				// each node gets its share of the budget, so one large node does not starve the others
 				long deadline = start + budget.toNanos() * (i + 1) / nodes.size();
-				ScanArgs args = ScanArgs.Builder.limit(500);
-				if (pattern != null) {
-					args.match(pattern);
+				try {
+					scanned = sampleNode(node, pattern, deadline, maxKeys, scanned, top, largest);
 				}
-				ScanCursor cursor = ScanCursor.INITIAL;
-				do {
-					if (System.nanoTime() > deadline || scanned >= maxKeys) {
-						complete = false;
-						break;
-					}
-					KeyScanCursor<byte[]> batch = awaitValue(node.commands().scan(cursor, args));
-					int measure = (int) Math.min(batch.getKeys().size(), maxKeys - scanned);
-					List<RedisFuture<Long>> sizes = new ArrayList<>(measure);
-					for (byte[] key : batch.getKeys().subList(0, measure)) {
-						sizes.add(node.commands().memoryUsage(key));
-					}
-					for (int k = 0; k < sizes.size(); k++) {
-						Long bytes = awaitValue(sizes.get(k));
-						scanned++;
-						if (bytes != null) {
-							largest.add(new Measured(batch.getKeys().get(k), node, bytes));
-							if (largest.size() > top) {
-								largest.poll();
-							}
-						}
-					}
-					if (measure < batch.getKeys().size()) {
-						complete = false;
-						break;
-					}
-					cursor = batch;
+				catch (IncompleteScan ex) {
+					scanned = ex.scanned;
+					complete = false;
 				}
-				while (!cursor.isFinished());
 			}
 			List<Measured> found = new ArrayList<>(largest);
 			found.sort(Comparator.comparingLong(Measured::bytes).reversed());
@@ -251,6 +225,57 @@ public class RedisServerInspector {
 						measured.bytes(), ("none".equals(type)) ? null : type));
 			}
 			return new BigKeys(keys, scanned, complete, Duration.ofNanos(System.nanoTime() - start));
+		}
+	}
+
+	/**
+	 * Samples one node, returning how many keys have been measured in all.
+	 * @throws IncompleteScan when the budget, the key limit or a failure ended the scan
+	 */
+	private long sampleNode(NodeCommands node, @Nullable String pattern, long deadline, long maxKeys, long measured,
+			int top, PriorityQueue<Measured> largest) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = node.commands();
+		long scanned = measured;
+		ScanArgs args = ScanArgs.Builder.limit(500);
+		if (pattern != null) {
+			args.match(pattern);
+		}
+		ScanCursor cursor = ScanCursor.INITIAL;
+		try {
+			do {
+				if (System.nanoTime() > deadline || scanned >= maxKeys) {
+					throw new IncompleteScan(scanned);
+				}
+				KeyScanCursor<byte[]> batch = awaitValue(commands.scan(cursor, args));
+				int measure = (int) Math.min(batch.getKeys().size(), maxKeys - scanned);
+				List<RedisFuture<Long>> sizes = new ArrayList<>(measure);
+				for (byte[] key : batch.getKeys().subList(0, measure)) {
+					sizes.add(commands.memoryUsage(key));
+				}
+				for (int k = 0; k < sizes.size(); k++) {
+					Long bytes = awaitValue(sizes.get(k));
+					scanned++;
+					if (bytes != null) {
+						largest.add(new Measured(batch.getKeys().get(k), node, bytes));
+						if (largest.size() > top) {
+							largest.poll();
+						}
+					}
+				}
+				if (measure < batch.getKeys().size()) {
+					throw new IncompleteScan(scanned);
+				}
+				cursor = batch;
+			}
+			while (!cursor.isFinished());
+			return scanned;
+		}
+		catch (IncompleteScan ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// a node that fails or times out mid-scan leaves what was found so far
+			throw new IncompleteScan(scanned);
 		}
 	}
 
@@ -422,6 +447,17 @@ public class RedisServerInspector {
 	}
 
 	private record Measured(byte[] key, NodeCommands node, long bytes) {
+
+	}
+
+	private static final class IncompleteScan extends RuntimeException {
+
+		private final long scanned;
+
+		IncompleteScan(long scanned) {
+			super(null, null, false, false);
+			this.scanned = scanned;
+		}
 
 	}
 
