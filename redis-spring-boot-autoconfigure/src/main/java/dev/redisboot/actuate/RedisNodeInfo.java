@@ -37,7 +37,15 @@ public record RedisNodeInfo(String node, @Nullable Map<String, String> info, @Nu
 	 * @return its value, or {@code NaN} if absent or not a number
 	 */
 	public double getDouble(String field) {
-		String value = get(field);
+		return parseDouble(get(field));
+	}
+
+	/**
+	 * Parses a number as {@code INFO} writes it.
+	 * @param value the text, or {@code null}
+	 * @return the number, or {@code NaN} if absent or not a number
+	 */
+	static double parseDouble(@Nullable String value) {
 		if (value == null) {
 			return Double.NaN;
 		}

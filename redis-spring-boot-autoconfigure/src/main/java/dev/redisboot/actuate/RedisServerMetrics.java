@@ -244,7 +244,7 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 					addAndRegister(registries, (registry, tags) -> Gauge.builder("redis.db.keys", this, (meters) -> {
 						RedisNodeInfo now = meters.current;
 						String db = (now != null) ? now.get(key) : null;
-						return (db != null) ? parseOrNaN(subField(db, "keys")) : ((now != null) ? 0 : Double.NaN);
+						return (db != null) ? RedisNodeInfo.parseDouble(subField(db, "keys")) : ((now != null) ? 0 : Double.NaN);
 					}).tags(tags).tag("db", key).description("Keys in the database").strongReference(true).register(registry));
 				}
 			}
@@ -264,7 +264,7 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 			for (Map.Entry<String, String> entry : info.info().entrySet()) {
 				if (entry.getKey().matches("slave\\d+")
 						&& replica.equals(subField(entry.getValue(), "ip") + ":" + subField(entry.getValue(), "port"))) {
-					return parseOrNaN(subField(entry.getValue(), "lag"));
+					return RedisNodeInfo.parseDouble(subField(entry.getValue(), "lag"));
 				}
 			}
 			return Double.NaN;
@@ -284,18 +284,6 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 				}
 			}
 			return null;
-		}
-
-		private static double parseOrNaN(@Nullable String value) {
-			if (value == null) {
-				return Double.NaN;
-			}
-			try {
-				return Double.parseDouble(value);
-			}
-			catch (NumberFormatException ex) {
-				return Double.NaN;
-			}
 		}
 
 	}
