@@ -3,6 +3,7 @@ package dev.redisboot.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.test.RedisBackend;
 import dev.redisboot.test.StandaloneRedis;
@@ -12,6 +13,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.resource.ClientResources;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
@@ -20,9 +22,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * What a benchmark runs against and closes at the end of its trial: a redis-server of its
  * own on a loopback port, the Boot applications it started on it and, if it asked for one,
- * a raw Lettuce connection with {@link ByteArrayCodec}. {@link #close()} closes them in
- * that order (applications, connection, client, server), each even if one before it failed
- * or was never created, so a benchmark's {@code @Setup} can close it after a partial start.
+ * a raw Lettuce connection with {@link ByteArrayCodec}, and any Lettuce clients it created
+ * on resources of its own. {@link #close()} closes them in that order (applications,
+ * connection, client, the other clients and their resources, server), each even if one
+ * before it failed or was never created, so a benchmark's {@code @Setup} can close it after
+ * a partial start.
  */
 final class BenchmarkRedis implements AutoCloseable {
 
@@ -33,6 +37,10 @@ final class BenchmarkRedis implements AutoCloseable {
 	private RedisClient lettuceClient;
 
 	private StatefulRedisConnection<byte[], byte[]> lettuceConnection;
+
+	private final List<RedisClient> otherClients = new ArrayList<>();
+
+	private final List<ClientResources> otherResources = new ArrayList<>();
 
 	private boolean closed;
 
@@ -129,8 +137,23 @@ final class BenchmarkRedis implements AutoCloseable {
 	}
 
 	/**
+	 * Creates another Lettuce client of the server, on the given resources (for example
+	 * with a command latency recorder of the benchmark's), shut down with the server, the
+	 * resources after it. Its connections are the caller's; shutting the client down closes
+	 * any still open.
+	 * @param resources the client's resources, shut down with it
+	 * @return the client
+	 */
+	RedisClient lettuceClient(ClientResources resources) {
+		this.otherResources.add(resources);
+		RedisClient client = RedisClient.create(resources, RedisURI.create(this.server.host(), this.server.port()));
+		this.otherClients.add(client);
+		return client;
+	}
+
+	/**
 	 * Closes the applications in the order they were started, the raw Lettuce connection and
-	 * its client, then stops the server. Every step runs even if one before failed; the
+	 * its client, the other Lettuce clients and their resources, then stops the server. Every step runs even if one before failed; the
 	 * first failure is thrown at the end, any others suppressed in it. Closing again does
 	 * nothing.
 	 */
@@ -155,6 +178,14 @@ final class BenchmarkRedis implements AutoCloseable {
 		if (client != null) {
 			failure = run(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), failure);
 		}
+		for (RedisClient other : this.otherClients) {
+			failure = run(() -> other.shutdown(Duration.ZERO, Duration.ofSeconds(2)), failure);
+		}
+		this.otherClients.clear();
+		for (ClientResources resources : this.otherResources) {
+			failure = run(() -> resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(), failure);
+		}
+		this.otherResources.clear();
 		failure = run(this.server::close, failure);
 		if (failure != null) {
 			throw failure;

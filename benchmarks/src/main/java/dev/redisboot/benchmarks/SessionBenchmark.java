@@ -392,7 +392,17 @@ public class SessionBenchmark {
 	 * Calls of every command Redis has run so far, from {@code INFO commandstats}.
 	 */
 	private Map<String, Long> commandStats() {
-		Matcher matcher = COMMAND_CALLS.matcher(this.lettuce.info("commandstats"));
+		return commandStats(this.lettuce);
+	}
+
+	/**
+	 * Calls of every command a Redis server has run so far, from {@code INFO commandstats}
+	 * (which does not count the {@code INFO} that asks, but the next one counts it).
+	 * @param lettuce a connection to the server
+	 * @return the calls, by command name in lower case
+	 */
+	static Map<String, Long> commandStats(RedisCommands<byte[], byte[]> lettuce) {
+		Matcher matcher = COMMAND_CALLS.matcher(lettuce.info("commandstats"));
 		Map<String, Long> calls = new TreeMap<>();
 		while (matcher.find()) {
 			calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
@@ -400,7 +410,13 @@ public class SessionBenchmark {
 		return calls;
 	}
 
-	private static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
+	/**
+	 * The counts that changed from one reading to the next.
+	 * @param after the later counts
+	 * @param before the earlier counts
+	 * @return the non-zero differences, by command
+	 */
+	static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
 		Map<String, Long> difference = new TreeMap<>();
 		after.forEach((command, calls) -> {
 			long delta = calls - before.getOrDefault(command, 0L);

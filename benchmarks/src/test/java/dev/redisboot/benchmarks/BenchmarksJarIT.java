@@ -70,7 +70,10 @@ class BenchmarksJarIT {
 			.contains("dev.redisboot.benchmarks.CompressionBenchmark.compress")
 			.contains("dev.redisboot.benchmarks.CompressionBenchmark.decompress")
 			.contains("dev.redisboot.benchmarks.ValueEnvelopeBenchmark.encode")
-			.contains("dev.redisboot.benchmarks.ValueEnvelopeBenchmark.decode");
+			.contains("dev.redisboot.benchmarks.ValueEnvelopeBenchmark.decode")
+			.contains("dev.redisboot.benchmarks.ObservabilityBenchmark.get")
+			.contains("dev.redisboot.benchmarks.ObservabilityBenchmark.record")
+			.contains("dev.redisboot.benchmarks.ObservabilityBenchmark.health");
 	}
 
 }

@@ -16,13 +16,29 @@ import io.micrometer.core.instrument.Timer;
  * Records the latency of every Lettuce command in the timer {@code redis.client.commands},
  * tagged only with the command's type ({@code GET}, {@code EVALSHA}, ...): no client or
  * server address, no key, so that the number of series stays as small as the set of
- * commands the application uses. The latency is Lettuce's completion latency, from the
- * command's dispatch to its reply. Lettuce's own {@code MicrometerCommandLatencyRecorder}
- * tags the local and remote address, one series per connection.
+ * commands the application uses, however many connections and Cluster nodes there are. The
+ * latency is Lettuce's completion latency, from the command's dispatch to its reply.
+ * Lettuce's own {@code MicrometerCommandLatencyRecorder} records two timers per command and
+ * server address (per connection with {@code localDistinction}).
+ * <p>
+ * The histogram, when on, has a fixed set of {@link #BUCKETS} from 100 µs to 1 s, enough
+ * for {@code histogram_quantile} and 17 series per command type, rather than Micrometer's
+ * percentile histogram (78 buckets between the same bounds). Boot's
+ * {@code management.metrics.distribution.*} properties for {@code redis.client.commands}
+ * still apply on top.
  *
  * @author redisboot
  */
 public class CommandLatencyTimers implements CommandLatencyRecorder {
+
+	/**
+	 * Upper bounds of the histogram buckets: a loopback round trip, a network round trip, and
+	 * the slow commands worth an alert.
+	 */
+	static final Duration[] BUCKETS = { Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+			Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+			Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+			Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1) };
 
 	/**
 	 * The most command types given their own tag; others share {@code OTHER}.
@@ -38,7 +54,7 @@ public class CommandLatencyTimers implements CommandLatencyRecorder {
 	/**
 	 * Creates the recorder.
 	 * @param registry the registry
-	 * @param histogram whether to publish histogram buckets (for {@code histogram_quantile}
+	 * @param histogram whether to publish the {@link #BUCKETS} (for {@code histogram_quantile}
 	 * in Prometheus)
 	 */
 	public CommandLatencyTimers(MeterRegistry registry, boolean histogram) {
@@ -61,9 +77,7 @@ public class CommandLatencyTimers implements CommandLatencyRecorder {
 		return this.timers.computeIfAbsent(type, (key) -> Timer.builder("redis.client.commands")
 			.tag("command", command)
 			.description("Latency of Redis commands, from dispatch to reply")
-			.publishPercentileHistogram(this.histogram)
-			.minimumExpectedValue(Duration.ofNanos(50_000))
-			.maximumExpectedValue(Duration.ofSeconds(5))
+			.serviceLevelObjectives(this.histogram ? BUCKETS : new Duration[0])
 			.register(this.registry));
 	}
 

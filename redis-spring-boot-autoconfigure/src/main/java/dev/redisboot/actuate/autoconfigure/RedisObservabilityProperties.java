@@ -173,8 +173,8 @@ public class RedisObservabilityProperties {
 		private boolean enabled;
 
 		/**
-		 * Whether the timer publishes histogram buckets, for percentiles across instances
-		 * (histogram_quantile in Prometheus).
+		 * Whether the timer publishes 13 histogram buckets from 100 µs to 1 s, for
+		 * percentiles across instances (histogram_quantile in Prometheus).
 		 */
 		private boolean histogram = true;
 
