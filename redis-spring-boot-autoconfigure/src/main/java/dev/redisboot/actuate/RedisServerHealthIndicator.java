@@ -68,15 +68,13 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 			down = clusterDetails(snapshot, builder, warnings);
 			Map<String, Object> nodes = new LinkedHashMap<>();
 			for (RedisNodeInfo node : snapshot.nodes()) {
-				Map<String, Object> details = new LinkedHashMap<>();
 				if (node.isUp()) {
-					nodeDetails(node, details);
+					nodes.put(node.node(), NodeDescriptions.describe(node, false));
 				}
 				else {
-					details.put("error", node.error());
+					nodes.put(node.node(), Map.of("error", String.valueOf(node.error())));
 					warnings.add(node.node() + " does not answer: " + node.error());
 				}
-				nodes.put(node.node(), details);
 			}
 			snapshot.nodes()
 				.stream()
@@ -86,9 +84,7 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 			builder.withDetail("nodes", nodes);
 		}
 		else {
-			Map<String, Object> details = new LinkedHashMap<>();
-			nodeDetails(snapshot.nodes().get(0), details);
-			builder.withDetails(details);
+			builder.withDetails(NodeDescriptions.describe(snapshot.nodes().get(0), false));
 		}
 		for (RedisNodeInfo node : snapshot.nodes()) {
 			nodeWarnings(node, warnings);
@@ -128,10 +124,6 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 		catch (NumberFormatException ex) {
 			return 0;
 		}
-	}
-
-	private void nodeDetails(RedisNodeInfo node, Map<String, Object> details) {
-		details.putAll(NodeDescriptions.describe(node, false));
 	}
 
 	private void nodeWarnings(RedisNodeInfo node, List<String> warnings) {
