@@ -1,5 +1,6 @@
 package dev.redisboot.core.autoconfigure;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,6 +27,12 @@ public final class RedisbootAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisKeyNamer redisKeyNamer(RedisbootProperties properties) {
 		return new RedisKeyNamer(properties.getKeyPrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyDigester keyDigester(RedisbootProperties properties) {
+		return KeyDigester.of(properties.getKeyDigestSecret());
 	}
 
 }

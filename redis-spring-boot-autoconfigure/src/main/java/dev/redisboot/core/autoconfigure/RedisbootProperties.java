@@ -20,12 +20,29 @@ public class RedisbootProperties {
 	 */
 	private @Nullable String keyPrefix;
 
+	/**
+	 * Secret (Base64 of at least 16 random bytes) that keys the digests standing for
+	 * session ids, client addresses, user names and API keys in Redis key names. Without it
+	 * the digests cannot be reversed for random session ids, but a client address or a known
+	 * e-mail address can be found by trying candidates. Changing it starts every rate-limit
+	 * bucket afresh and signs every session out.
+	 */
+	private @Nullable String keyDigestSecret;
+
 	public @Nullable String getKeyPrefix() {
 		return this.keyPrefix;
 	}
 
 	public void setKeyPrefix(@Nullable String keyPrefix) {
 		this.keyPrefix = keyPrefix;
+	}
+
+	public @Nullable String getKeyDigestSecret() {
+		return this.keyDigestSecret;
+	}
+
+	public void setKeyDigestSecret(@Nullable String keyDigestSecret) {
+		this.keyDigestSecret = keyDigestSecret;
 	}
 
 }
