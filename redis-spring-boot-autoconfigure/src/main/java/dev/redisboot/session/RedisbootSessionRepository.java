@@ -230,6 +230,20 @@ public final class RedisbootSessionRepository
 			""");
 
 	/**
+	 * Deletes a session's hash under its old id and says whether it was there: of all
+	 * requests that change the id of one session, only the first wins. A key of another type
+	 * is deleted too, but does not count as the session. KEYS[1] the old session key.
+	 * Returns 1 if a session hash was deleted.
+	 */
+	static final Script CLAIM = Script.of("""
+			local t = redis.call('TYPE', KEYS[1]).ok
+			if t == 'none' then return 0 end
+			redis.call('DEL', KEYS[1])
+			if t == 'hash' then return 1 end
+			return 0
+			""");
+
+	/**
 	 * Deletes a key if it holds another type than expected, so that a value planted or
 	 * corrupted under a session key family is replaced instead of failing every request.
 	 * KEYS[1] the key; ARGV[1] the expected type. Returns 1 if deleted.
@@ -498,7 +512,7 @@ public final class RedisbootSessionRepository
 			this.metrics.unreadable(ex.getKind());
 			this.warnOnce.warn(ex.getKind().tag(), "A stored session could not be read (" + ex.getKind().tag()
 					+ "): " + ex.getMessage() + ". The request continues with a new session; counted in "
-					+ "redisboot.sessions.deserialization.failures", ex);
+					+ "redisboot.sessions.deserialization.failures", null);
 			return null;
 		}
 	}
@@ -1472,7 +1486,8 @@ public final class RedisbootSessionRepository
 			String oldPrincipal = this.principal;
 			List<Object> results = repository.settledPipeline((commands) -> {
 				List<CompletionStage<?>> futures = new ArrayList<>();
-				futures.add(commands.del(bytes(repository.sessionKeyOfHandle(oldHandle))));
+				futures.add(LettuceCommands.evalshaAsync(commands, CLAIM, ScriptOutputType.INTEGER,
+						new byte[][] { bytes(repository.sessionKeyOfHandle(oldHandle)) }));
 				futures.add(commands.zrem(bytes(repository.expirationsKey()), bytes(oldHandle)));
 				if (oldPrincipal != null) {
 					futures.add(commands.zrem(bytes(repository.principalKeyOfDigest(oldPrincipal)), bytes(oldHandle)));

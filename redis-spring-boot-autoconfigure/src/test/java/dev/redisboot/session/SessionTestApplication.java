@@ -39,6 +39,30 @@ class SessionTestApplication {
 		return new Gate();
 	}
 
+	@Bean
+	SessionEvents sessionEvents() {
+		return new SessionEvents();
+	}
+
+	/**
+	 * The session events published, in order.
+	 */
+	static final class SessionEvents
+			implements org.springframework.context.ApplicationListener<org.springframework.session.events.AbstractSessionEvent> {
+
+		final List<org.springframework.session.events.AbstractSessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(org.springframework.session.events.AbstractSessionEvent event) {
+			this.events.add(event);
+		}
+
+		<T extends org.springframework.session.events.AbstractSessionEvent> List<String> ids(Class<T> type) {
+			return this.events.stream().filter(type::isInstance).map((event) -> event.getSessionId()).toList();
+		}
+
+	}
+
 	record Profile(String name, List<String> roles) {
 	}
 
