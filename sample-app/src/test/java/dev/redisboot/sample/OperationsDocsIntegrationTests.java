@@ -430,7 +430,7 @@ class OperationsDocsIntegrationTests {
 		assertThat(get("/api/me", signedIn)).hasStatusOk();
 		// A session whose attribute cannot be read back: the request goes on without it
 		String sessionKey = this.sessionRepository.getRedisKeyNamespace() + ":sessions:"
-				+ new String(Base64.getDecoder().decode(corrupted), StandardCharsets.UTF_8);
+				+ this.sessionRepository.sessionHandle(new String(Base64.getDecoder().decode(corrupted), StandardCharsets.UTF_8));
 		assertThat(this.redis.hasKey(sessionKey)).as("session key %s", sessionKey).isTrue();
 		this.redis.opsForHash().put(sessionKey, "sessionAttr:" + UserSessions.USER_ATTRIBUTE, "{not json");
 		assertThat(get("/api/me", corrupted)).hasStatus(HttpStatus.UNAUTHORIZED);
