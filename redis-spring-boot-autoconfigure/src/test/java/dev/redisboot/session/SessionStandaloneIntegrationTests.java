@@ -68,6 +68,26 @@ class SessionStandaloneIntegrationTests extends AbstractSessionIntegrationTests 
 	}
 
 	@Test
+	void aNewSessionIdCostsFiveRoundTrips() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			// once first, so that every script is loaded and the counts below hold no EVAL
+			String cookie = SessionInstances.cookie(SessionInstances.post(a, "/rotate", login(a, "ada"))).orElseThrow();
+			Map<String, String> before = redis().nodes().get(0).info("commandstats");
+			HttpResponse<String> rotated = SessionInstances.post(a, "/rotate", cookie);
+			Map<String, String> after = redis().nodes().get(0).info("commandstats");
+			assertThat(rotated.statusCode()).isEqualTo(200);
+			assertThat(get(a, "/me", SessionInstances.cookie(rotated).orElseThrow()).body()).isEqualTo("ada");
+			// read; write under the new handle, its expiry entry and index entry; claim the old session and drop
+			// its entries; read the index (prune, maximum); check that its members exist
+			assertThat(calls(after, "cmdstat_hgetall") - calls(before, "cmdstat_hgetall")).isEqualTo(1);
+			assertThat(calls(after, "cmdstat_evalsha") - calls(before, "cmdstat_evalsha")).isEqualTo(3 + 1 + 1);
+			assertThat(calls(after, "cmdstat_zrem") - calls(before, "cmdstat_zrem")).isEqualTo(2);
+			assertThat(calls(after, "cmdstat_exists") - calls(before, "cmdstat_exists")).isEqualTo(1);
+			assertThat(calls(after, "cmdstat_eval") - calls(before, "cmdstat_eval")).isZero();
+		}
+	}
+
+	@Test
 	void theActiveGaugeCountsFromTheFirstScrape() {
 		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
 			login(a, "ada");
