@@ -63,6 +63,8 @@ public class RedisServerInspector {
 		this.connectionFactory = connectionFactory;
 		this.timeoutNanos = timeout.toNanos();
 		this.clock = clock;
+		// listen from now on, so that a failing reconnect is later reported by its cause
+		RedisConnectionEvents.of(connectionFactory.getClientResources());
 	}
 
 	/**

@@ -45,7 +45,7 @@ public class RedisAccessFailureAnalyzer implements FailureAnalyzer {
 			return null;
 		}
 		RedisConnectionTarget target = targetFromEnvironment();
-		RedisFailureCause cause = RedisFailureCause.of(connection);
+		RedisFailureCause cause = target.refine(RedisFailureCause.of(connection));
 		return new FailureAnalysis(target.describe(cause), target.action(cause), connection);
 	}
 

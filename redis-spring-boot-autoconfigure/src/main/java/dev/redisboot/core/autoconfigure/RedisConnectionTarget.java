@@ -52,6 +52,19 @@ record RedisConnectionTarget(String address, @Nullable String username, boolean 
 	}
 
 	/**
+	 * Reads a failure in the light of the connection's settings: a TLS client talking to a
+	 * plain port gets no TLS error, its handshake only times out.
+	 */
+	RedisFailureCause refine(RedisFailureCause cause) {
+		if (this.ssl && cause.reason() == RedisFailureCause.Reason.OTHER
+				&& cause.message().contains("initialization timed out")) {
+			return new RedisFailureCause(RedisFailureCause.Reason.TLS, cause.message()
+					+ " (the TLS handshake got no answer: is the port a plain-text port?)");
+		}
+		return cause;
+	}
+
+	/**
 	 * Describes a connection failure.
 	 */
 	String describe(RedisFailureCause cause) {
@@ -85,7 +98,9 @@ record RedisConnectionTarget(String address, @Nullable String username, boolean 
 					+ " spring.data.redis.sentinel.nodes, spring.data.redis.cluster.nodes) and that Redis runs and is"
 					+ " reachable from here. redisboot starts without Redis unless"
 					+ " redisboot.connection.require-at-startup=true.";
-			case NO_PERMISSION, OTHER -> "Check the Redis server's log and the spring.data.redis.* settings.";
+			case NO_PERMISSION, OTHER -> "Check the Redis server's log and the spring.data.redis.* settings; a"
+					+ " connection that times out while initializing may be plain text against a TLS-only port"
+					+ " (spring.data.redis.ssl.enabled).";
 		};
 	}
 

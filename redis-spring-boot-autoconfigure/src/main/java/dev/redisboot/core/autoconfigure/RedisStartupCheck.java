@@ -70,7 +70,8 @@ final class RedisStartupCheck implements SmartInitializingSingleton {
 	}
 
 	private void check(RedisAccess access, RedisConnectionTarget target, String probeName, String channelUsers) {
-		RedisFailureCause failure = access.connectionFailure();
+		RedisFailureCause failure = (access.connectionFailure() != null) ? target.refine(access.connectionFailure())
+				: null;
 		if (failure != null) {
 			if (failure.isMisconfiguration() || this.properties.isRequireAtStartup()) {
 				throw new RedisAccessException(target.describe(failure), target.action(failure));

@@ -11,6 +11,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -66,8 +67,10 @@ public final class RedisbootAutoConfiguration {
 					Delay.exponential(Duration.ofMillis(1), max, 2, TimeUnit.MILLISECONDS));
 		}
 
+		// only in applications started by SpringApplication, which registers ApplicationArguments: a bare
+		// test context without Redis must not reach out to whatever listens on localhost:6379
 		@Bean
-		@ConditionalOnBean(LettuceConnectionFactory.class)
+		@ConditionalOnBean({ LettuceConnectionFactory.class, ApplicationArguments.class })
 		RedisStartupCheck redisbootStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
 				ObjectProvider<RedisUsage> usages, RedisbootProperties properties) {
 			return new RedisStartupCheck(connectionFactory, keyNamer, usages, properties.getConnection());
