@@ -1,7 +1,11 @@
 package dev.redisboot.core.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
@@ -11,12 +15,16 @@ import dev.redisboot.core.redis.RedisAccessProbe;
 import dev.redisboot.core.redis.RedisAccessProbe.RedisAccess;
 import dev.redisboot.core.redis.RedisConnectionEvents;
 import dev.redisboot.core.redis.RedisFailureCause;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Checks Redis once every bean exists and before listener containers start: that it can be
@@ -26,8 +34,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link RedisAccessException}; an unreachable Redis only logs a warning unless
  * {@code redisboot.connection.require-at-startup} is set; commands that monitoring uses but
  * the user may not run are named in one warning with the ACL rules that grant them.
+ * <p>
+ * When Redis is unreachable at startup, Spring Data's pub/sub listener containers, whose start
+ * would fail the application, start once Redis answers {@code PING}.
  */
-final class RedisStartupCheck implements SmartInitializingSingleton {
+final class RedisStartupCheck implements SmartInitializingSingleton, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisStartupCheck.class);
 
@@ -41,12 +52,18 @@ final class RedisStartupCheck implements SmartInitializingSingleton {
 
 	private final RedisbootProperties.Connection properties;
 
+	private final ObjectProvider<RedisMessageListenerContainer> listenerContainers;
+
+	private volatile @Nullable ScheduledExecutorService deferredStart;
+
 	RedisStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
-			ObjectProvider<RedisUsage> usages, RedisbootProperties.Connection properties) {
+			ObjectProvider<RedisUsage> usages, RedisbootProperties.Connection properties,
+			ObjectProvider<RedisMessageListenerContainer> listenerContainers) {
 		this.connectionFactory = connectionFactory;
 		this.keyNamer = keyNamer;
 		this.usages = usages;
 		this.properties = properties;
+		this.listenerContainers = listenerContainers;
 	}
 
 	@Override
@@ -69,6 +86,51 @@ final class RedisStartupCheck implements SmartInitializingSingleton {
 		check(access, target, probe.probeName(), channelUsers);
 	}
 
+	/**
+	 * Spring Data's pub/sub listener container fails the application's start when it cannot
+	 * subscribe; while Redis is unreachable at startup its start waits until Redis answers.
+	 */
+	private void deferListenerContainers() {
+		List<RedisMessageListenerContainer> deferred = this.listenerContainers.orderedStream()
+			.filter(RedisMessageListenerContainer::isAutoStartup)
+			.toList();
+		if (deferred.isEmpty()) {
+			return;
+		}
+		deferred.forEach((container) -> container.setAutoStartup(false));
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "redisboot-deferred-start");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.deferredStart = scheduler;
+		LettuceCommands commands = new LettuceCommands(this.connectionFactory, MAX_TIMEOUT);
+		long delay = this.properties.getMaxReconnectDelay().toMillis();
+		scheduler.scheduleWithFixedDelay(() -> {
+			try {
+				commands.execute(RedisClusterAsyncCommands::ping);
+			}
+			catch (RuntimeException ex) {
+				return; // still down: try again
+			}
+			for (RedisMessageListenerContainer container : deferred) {
+				if (!container.isRunning()) {
+					container.start();
+				}
+			}
+			logger.info("Redis answers: started " + deferred.size() + " pub/sub listener container(s)");
+			scheduler.shutdown();
+		}, delay, delay, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void destroy() {
+		ScheduledExecutorService scheduler = this.deferredStart;
+		if (scheduler != null) {
+			scheduler.shutdownNow();
+		}
+	}
+
 	private void check(RedisAccess access, RedisConnectionTarget target, String probeName, String channelUsers) {
 		RedisFailureCause failure = (access.connectionFailure() != null) ? target.refine(access.connectionFailure())
 				: null;
@@ -79,6 +141,7 @@ final class RedisStartupCheck implements SmartInitializingSingleton {
 			logger.warn(target.describe(failure) + ". Starting anyway: caches, rate limits, sessions and jobs"
 					+ " degrade as during an outage until Redis answers (redisboot.connection.require-at-startup=true"
 					+ " fails startup instead). " + target.action(failure));
+			deferListenerContainers();
 			return;
 		}
 		String pattern = this.keyNamer.prefix().map((prefix) -> prefix + ":*").orElse("*");

@@ -24,6 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for the building blocks that every
@@ -72,8 +73,10 @@ public final class RedisbootAutoConfiguration {
 		@Bean
 		@ConditionalOnBean({ LettuceConnectionFactory.class, ApplicationArguments.class })
 		RedisStartupCheck redisbootStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
-				ObjectProvider<RedisUsage> usages, RedisbootProperties properties) {
-			return new RedisStartupCheck(connectionFactory, keyNamer, usages, properties.getConnection());
+				ObjectProvider<RedisUsage> usages, RedisbootProperties properties,
+				ObjectProvider<RedisMessageListenerContainer> listenerContainers) {
+			return new RedisStartupCheck(connectionFactory, keyNamer, usages, properties.getConnection(),
+					listenerContainers);
 		}
 
 	}
