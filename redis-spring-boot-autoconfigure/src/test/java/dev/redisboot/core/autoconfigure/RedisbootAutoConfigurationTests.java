@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.RedisUsage;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,16 @@ class RedisbootAutoConfigurationTests {
 		this.contextRunner.withBean(ApplicationArguments.class, DefaultApplicationArguments::new)
 			.withPropertyValues("redisboot.connection.check-at-startup=false")
 			.run((context) -> assertThat(context).hasSingleBean(RedisStartupCheck.class));
+	}
+
+	@Test
+	void pubSubListenersDeclareThatTheyNeedChannels() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(dev.redisboot.pubsub.autoconfigure.RedisbootPubSubAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBeansOfType(RedisUsage.class).values())
+				.filteredOn(RedisUsage::channels)
+				.extracting(RedisUsage::description)
+				.containsExactly("pub/sub listeners"));
 	}
 
 	@Test
