@@ -119,6 +119,30 @@ public class KeyRedactor {
 		return key(argument);
 	}
 
+	/**
+	 * Whether a big-key {@code MATCH} pattern reveals nothing that {@link #key(String)}
+	 * hides. A pattern is an oracle: {@code prod:session:a*} finding keys says a session id
+	 * starts with {@code a}. Allowed are only a literal followed by one trailing {@code *},
+	 * where the literal is a part that {@link #key(String)} shows, such as
+	 * {@code prod:cache:products:*} or {@code user:*}.
+	 * @param pattern the pattern
+	 * @return whether it may be used
+	 */
+	public boolean isAllowedPattern(String pattern) {
+		if (!pattern.endsWith("*")) {
+			return false;
+		}
+		String literal = pattern.substring(0, pattern.length() - 1);
+		if (literal.isEmpty()) {
+			return true;
+		}
+		if (literal.chars().anyMatch((c) -> c == '*' || c == '?' || c == '[' || c == ']' || c == '\\')) {
+			return false;
+		}
+		return key(literal + "x").startsWith(literal) && key(literal + "y").startsWith(literal)
+				&& !key(literal + "x").equals(literal + "x");
+	}
+
 	private static final Set<String> SUBCOMMANDS = Set.of("CONFIG", "CLIENT", "CLUSTER", "COMMAND", "DEBUG",
 			"FUNCTION", "LATENCY", "MEMORY", "MODULE", "OBJECT", "PUBSUB", "SCRIPT", "SLOWLOG", "XGROUP", "XINFO",
 			"ACL", "INFO");

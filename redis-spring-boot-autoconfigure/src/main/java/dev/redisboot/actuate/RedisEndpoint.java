@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -36,7 +37,9 @@ import org.springframework.cache.CacheManager;
  * <li>{@code GET /actuator/redis/big-keys?limit=20&pattern=...}: the largest keys, sampled
  * with {@code SCAN} and {@code MEMORY USAGE} within a time budget;</li>
  * </ul>
- * Key names are shown as {@link KeyRedactor} redacts them: only names the endpoint can
+ * The big-key {@code pattern} must be a shown prefix followed by one {@code *} (400
+ * otherwise), so that it cannot test what the redaction hides. Key names are shown as
+ * {@link KeyRedactor} redacts them: only names the endpoint can
  * attribute to a non-secret name (redisboot's key families, cache and stream names, any key's
  * first segment) are shown, the rest is a digest.
  * <ul>
@@ -146,6 +149,11 @@ public class RedisEndpoint {
 	}
 
 	private BigKeys bigKeys(int limit, @Nullable String pattern) {
+		if (pattern != null && !this.redactor.isAllowedPattern(pattern)) {
+			throw new InvalidEndpointRequestException("Pattern '" + pattern + "' is not allowed: use a prefix that"
+					+ " the endpoint shows, followed by one '*', such as 'cache:products:*' or 'user:*'",
+					"Pattern not allowed");
+		}
 		BigKeys found = this.snapshots.getInspector()
 			.bigKeys(limit, pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
 		return new BigKeys(found.keys()

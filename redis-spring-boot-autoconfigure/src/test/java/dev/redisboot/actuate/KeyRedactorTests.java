@@ -56,6 +56,22 @@ class KeyRedactorTests {
 	}
 
 	@Test
+	void bigKeyPatternsCannotTestWhatIsHidden() {
+		assertThat(this.prefixed.isAllowedPattern("*")).isTrue();
+		assertThat(this.prefixed.isAllowedPattern("sample:cache:products:*")).isTrue();
+		assertThat(this.prefixed.isAllowedPattern("sample:session:*")).isTrue();
+		assertThat(this.prefixed.isAllowedPattern("user:*")).isTrue();
+		assertThat(this.unprefixed.isAllowedPattern("cache:products:*")).isTrue();
+		// each would say whether a hidden part starts or ends with something
+		assertThat(this.prefixed.isAllowedPattern("sample:session:sessions:0b6f*")).isFalse();
+		assertThat(this.prefixed.isAllowedPattern("sample:session:*0b6f")).isFalse();
+		assertThat(this.prefixed.isAllowedPattern("sample:session:*:0b6f*")).isFalse();
+		assertThat(this.prefixed.isAllowedPattern("user:alice*")).isFalse();
+		assertThat(this.prefixed.isAllowedPattern("alice@example.com")).isFalse();
+		assertThat(this.prefixed.isAllowedPattern("sample:rl:login:203.0.113.?")).isFalse();
+	}
+
+	@Test
 	void slowlogArgumentsAreKeysExceptForSubcommands() {
 		assertThat(this.prefixed.firstArgument("CONFIG", "get")).isEqualTo("GET");
 		assertThat(this.prefixed.firstArgument("GET", "sample:session:sessions:abc")).matches("sample:session:#[\\w-]{12}");

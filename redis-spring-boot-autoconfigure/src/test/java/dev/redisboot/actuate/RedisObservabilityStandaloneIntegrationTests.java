@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -26,6 +27,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static dev.redisboot.actuate.ObservabilityTestSupport.calls;
 import static dev.redisboot.actuate.ObservabilityTestSupport.runner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Health, server metrics, command latency and the {@code redis} endpoint on a standalone
@@ -330,6 +332,9 @@ class RedisObservabilityStandaloneIntegrationTests {
 			assertThat(bigKeys.keys().get(1).bytes()).isGreaterThan(10_000);
 			BigKeys matching = (BigKeys) endpoint.section("big-keys", 5, "small:*");
 			assertThat(matching.keys()).hasSize(5).allSatisfy((key) -> assertThat(key.key()).startsWith("small:#"));
+			// a pattern must not test what the redaction hides (400 over HTTP)
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.section("big-keys", 5, "small:1*"));
 		});
 		endpointRunner(redis).withPropertyValues("redisboot.observability.big-keys.max-keys=50").run((context) -> {
 			BigKeys bigKeys = (BigKeys) context.getBean(RedisEndpoint.class).section("big-keys", null, null);
