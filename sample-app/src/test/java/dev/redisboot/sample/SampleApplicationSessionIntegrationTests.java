@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
@@ -62,6 +63,9 @@ class SampleApplicationSessionIntegrationTests {
 
 	@Autowired
 	private RestTestClient client;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private UserRepository users;
@@ -324,7 +328,7 @@ class SampleApplicationSessionIntegrationTests {
 
 		// Prometheus drops '_created' from a counter's name (OpenMetrics reserves the suffix):
 		// redisboot.sessions.creations is scraped as redisboot_sessions_total
-		assertThat(get("/actuator/prometheus", null)).hasStatusOk()
+		assertThat(actuator().get("/actuator/prometheus")).hasStatusOk()
 			.bodyText()
 			.containsPattern("(?m)^# HELP redisboot_sessions_creations_total Sessions created")
 			.containsPattern("(?m)^redisboot_sessions_creations_total(\\{.*\\})? \\S+$")
@@ -435,6 +439,10 @@ class SampleApplicationSessionIntegrationTests {
 	private double counter(String name, String... tags) {
 		Counter counter = this.meterRegistry.find(name).tags(tags).counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }
