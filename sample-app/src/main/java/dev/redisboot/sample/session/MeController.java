@@ -25,12 +25,14 @@ class MeController {
 
 	/**
 	 * The signed-in user, from the session (no database read), and how many sessions the
-	 * user has (one read of Redis).
+	 * user has, counted in Redis at most every few seconds (see
+	 * {@link UserSessions#sessionCount}): most calls cost Redis only the session's own read
+	 * and write.
 	 */
 	@GetMapping
 	MeView me(HttpServletRequest request) {
 		SignedInUser user = this.sessions.require(request);
-		return new MeView(user.id(), user.email(), user.name(), user.plan(), this.sessions.sessionsOf(user).size());
+		return new MeView(user.id(), user.email(), user.name(), user.plan(), this.sessions.sessionCount(user));
 	}
 
 	/**

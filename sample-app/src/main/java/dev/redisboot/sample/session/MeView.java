@@ -7,7 +7,8 @@ package dev.redisboot.sample.session;
  * @param email the user's email address
  * @param name the user's display name
  * @param plan the user's plan, {@code free} or {@code pro}
- * @param sessions how many live sessions the user has, on all devices, this one included
+ * @param sessions how many live sessions the user has, on all devices, this one included (up
+ * to 5 seconds old, see {@code UserSessions.sessionCount})
  * @author redisboot
  */
 public record MeView(long id, String email, String name, String plan, int sessions) {

@@ -1,14 +1,18 @@
 package dev.redisboot.sample.session;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.redisboot.session.PrincipalSessions;
 import dev.redisboot.session.SessionSummary;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.stereotype.Component;
 
@@ -31,8 +35,24 @@ public class UserSessions {
 
 	private final PrincipalSessions principalSessions;
 
-	UserSessions(PrincipalSessions principalSessions) {
+	/**
+	 * Session counts by principal name, in this instance's memory only (never in Redis, where
+	 * the name would stand in a key).
+	 */
+	private final Cache<String, Integer> sessionCounts;
+
+	/**
+	 * Creates the sessions of users.
+	 * @param principalSessions the sessions of each principal in Redis
+	 * @param sessionCountMaxAge how long {@link #sessionCount} reuses a user's session count
+	 * ({@code sample.session-count-max-age}, 5 seconds by default): {@code GET /api/me} is
+	 * the request a browser sends most, and counting reads the user's principal index and
+	 * every session in it (one round trip, 1 + n commands)
+	 */
+	UserSessions(PrincipalSessions principalSessions,
+			@Value("${sample.session-count-max-age:5s}") Duration sessionCountMaxAge) {
 		this.principalSessions = principalSessions;
+		this.sessionCounts = Caffeine.newBuilder().expireAfterWrite(sessionCountMaxAge).maximumSize(10_000).build();
 	}
 
 	/**
@@ -52,8 +72,11 @@ public class UserSessions {
 		else {
 			session = request.getSession(true);
 		}
+		SignedInUser before = signedInUser(session);
 		session.setAttribute(USER_ATTRIBUTE, user);
 		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user.email());
+		forgetSessionCount(before);
+		forgetSessionCount(user);
 	}
 
 	/**
@@ -82,7 +105,24 @@ public class UserSessions {
 	 * @return the user's live sessions, the current one among them
 	 */
 	public List<SessionSummary> sessionsOf(SignedInUser user) {
-		return this.principalSessions.findSessions(user.email());
+		List<SessionSummary> sessions = this.principalSessions.findSessions(user.email());
+		this.sessionCounts.put(user.email(), sessions.size());
+		return sessions;
+	}
+
+	/**
+	 * How many live sessions the request's user has, on all devices, this one included. Read
+	 * from Redis at most once per {@code sample.session-count-max-age} (5 seconds) per user
+	 * and instance (the requests that ask meanwhile wait for that one read), and again at once
+	 * after this instance signed the user in or out: a sign-in or sign-out through another
+	 * instance, or a session that timed out, shows within those 5 seconds.
+	 * @param user the signed-in user
+	 * @return the number of sessions
+	 */
+	public int sessionCount(SignedInUser user) {
+		Integer count = this.sessionCounts.get(user.email(),
+				(email) -> this.principalSessions.findSessions(email).size());
+		return (count != null) ? count : 0;
 	}
 
 	/**
@@ -93,6 +133,7 @@ public class UserSessions {
 	public void signOut(HttpServletRequest request) {
 		HttpSession session = request.getSession(false);
 		if (session != null) {
+			forgetSessionCount(signedInUser(session));
 			session.invalidate();
 		}
 	}
@@ -122,6 +163,12 @@ public class UserSessions {
 	public @Nullable String currentSessionHandle(HttpServletRequest request) {
 		HttpSession session = request.getSession(false);
 		return (session != null) ? this.principalSessions.sessionHandle(session.getId()) : null;
+	}
+
+	private void forgetSessionCount(@Nullable SignedInUser user) {
+		if (user != null) {
+			this.sessionCounts.invalidate(user.email());
+		}
 	}
 
 	private static @Nullable SignedInUser signedInUser(HttpSession session) {
