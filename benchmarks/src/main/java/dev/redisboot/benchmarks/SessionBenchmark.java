@@ -9,18 +9,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +68,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -127,12 +136,22 @@ import org.springframework.web.bind.annotation.RestController;
  * server has finished a request, so that the counts are taken with nothing in flight. The
  * listener stays installed while timing, in every scenario (Lettuce wraps each command for it:
  * little next to a round trip); the probe only passes requests on then. The trial setup prints
- * the counts of its scenario.
+ * the counts of its scenario, with as many client threads as the trial has.
+ * <h2>Concurrency</h2>
+ * Each scenario runs at 1, 16 and 64 client threads ({@link #oneThread}, {@link #sixteenThreads},
+ * {@link #sixtyFourThreads}), each thread sending one request at a time on a keep-alive
+ * connection of its own (the client opens one per concurrent request) to Tomcat's default pool
+ * of 200 request threads. {@link #sessions}: {@code hot}, every request on one session (one
+ * user with many tabs, or a script); {@code spread}, requests on {@value #SPREAD_SESSIONS}
+ * sessions in turn (many users). The mode is {@code SampleTime}: the mean, p50 and p99 of the
+ * request time as the client sees it; throughput is the threads divided by the mean (each
+ * thread sends its next request when the last one is answered). With more than one thread the
+ * counts are totals over all requests: which commands went before which response, and round
+ * trips, are only told apart with one thread.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Threads(1)
 @Fork(value = 1, jvmArgsAppend = { "-Xms512m", "-Xmx512m" })
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
@@ -148,6 +167,11 @@ public class SessionBenchmark {
 	 */
 	static final int COUNTED_REQUESTS = 1000;
 
+	/**
+	 * Sessions the {@code spread} requests use in turn.
+	 */
+	static final int SPREAD_SESSIONS = 256;
+
 	private static final Pattern COMMAND_CALLS = Pattern.compile("^cmdstat_([a-z|_-]+):calls=(\\d+)",
 			Pattern.MULTILINE);
 
@@ -159,6 +183,14 @@ public class SessionBenchmark {
 	 */
 	@Param({ "no-session", "redisboot", "spring-session" })
 	public String scenario;
+
+	/**
+	 * On which sessions the requests go: {@code hot}, all on one; {@code spread}, on
+	 * {@value #SPREAD_SESSIONS} in turn. The same for {@code no-session}, which sends no
+	 * cookie.
+	 */
+	@Param({ "hot", "spread" })
+	public String sessions = "hot";
 
 	private BenchmarkRedis redis;
 
@@ -174,19 +206,49 @@ public class SessionBenchmark {
 
 	private ResponseProbe probe;
 
-	private long requestsSent;
+	private final AtomicLong requestsSent = new AtomicLong();
+
+	private final AtomicInteger nextRequest = new AtomicInteger();
+
+	private int threads = 1;
 
 	private URI base;
 
 	private String sessionCookie;
 
-	private HttpRequest request;
+	private List<HttpRequest> requests;
 
 	private String expectedBody;
 
+	/**
+	 * Starts the trial with as many client threads as JMH runs.
+	 * @param params the trial's parameters
+	 */
 	@Setup(Level.Trial)
-	public void setUp() {
+	public void setUp(BenchmarkParams params) {
+		setUp(params.getThreads());
+	}
+
+	/**
+	 * Starts a trial with one client thread.
+	 */
+	void setUp() {
+		setUp(1);
+	}
+
+	/**
+	 * Starts a trial.
+	 * @param threads the client threads, for the counts the setup prints
+	 */
+	void setUp(int threads) {
 		Scenario scenario = Scenario.of(this.scenario);
+		boolean spread = switch (this.sessions) {
+			case "hot" -> false;
+			case "spread" -> true;
+			default -> throw new IllegalArgumentException("Unknown sessions '" + this.sessions
+					+ "', expected hot or spread");
+		};
+		this.threads = threads;
 		this.redis = BenchmarkRedis.start();
 		try {
 			this.lettuce = this.redis.rawLettuce();
@@ -196,7 +258,7 @@ public class SessionBenchmark {
 			checkRepository(scenario);
 			int port = ((WebServerApplicationContext) this.application).getWebServer().getPort();
 			this.base = URI.create("http://127.0.0.1:" + port);
-			this.executor = Executors.newSingleThreadExecutor((task) -> {
+			this.executor = Executors.newCachedThreadPool((task) -> {
 				Thread thread = new Thread(task, "session-benchmark-http");
 				thread.setDaemon(true);
 				return thread;
@@ -207,19 +269,24 @@ public class SessionBenchmark {
 				.executor(this.executor)
 				.build();
 			this.sessionCookie = login();
+			this.requests = new ArrayList<>();
 			if (scenario == Scenario.NO_SESSION) {
-				this.request = get("/plain", null);
+				this.requests.add(get("/plain", null));
 				this.expectedBody = "ok";
 			}
 			else {
-				this.request = get("/session", this.sessionCookie);
+				this.requests.add(get("/session", this.sessionCookie));
+				for (int i = 1; spread && i < SPREAD_SESSIONS; i++) {
+					this.requests.add(get("/session", login()));
+				}
 				this.expectedBody = USER.name();
 			}
 			// the first requests load the session script (NOSCRIPT, then EVAL) and warm up the path
-			for (int i = 0; i < 100; i++) {
+			for (int i = 0; i < Math.max(100, this.requests.size()); i++) {
 				request();
 			}
-			System.out.println("SessionBenchmark " + this.scenario + ": " + countCommands(COUNTED_REQUESTS));
+			System.out.println("SessionBenchmark " + this.scenario + ", " + this.sessions + " sessions, " + threads
+					+ " threads: " + countCommands(threads, COUNTED_REQUESTS));
 		}
 		catch (RuntimeException ex) {
 			tearDown();
@@ -247,12 +314,46 @@ public class SessionBenchmark {
 	}
 
 	/**
-	 * One request of the scenario.
+	 * One request of the scenario, on the next session in turn.
+	 * @return the response body
+	 */
+	public String request() {
+		return send(nextRequest(), this.expectedBody);
+	}
+
+	private HttpRequest nextRequest() {
+		int size = this.requests.size();
+		return (size == 1) ? this.requests.get(0) : this.requests.get(Math.floorMod(this.nextRequest.getAndIncrement(), size));
+	}
+
+	/**
+	 * {@link #request()}, one client thread.
 	 * @return the response body
 	 */
 	@Benchmark
-	public String request() {
-		return send(this.request, this.expectedBody);
+	@Threads(1)
+	public String oneThread() {
+		return request();
+	}
+
+	/**
+	 * {@link #request()}, 16 client threads.
+	 * @return the response body
+	 */
+	@Benchmark
+	@Threads(16)
+	public String sixteenThreads() {
+		return request();
+	}
+
+	/**
+	 * {@link #request()}, 64 client threads.
+	 * @return the response body
+	 */
+	@Benchmark
+	@Threads(64)
+	public String sixtyFourThreads() {
+		return request();
 	}
 
 	/**
@@ -263,7 +364,18 @@ public class SessionBenchmark {
 	 * @return the counts
 	 */
 	Commands countCommands(int requests) {
-		return countCommands(this.request, this.expectedBody, requests);
+		return countCommands(1, requests);
+	}
+
+	/**
+	 * The commands sent to Redis and run by it over a number of requests of the scenario,
+	 * sent by concurrent client threads, each one request at a time.
+	 * @param threads the client threads
+	 * @param requests how many requests to count, in all
+	 * @return the counts
+	 */
+	Commands countCommands(int threads, int requests) {
+		return countCommands(this::nextRequest, this.expectedBody, threads, requests);
 	}
 
 	/**
@@ -277,10 +389,11 @@ public class SessionBenchmark {
 		for (int i = 0; i < 10; i++) {
 			send(plain, "ok");
 		}
-		return countCommands(plain, "ok", requests);
+		return countCommands(() -> plain, "ok", 1, requests);
 	}
 
-	private Commands countCommands(HttpRequest request, String expectedBody, int requests) {
+	private Commands countCommands(Supplier<HttpRequest> request, String expectedBody, int threads,
+			int requests) {
 		// Spring Session's filter may still be at work after the client has the response: wait for it
 		awaitRequestsCompleted();
 		Map<String, Long> serverBefore = commandStats();
@@ -288,8 +401,13 @@ public class SessionBenchmark {
 		long roundTripsBefore = this.counter.roundTrips();
 		this.probe.start();
 		try {
-			for (int i = 0; i < requests; i++) {
-				send(request, expectedBody);
+			if (threads == 1) {
+				for (int i = 0; i < requests; i++) {
+					send(request.get(), expectedBody);
+				}
+			}
+			else {
+				sendConcurrently(request, expectedBody, threads, requests);
 			}
 			awaitRequestsCompleted();
 		}
@@ -304,15 +422,54 @@ public class SessionBenchmark {
 		if (this.probe.probed() != requests) {
 			throw new IllegalStateException("The probe saw " + this.probe.probed() + " requests, not " + requests);
 		}
-		return new Commands(requests, sent, roundTrips, server, this.probe.beforeResponse(),
+		if (threads > 1) {
+			// the probe's split and the round trips only mean something one request at a time
+			return new Commands(requests, threads, sent, 0, server, Map.of(), 0);
+		}
+		return new Commands(requests, 1, sent, roundTrips, server, this.probe.beforeResponse(),
 				this.probe.unwritten());
+	}
+
+	private void sendConcurrently(Supplier<HttpRequest> request, String expectedBody, int threads,
+			int requests) {
+		if (requests % threads != 0) {
+			throw new IllegalArgumentException(requests + " requests do not divide among " + threads + " threads");
+		}
+		ExecutorService clients = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> done = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				done.add(clients.submit(() -> {
+					start.await();
+					for (int j = 0; j < requests / threads; j++) {
+						send(request.get(), expectedBody);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : done) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("Concurrent requests failed", ex);
+		}
+		finally {
+			clients.shutdownNow();
+		}
 	}
 
 	private void awaitRequestsCompleted() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (this.probe.completed() < this.requestsSent) {
+		while (this.probe.completed() < this.requestsSent.get()) {
 			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("Only " + this.probe.completed() + " of " + this.requestsSent
+				throw new IllegalStateException("Only " + this.probe.completed() + " of " + this.requestsSent.get()
 						+ " requests completed on the server after 10 s");
 			}
 			LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
@@ -375,7 +532,7 @@ public class SessionBenchmark {
 	}
 
 	private HttpResponse<String> exchange(HttpRequest request) {
-		this.requestsSent++;
+		this.requestsSent.incrementAndGet();
 		try {
 			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		}
@@ -495,6 +652,9 @@ public class SessionBenchmark {
 	 * Redis commands over a number of requests.
 	 *
 	 * @param requests the number of requests
+	 * @param threads the client threads that sent them, each one request at a time; with more
+	 * than one, {@code roundTrips}, {@code sentBeforeResponse} and {@code unwritten} are not
+	 * counted (zero, empty)
 	 * @param sent commands the application sent, by command, as the Lettuce listener saw them
 	 * @param roundTrips round trips of those commands: a command started while no command sent
 	 * before it was unanswered starts one
@@ -506,7 +666,7 @@ public class SessionBenchmark {
 	 * @param unwritten requests whose response was never written through the output stream,
 	 * so whose commands were all counted as before the response
 	 */
-	record Commands(int requests, Map<String, Long> sent, long roundTrips, Map<String, Long> server,
+	record Commands(int requests, int threads, Map<String, Long> sent, long roundTrips, Map<String, Long> server,
 			Map<String, Long> sentBeforeResponse, long unwritten) {
 
 		Commands {
@@ -608,6 +768,13 @@ public class SessionBenchmark {
 
 		@Override
 		public String toString() {
+			if (this.threads > 1) {
+				return String.format(Locale.ROOT,
+						"%d threads: %.3f commands sent per request %s; Redis ran %.3f per request %s, of which inside"
+								+ " scripts %s",
+						this.threads, sentPerRequest(), format(sentByCommandPerRequest()), serverPerRequest(),
+						format(serverByCommandPerRequest()), format(insideScriptsPerRequest()));
+			}
 			return String.format(Locale.ROOT,
 					"%.3f commands sent per request %s in %.3f round trips: %.3f before the response %s, %.3f after"
 							+ " %s; Redis ran %.3f per request %s, of which inside scripts %s",

@@ -17,11 +17,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests on the application's Lettuce client (in all, and before the response) and in
  * Redis's {@code INFO commandstats}: none without a session, two with redisboot's repository
  * ({@code HGETALL} and one {@code EVALSHA}), four before the response and six in all with
- * Spring Session's.
+ * Spring Session's; and the same totals with 16 client threads at once, on one session and on
+ * {@value SessionBenchmark#SPREAD_SESSIONS} sessions in turn (640 requests each).
  */
 class SessionBenchmarkTests {
 
 	private static final int REQUESTS = 200;
+
+	private static final int THREADS = 16;
+
+	private static final int CONCURRENT_REQUESTS = 640;
 
 	@Test
 	void noSessionSendsNoCommand() {
@@ -94,9 +99,58 @@ class SessionBenchmarkTests {
 		}
 	}
 
+	@Test
+	void redisbootSendsTwoCommandsPerRequestWithSixteenThreadsOnOneSession() {
+		assertRedisbootUnderSixteenThreads("hot");
+	}
+
+	@Test
+	void redisbootSendsTwoCommandsPerRequestWithSixteenThreadsOnSpreadSessions() {
+		assertRedisbootUnderSixteenThreads("spread");
+	}
+
+	private void assertRedisbootUnderSixteenThreads(String sessions) {
+		SessionBenchmark benchmark = start("redisboot", sessions);
+		try {
+			assertThat(benchmark.sixteenThreads()).isEqualTo(SessionBenchmark.USER.name());
+			Commands commands = benchmark.countCommands(THREADS, CONCURRENT_REQUESTS);
+			long n = CONCURRENT_REQUESTS;
+			// concurrent requests on one session each read it and write its last access time once: nothing more
+			assertThat(commands.sent()).as("commands sent").isEqualTo(Map.of("hgetall", n, "evalsha", n));
+			assertThat(commands.sentPerRequest()).as("commands per request").isEqualTo(2.0);
+			assertThat(commands.server()).as("commands Redis ran")
+				.isEqualTo(Map.of("hgetall", n, "evalsha", n, "type", n, "hset", n, "pexpire", n));
+		}
+		finally {
+			benchmark.tearDown();
+		}
+	}
+
+	@Test
+	void springSessionSendsSixCommandsPerRequestWithSixteenThreadsOnOneSession() {
+		SessionBenchmark benchmark = start("spring-session", "hot");
+		try {
+			assertThat(benchmark.sixteenThreads()).isEqualTo(SessionBenchmark.USER.name());
+			Commands commands = benchmark.countCommands(THREADS, CONCURRENT_REQUESTS);
+			long n = CONCURRENT_REQUESTS;
+			Map<String, Long> expected = Map.of("hgetall", 2 * n, "exists", 2 * n, "hmset", n, "pexpireat", n);
+			assertThat(commands.sent()).as("commands sent").isEqualTo(expected);
+			assertThat(commands.sentPerRequest()).as("commands per request").isEqualTo(6.0);
+			assertThat(commands.server()).as("commands Redis ran, no script").isEqualTo(expected);
+		}
+		finally {
+			benchmark.tearDown();
+		}
+	}
+
 	private static SessionBenchmark start(String scenario) {
+		return start(scenario, "hot");
+	}
+
+	private static SessionBenchmark start(String scenario, String sessions) {
 		SessionBenchmark benchmark = new SessionBenchmark();
 		benchmark.scenario = scenario;
+		benchmark.sessions = sessions;
 		benchmark.setUp();
 		return benchmark;
 	}
