@@ -422,10 +422,11 @@ public final class StreamStore {
 	public StreamStats stats(String stream, String group) {
 		byte[] key = bytes(streamKey(stream));
 		List<Object> results = this.redis.execute((commands) -> {
-			var length = commands.xlen(key).toCompletableFuture();
+			// a key of the wrong type gives -1 (shown as no value) for its figure, not a failure of all
+			var length = commands.xlen(key).toCompletableFuture().exceptionally((ex) -> -1L);
 			var groups = commands.xinfoGroups(key).toCompletableFuture().exceptionally((ex) -> List.of());
-			var delayed = commands.zcard(bytes(delayedKey(stream))).toCompletableFuture();
-			var dead = commands.xlen(bytes(deadLetterKey(stream))).toCompletableFuture();
+			var delayed = commands.zcard(bytes(delayedKey(stream))).toCompletableFuture().exceptionally((ex) -> -1L);
+			var dead = commands.xlen(bytes(deadLetterKey(stream))).toCompletableFuture().exceptionally((ex) -> -1L);
 			return java.util.concurrent.CompletableFuture.allOf(length, groups, delayed, dead)
 				.thenApply((ignored) -> List.<Object>of(length.join(), groups.join(), delayed.join(), dead.join()));
 		});
