@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.redisboot.core.WarnOnce;
+import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XReadArgs;
@@ -347,7 +349,9 @@ public final class StreamListenerContainer implements SmartLifecycle {
 									+ ((cause.getMessage() != null) ? cause.getMessage()
 											: cause.getClass().getSimpleName())
 									+ "); retrying",
-							(cause instanceof TimeoutException) ? null : cause);
+							// an error reply (NOPERM, WRONGTYPE) or a timeout says all in its message: no stack trace
+							(cause instanceof TimeoutException || cause instanceof RedisCommandException
+									|| cause instanceof RedisCommandExecutionException) ? null : cause);
 					if (!pause(Math.min(5000, 250L * failures))) {
 						break;
 					}
