@@ -62,6 +62,8 @@ public class RedisbootCache implements Cache {
 
 	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
 
+	private static final int MAX_REFUSED_TYPES_WARNED = 10;
+
 	/** A type id that may be quoted in a log line: a Java class name, nothing else. */
 	private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,30}");
 
@@ -93,6 +95,8 @@ public class RedisbootCache implements Cache {
 	private final ConcurrentMap<String, Load> loads = new ConcurrentHashMap<>();
 
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> refusedTypes = ConcurrentHashMap.newKeySet();
 
 	private final String keyStart;
 
@@ -705,9 +709,13 @@ public class RedisbootCache implements Cache {
 		catch (InvalidTypeIdException ex) {
 			// an attack, or a class removed since the value was written: always worth a WARN of its own
 			String typeId = ex.getTypeId();
-			String type = (typeId != null && typeId.length() <= 300 && CLASS_NAME.matcher(typeId).matches())
-					? "'" + typeId + "'" : "(not a class name)";
-			unreadable(redisKey, "refused-type",
+			boolean className = typeId != null && typeId.length() <= 300 && CLASS_NAME.matcher(typeId).matches();
+			String type = className ? "'" + typeId + "'" : "(not a class name)";
+			// each refused class gets a WARN of its own, up to a bound that an attacker cannot push the log past
+			String problem = (className && (this.refusedTypes.contains(typeId)
+					|| this.refusedTypes.size() < MAX_REFUSED_TYPES_WARNED && this.refusedTypes.add(typeId)))
+					? "refused-type:" + typeId : "refused-type";
+			unreadable(redisKey, "refused-type", problem,
 					"it names the type " + type + ", which is not allowed (redisboot.cache.allowed-packages) or "
 							+ "does not exist; nothing of that type was created",
 					null);
@@ -729,8 +737,12 @@ public class RedisbootCache implements Cache {
 	 * a value that cannot be read back.
 	 */
 	private void unreadable(byte[] redisKey, String cause, String why, @Nullable Throwable ex) {
+		unreadable(redisKey, cause, cause, why, ex);
+	}
+
+	private void unreadable(byte[] redisKey, String cause, String problem, String why, @Nullable Throwable ex) {
 		this.metrics.decodeError(cause);
-		this.warnOnce.warn("unreadable:" + cause, "Deleting an unreadable value in cache '" + this.name
+		this.warnOnce.warn("unreadable:" + problem, "Deleting an unreadable value in cache '" + this.name
 				+ "' and treating it as a miss: " + why, ex);
 		redis(true, () -> this.commands.unlink(redisKey));
 	}
@@ -815,6 +827,10 @@ public class RedisbootCache implements Cache {
 			}
 			else if (ex.isCommandError()) {
 				this.metrics.redisError(); // Redis answered: an error reply is no outage
+				String code = errorCode(ex);
+				this.warnOnce.warn("command:" + code, "Redis refused a command of cache '" + this.name + "' with "
+						+ code + (code.equals("NOPERM") ? " (the ACL user lacks a key or command the cache needs)" : "")
+						+ "; the cache degrades (misses, writes dropped) and counts it in cache.redis.errors", null);
 			}
 			if (write) {
 				this.metrics.dropped();
@@ -829,6 +845,19 @@ public class RedisbootCache implements Cache {
 				this.circuitBreaker.releaseProbe();
 			}
 		}
+	}
+
+	/**
+	 * The error code of a Redis error reply ({@code NOPERM}, {@code WRONGTYPE}, ...), the only
+	 * part of it that is logged.
+	 */
+	private static String errorCode(RedisCommandException ex) {
+		String message = (ex.getCause() != null) ? String.valueOf(ex.getCause().getMessage()) : "";
+		int end = 0;
+		while (end < message.length() && end < 20 && Character.isUpperCase(message.charAt(end))) {
+			end++;
+		}
+		return (end > 0) ? message.substring(0, end) : "ERR";
 	}
 
 	@Override
