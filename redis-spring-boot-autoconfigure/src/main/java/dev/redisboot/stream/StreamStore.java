@@ -240,7 +240,14 @@ public final class StreamStore {
 		return this.keyNamer.hashTaggedKey("stream", stream, "dead");
 	}
 
-	String idempotencyKey(String stream, String key) {
+	/**
+	 * Returns the Redis key that remembers the job enqueued under an idempotency key: the
+	 * idempotency key appears in it only as its digest.
+	 * @param stream the stream's name
+	 * @param key the idempotency key
+	 * @return the Redis key
+	 */
+	public String idempotencyKey(String stream, String key) {
 		return this.keyNamer.hashTaggedKey("stream", stream, "idempotency",
 				this.keyDigester.digest("stream-idempotency", key));
 	}
