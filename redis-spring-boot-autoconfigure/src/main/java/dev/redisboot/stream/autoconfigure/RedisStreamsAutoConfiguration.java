@@ -51,9 +51,9 @@ public final class RedisStreamsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamStore redisbootStreamStore(StreamProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, KeyDigester keyDigester) {
+			RedisKeyNamer keyNamer, ObjectProvider<KeyDigester> keyDigester) {
 		return new StreamStore(new LettuceCommands(connectionFactory, new StreamSettingsResolver(properties).timeout()),
-				keyNamer, keyDigester);
+				keyNamer, keyDigester.getIfAvailable(KeyDigester::unkeyed));
 	}
 
 	@Bean
