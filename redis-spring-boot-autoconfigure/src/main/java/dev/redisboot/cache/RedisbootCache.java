@@ -161,10 +161,13 @@ public class RedisbootCache implements Cache {
 	/**
 	 * Redis key of an entry.
 	 * @param key the cache key
-	 * @return the Redis key, such as {@code prod:cache:users:42}
+	 * @return the Redis key, such as {@code prod:cache:users:42}, or
+	 * {@code prod:cache:users:<digest of 42>} with {@code digest-keys}
 	 */
 	public String redisKey(Object key) {
-		return this.keyNamer.key(FEATURE, this.name, CacheKeyConverter.toKeyPart(key));
+		String keyPart = CacheKeyConverter.toKeyPart(key);
+		return this.keyNamer.key(FEATURE, this.name,
+				this.settings.digestKeys() ? this.keyDigester.digest(FEATURE, keyPart) : keyPart);
 	}
 
 	@Override
@@ -580,8 +583,14 @@ public class RedisbootCache implements Cache {
 	 * @param parts the literal parts
 	 * @return how many entries were removed (0 when Redis is unavailable and the cache
 	 * degrades)
+	 * @throws IllegalStateException if the cache digests its keys
 	 */
 	public long evictMatching(String template, Object... parts) {
+		if (this.settings.digestKeys()) {
+			throw new IllegalStateException("Cache '" + this.name + "' stores its entries under digests of their keys "
+					+ "(redisboot.cache.caches." + this.name + ".digest-keys), so they cannot be matched by a pattern; "
+					+ "evict them one by one or clear the cache");
+		}
 		String base = this.keyNamer.pattern(FEATURE, this.name);
 		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
 		Long removed = redis(true, () -> this.commands.unlinkMatching(pattern));

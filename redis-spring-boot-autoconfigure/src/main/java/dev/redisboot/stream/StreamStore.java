@@ -63,6 +63,12 @@ public final class StreamStore {
 	/** Field of a dead letter: the id the entry had in the stream. */
 	public static final String SOURCE_ID = "source-id";
 
+	/**
+	 * Field of a dead letter that was an unreadable member of the delayed set: the member,
+	 * cut to 64 KiB.
+	 */
+	public static final String DELAYED_MEMBER = "delayed-member";
+
 	/** Field of a dead letter: when it was given up, epoch milliseconds. */
 	public static final String FAILED_AT = "failed-at";
 
@@ -168,7 +174,8 @@ public final class StreamStore {
 			""");
 
 	/**
-	 * Moves dead letters back into the stream for another round of attempts. KEYS: stream,
+	 * Moves dead letters back into the stream for another round of attempts; unreadable
+	 * members of the delayed set stay (there is nothing to retry). KEYS: stream,
 	 * dead. ARGV: most entries, max length, group to limit to ('' for all). Returns how many
 	 * moved.
 	 */
@@ -179,15 +186,17 @@ public final class StreamStore {
 			  local fields = entry[2]
 			  local keep = {}
 			  local group = ''
+			  local unreadable = false
 			  for i = 1, #fields, 2 do
 			    local name = fields[i]
 			    if name == 'group' then group = fields[i + 1] end
+			    if name == 'delayed-member' then unreadable = true end
 			    if name == 'payload' or name == 'type' or name == 'job' or name == 'group' then
 			      table.insert(keep, name)
 			      table.insert(keep, fields[i + 1])
 			    end
 			  end
-			  if ARGV[3] == '' or ARGV[3] == group then
+			  if not unreadable and (ARGV[3] == '' or ARGV[3] == group) then
 			    table.insert(keep, 'attempt')
 			    table.insert(keep, '1')
 			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(keep))

@@ -190,4 +190,22 @@ class RedisbootCacheContractIntegrationTests extends CacheIntegrationTestSupport
 		});
 	}
 
+	@Test
+	void digestKeysStoresEntriesUnderADigestOfTheKeyAndRefusesPatterns() {
+		runner().withPropertyValues("redisboot.cache.caches.users.digest-keys=true",
+				"redisboot.key-digest-secret=c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0").run((context) -> {
+			Cache users = context.getBean(CacheManager.class).getCache("users");
+			users.put("alice@example.com", ProductService.product(1, "alice"));
+			assertThat(users.get("alice@example.com", Product.class).name()).isEqualTo("alice");
+			String expected = key("users", dev.redisboot.core.KeyDigester
+				.of("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0")
+				.digest("cache", "alice@example.com"));
+			assertThat(scan(context, prefix() + ":*")).containsExactly(expected);
+			assertThat(users.evictIfPresent("alice@example.com")).isTrue();
+			assertThatIllegalStateException()
+				.isThrownBy(() -> context.getBean(CacheInvalidator.class).evictByPrefix("users", "alice"))
+				.withMessageContaining("digest-keys");
+		});
+	}
+
 }

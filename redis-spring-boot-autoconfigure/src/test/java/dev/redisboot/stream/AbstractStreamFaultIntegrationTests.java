@@ -58,6 +58,11 @@ abstract class AbstractStreamFaultIntegrationTests {
 				assertThat(letter).containsKey("delayed-member").containsKey("failed-at");
 			});
 			assertThat(fault(a, "delayed-member")).isEqualTo(5);
+			StreamsEndpoint endpoint = new StreamsEndpoint(a.getBean(StreamListenerContainer.class), store, 1000);
+			assertThat(endpoint.stream("jobs").toString()).as("the endpoint shows no member: it may hold a payload")
+				.doesNotContain("secret@example.com")
+				.contains("Unreadable delayed entry");
+			assertThat(store.retryDeadLetters("jobs", null, 100, 1000)).as("nothing in them to retry").isZero();
 			// later poison is handled the same way, and jobs delayed with it still run
 			node().execute("ZADD", delayed, "0", "{broken");
 			jobs.enqueueIn(Duration.ofMillis(100), "email", new Email("again@example.com"));
