@@ -75,6 +75,30 @@ abstract class AbstractStreamFaultIntegrationTests {
 	}
 
 	@Test
+	void garbageStreamEntriesAreDeadLetteredWithoutBeingQuoted(CapturedOutput output) {
+		String prefix = AbstractStreamIntegrationTests.newPrefix();
+		try (ConfigurableApplicationContext a = StreamInstances.start(redis(), prefix)) {
+			StreamStore store = a.getBean(StreamStore.class);
+			String jobs = store.streamKey("jobs");
+			node().execute("XADD", jobs, "*", "type", "evil\nFAKE LOG LINE grace@example.com", "payload", "{}");
+			node().execute("XADD", jobs, "*", "x", "y");
+			node().execute("XADD", jobs, "*", "type", "email", "payload", "{\"to\":", "attempt", "not a number");
+			node().execute("XADD", store.streamKey("orders"), "*", "payload", "[\"heidi@example.com\"");
+			a.getBean(JobQueue.class).enqueue("email", new Email("after@example.com"));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(recorder(a).handled("email:after")).hasSize(1));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(store.stats("jobs", "jobs").deadLetters()).isEqualTo(3));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(store.stats("orders", "billing").deadLetters()).isEqualTo(2));
+			assertThat(store.deadLetters("jobs", 10).values()).extracting((letter) -> letter.get("error"))
+				.anySatisfy((error) -> assertThat(error).contains("(not a job type name)"));
+		}
+		assertThat(output.getOut()).doesNotContain("FAKE LOG LINE").doesNotContain("grace@").doesNotContain("heidi@");
+		assertThat(lines(output, "moved to the dead-letter stream")).isLessThanOrEqualTo(3);
+	}
+
+	@Test
 	void keysOfTheWrongTypeAreCountedConsumersKeepGoingAndRecoverWhenRepaired(CapturedOutput output) {
 		String prefix = AbstractStreamIntegrationTests.newPrefix();
 		try (ConfigurableApplicationContext a = StreamInstances.start(redis(), prefix, "redisboot.stream.reclaim-idle=1s")) {
