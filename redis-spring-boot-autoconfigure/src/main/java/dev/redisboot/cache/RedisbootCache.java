@@ -488,12 +488,19 @@ public class RedisbootCache implements Cache {
 	 * Removes the entry of a put that could not be stored, here and in every near cache.
 	 */
 	private void removeRefused(String redisKey, byte[] keyBytes, @Nullable Object value) {
-		this.metrics.refusedPut((value == null) ? "null" : (this.serializer.canStore(value.getClass()) ? "encode" : "type"));
+		this.metrics.refusedPut(refusedReason(value));
 		redis(true, () -> this.commands.unlink(keyBytes));
 		if (this.near != null && this.invalidation != null) {
 			this.near.invalidate(redisKey);
 			publish(this.invalidation.keyMessage(this.name, redisKey));
 		}
+	}
+
+	private String refusedReason(@Nullable Object value) {
+		if (value == null) {
+			return "null";
+		}
+		return this.serializer.canStore(value.getClass()) ? "encode" : "type";
 	}
 
 	/**
@@ -511,10 +518,7 @@ public class RedisbootCache implements Cache {
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] stored = encode(keyBytes, userValue);
 		if (stored == null) {
-			if (userValue != null || this.settings.cacheNulls()) {
-				this.metrics.refusedPut((userValue == null) ? "null" : (this.serializer.canStore(userValue.getClass())
-						? "encode" : "type"));
-			}
+			this.metrics.refusedPut(refusedReason(userValue));
 			return read(keyBytes); // nothing to write: report what is there, without counting a read
 		}
 		for (int attempt = 0; attempt < 2; attempt++) {
@@ -703,7 +707,7 @@ public class RedisbootCache implements Cache {
 			return null;
 		}
 		if (stored == CacheRedisCommands.WRONG_TYPE) {
-			unreadable(redisKey, "wrong-type", "the key holds another Redis type", null);
+			unreadable(redisKey, "wrong-type", "the key holds another Redis type");
 			return null;
 		}
 		try {
@@ -712,7 +716,7 @@ public class RedisbootCache implements Cache {
 		}
 		catch (ValueDecodingException ex) {
 			String cause = ex.getReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-			unreadable(redisKey, cause, "its envelope cannot be decoded (" + cause + ")", null);
+			unreadable(redisKey, cause, "its envelope cannot be decoded (" + cause + ")");
 			return null;
 		}
 		catch (InvalidTypeIdException ex) {
@@ -726,17 +730,16 @@ public class RedisbootCache implements Cache {
 					? "refused-type:" + typeId : "refused-type";
 			unreadable(redisKey, "refused-type", problem,
 					"it names the type " + type + ", which is not allowed (redisboot.cache.allowed-packages) or "
-							+ "does not exist; nothing of that type was created",
-					null);
+							+ "does not exist; nothing of that type was created");
 			return null;
 		}
 		catch (StreamReadException ex) {
-			unreadable(redisKey, "json", "it is not valid JSON (" + ex.getClass().getSimpleName() + ")", null);
+			unreadable(redisKey, "json", "it is not valid JSON (" + ex.getClass().getSimpleName() + ")");
 			return null;
 		}
 		catch (JacksonException ex) {
 			unreadable(redisKey, "shape", "it does not fit its class any more (" + ex.getClass().getSimpleName()
-					+ "), as after a change of the class", null);
+					+ "), as after a change of the class");
 			return null;
 		}
 	}
@@ -745,14 +748,15 @@ public class RedisbootCache implements Cache {
 	 * Counts, logs (once per cause, never quoting the stored bytes or the key) and deletes
 	 * a value that cannot be read back.
 	 */
-	private void unreadable(byte[] redisKey, String cause, String why, @Nullable Throwable ex) {
-		unreadable(redisKey, cause, cause, why, ex);
+	private void unreadable(byte[] redisKey, String cause, String why) {
+		unreadable(redisKey, cause, cause, why);
 	}
 
-	private void unreadable(byte[] redisKey, String cause, String problem, String why, @Nullable Throwable ex) {
+	private void unreadable(byte[] redisKey, String cause, String problem, String why) {
 		this.metrics.decodeError(cause);
+		// no exception: its message and stack trace would quote what Jackson read
 		this.warnOnce.warn("unreadable:" + problem, "Deleting an unreadable value in cache '" + this.name
-				+ "' and treating it as a miss: " + why, ex);
+				+ "' and treating it as a miss: " + why, null);
 		redis(true, () -> this.commands.unlink(redisKey));
 	}
 
