@@ -208,4 +208,28 @@ class RedisbootCacheContractIntegrationTests extends CacheIntegrationTestSupport
 		});
 	}
 
+	@Test
+	void cacheableMethodsReturningCompletableFuturesAreCached() {
+		runner().run((context) -> {
+			ProductService service = context.getBean(ProductService.class);
+			assertThat(service.findAsync(7).get(5, TimeUnit.SECONDS).name()).isEqualTo("async-7");
+			await().atMost(Duration.ofSeconds(5)).until(() -> raw(context, key("products", 7)) != null);
+			assertThat(service.findAsync(7).get(5, TimeUnit.SECONDS).name()).isEqualTo("async-7");
+			assertThat(service.findCount()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aRefusedPutAlsoRemovesTheEntryFromNearCaches() {
+		runner().withPropertyValues("redisboot.cache.caches.products.near-cache.enabled=true").run((context) -> {
+			await().atMost(Duration.ofSeconds(10)).until(context.getBean(NearCacheInvalidation.class)::isSubscribed);
+			Cache products = context.getBean(CacheManager.class).getCache("products");
+			products.put(1L, ProductService.product(1, "old"));
+			assertThat(products.get(1L, Product.class).name()).isEqualTo("old");
+			products.put(1L, null);
+			assertThat(products.get(1L)).isNull();
+			assertThat(count(context, "cache.near.gets", "products", "result", "hit")).isEqualTo(1);
+		});
+	}
+
 }
