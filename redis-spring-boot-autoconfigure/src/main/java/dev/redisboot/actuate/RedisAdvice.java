@@ -26,7 +26,13 @@ public record RedisAdvice(String rule, Severity severity, String message, List<S
 		/**
 		 * Worth knowing; fix it when convenient.
 		 */
-		INFO
+		INFO,
+
+		/**
+		 * The rule could not be checked, typically because the connection's ACL user may not
+		 * run the command it needs; the message says which and why.
+		 */
+		UNCHECKED
 
 	}
 

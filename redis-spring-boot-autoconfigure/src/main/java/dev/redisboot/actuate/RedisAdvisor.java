@@ -35,6 +35,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * password;</li>
  * <li>{@code keys-in-slowlog}: {@code KEYS} appears in a slow log.</li>
  * </ul>
+ * A rule that cannot be checked, because the connection's ACL user may not run
+ * {@code INFO}, {@code CONFIG GET} or {@code SLOWLOG GET}, or a node failed, is reported
+ * with the {@link Severity#UNCHECKED} severity and the reason, never silently left out.
  *
  * @author redisboot
  */
@@ -76,13 +79,19 @@ public class RedisAdvisor {
 		List<RedisUsage> inUse = usagesInUse();
 		String caches = describe(inUse, Kind.CACHE);
 		String durable = describe(inUse, Kind.SESSIONS, Kind.JOBS);
-		List<RedisNodeInfo> primaries = snapshot.nodes().stream().filter((n) -> n.isUp() && !n.isReplica()).toList();
+		List<RedisNodeInfo> primaries = snapshot.nodes()
+			.stream()
+			.filter((n) -> n.isInfoReadable() && !n.isReplica())
+			.toList();
+		List<RedisNodeInfo> refused = snapshot.nodes().stream().filter((n) -> n.infoRefused() != null).toList();
 		List<RedisAdvice> advice = new ArrayList<>();
 		if (!caches.isEmpty()) {
 			memoryRules(primaries, caches, !durable.isEmpty(), advice);
+			unchecked("maxmemory-unset", "maxmemory and maxmemory-policy for " + caches, "INFO", refused, advice);
 		}
 		if (!durable.isEmpty()) {
 			persistenceRule(primaries, durable, advice);
+			unchecked("no-persistence", "persistence (AOF, RDB) for " + durable, "INFO", refused, advice);
 		}
 		passwordRule(advice);
 		slowlogRule(advice);
@@ -125,7 +134,14 @@ public class RedisAdvisor {
 		}
 		Map<String, String> save;
 		try {
-			save = this.inspector.config("save");
+			RedisServerInspector.NodeAnswers answers = this.inspector.configGet("save");
+			save = answers.values();
+			List<String> failed = candidates.stream().filter(answers.errors()::containsKey).toList();
+			if (!failed.isEmpty()) {
+				advice.add(new RedisAdvice("no-persistence", Severity.UNCHECKED, "Could not check whether RDB"
+						+ " snapshots keep " + durable + " (AOF is off): CONFIG GET save failed: "
+						+ answers.errors().get(failed.get(0)) + reason(answers.errors().get(failed.get(0))), failed));
+			}
 		}
 		catch (RuntimeException ex) {
 			return; // Redis went away meanwhile: no advice rather than a guess
@@ -176,7 +192,14 @@ public class RedisAdvisor {
 	private void slowlogRule(List<RedisAdvice> advice) {
 		List<SlowlogEntry> entries;
 		try {
-			entries = this.inspector.slowlog(SLOWLOG_ENTRIES);
+			RedisServerInspector.Slowlog slowlog = this.inspector.slowlog(SLOWLOG_ENTRIES);
+			entries = slowlog.entries();
+			if (!slowlog.unreadable().isEmpty()) {
+				String error = slowlog.unreadable().values().iterator().next();
+				advice.add(new RedisAdvice("keys-in-slowlog", Severity.UNCHECKED,
+						"Could not check the slow log for KEYS: SLOWLOG GET failed: " + error + reason(error),
+						List.copyOf(slowlog.unreadable().keySet())));
+			}
 		}
 		catch (RuntimeException ex) {
 			return;
@@ -192,6 +215,22 @@ public class RedisAdvisor {
 					+ " no one else; use SCAN. Spring Data's RedisCache.clear() uses KEYS unless its cache writer is"
 					+ " given BatchStrategies.scan(...); redisboot's caches never use it.", nodes));
 		}
+	}
+
+	private static void unchecked(String rule, String what, String command, List<RedisNodeInfo> refused,
+			List<RedisAdvice> advice) {
+		if (!refused.isEmpty()) {
+			String error = String.valueOf(refused.get(0).infoRefused());
+			advice.add(new RedisAdvice(rule, Severity.UNCHECKED, "Could not check " + what + ": " + command
+					+ " failed: " + error + reason(error), refused.stream().map(RedisNodeInfo::node).toList()));
+		}
+	}
+
+	private static String reason(String error) {
+		return RedisServerInspector.isRefusal(error)
+				? ". The connection's ACL user may not run it (managed services refuse @dangerous commands); check the"
+						+ " setting in the service's console, or grant the command (see the startup warning)."
+				: ".";
 	}
 
 	private static String describe(List<RedisUsage> usages, Kind... kinds) {

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -31,9 +32,17 @@ import org.springframework.cache.CacheManager;
  * in Redis, advice, and per-cache statistics;</li>
  * <li>{@code GET /actuator/redis/advice}: the advice alone;</li>
  * <li>{@code GET /actuator/redis/slowlog?limit=20}: the slowest recent commands of every
- * node (command name and first argument only);</li>
+ * node (command name and redacted first argument only) and the nodes whose slow log could
+ * not be read, with the reason;</li>
  * <li>{@code GET /actuator/redis/big-keys?limit=20&pattern=...}: the largest keys, sampled
  * with {@code SCAN} and {@code MEMORY USAGE} within a time budget;</li>
+ * </ul>
+ * The big-key {@code pattern} must be a shown prefix followed by one {@code *} (400
+ * otherwise), so that it cannot test what the redaction hides. Key names are shown as
+ * {@link KeyRedactor} redacts them: only names the endpoint can
+ * attribute to a non-secret name (redisboot's key families, cache and stream names, any key's
+ * first segment) are shown, the rest is a digest.
+ * <ul>
  * <li>{@code GET /actuator/redis/memory}: {@code MEMORY DOCTOR} of every node;</li>
  * <li>{@code GET /actuator/redis/caches}: per-cache statistics;</li>
  * <li>{@code DELETE /actuator/redis/caches/{name}}: clears one cache (a write operation).</li>
@@ -56,6 +65,8 @@ public class RedisEndpoint {
 
 	private final BigKeySettings bigKeys;
 
+	private final KeyRedactor redactor;
+
 	/**
 	 * Creates the endpoint.
 	 * @param snapshots the shared readings
@@ -63,14 +74,16 @@ public class RedisEndpoint {
 	 * @param cacheManagers the application's cache managers, by bean name, looked up on use
 	 * @param registry the meter registry for cache statistics, or {@code null}
 	 * @param bigKeys limits of the big-key sampling
+	 * @param redactor turns key names into what the endpoint may show
 	 */
 	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor, Supplier<Map<String, CacheManager>> cacheManagers,
-			@Nullable MeterRegistry registry, BigKeySettings bigKeys) {
+			@Nullable MeterRegistry registry, BigKeySettings bigKeys, KeyRedactor redactor) {
 		this.snapshots = snapshots;
 		this.advisor = advisor;
 		this.cacheManagers = cacheManagers;
 		this.registry = registry;
 		this.bigKeys = bigKeys;
+		this.redactor = redactor;
 	}
 
 	/**
@@ -84,8 +97,15 @@ public class RedisEndpoint {
 		overview.put("mode", snapshot.mode().displayName());
 		Map<String, Object> nodes = new LinkedHashMap<>();
 		for (RedisNodeInfo node : snapshot.nodes()) {
-			nodes.put(node.node(), node.isUp() ? NodeDescriptions.describe(node, true)
-					: Map.of("error", String.valueOf(node.error())));
+			if (node.isInfoReadable()) {
+				nodes.put(node.node(), NodeDescriptions.describe(node, true));
+			}
+			else if (node.isUp()) {
+				nodes.put(node.node(), Map.of("infoRefused", String.valueOf(node.infoRefused())));
+			}
+			else {
+				nodes.put(node.node(), Map.of("error", String.valueOf(node.error())));
+			}
 		}
 		overview.put("nodes", nodes);
 		if (!snapshot.cluster().isEmpty()) {
@@ -110,13 +130,36 @@ public class RedisEndpoint {
 	public @Nullable Object section(@Selector String section, @Nullable Integer limit, @Nullable String pattern) {
 		return switch (section) {
 			case "advice" -> this.advisor.advise(this.snapshots.get(MAX_AGE));
-			case "slowlog" -> this.snapshots.getInspector().slowlog(positive(limit, 20));
-			case "big-keys" -> this.snapshots.getInspector()
-				.bigKeys(positive(limit, this.bigKeys.top()), pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
+			case "slowlog" -> slowlog(positive(limit, 20));
+			case "big-keys" -> bigKeys(positive(limit, this.bigKeys.top()), pattern);
 			case "memory" -> this.snapshots.getInspector().memoryDoctor();
 			case "caches" -> caches();
 			default -> null;
 		};
+	}
+
+	private RedisServerInspector.Slowlog slowlog(int limit) {
+		RedisServerInspector.Slowlog slowlog = this.snapshots.getInspector().slowlog(limit);
+		return new RedisServerInspector.Slowlog(slowlog.entries()
+			.stream()
+			.map((entry) -> new SlowlogEntry(entry.node(), entry.id(), entry.time(), entry.durationMicros(),
+					entry.command(), this.redactor.firstArgument(entry.command(), entry.firstArgument()),
+					entry.arguments(), entry.client()))
+			.toList(), slowlog.unreadable());
+	}
+
+	private BigKeys bigKeys(int limit, @Nullable String pattern) {
+		if (pattern != null && !this.redactor.isAllowedPattern(pattern)) {
+			throw new InvalidEndpointRequestException("Pattern '" + pattern + "' is not allowed: use a prefix that"
+					+ " the endpoint shows, followed by one '*', such as 'cache:products:*' or 'user:*'",
+					"Pattern not allowed");
+		}
+		BigKeys found = this.snapshots.getInspector()
+			.bigKeys(limit, pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
+		return new BigKeys(found.keys()
+			.stream()
+			.map((key) -> new BigKeys.Key(this.redactor.key(key.key()), key.node(), key.bytes(), key.type()))
+			.toList(), found.scanned(), found.complete(), found.elapsed());
 	}
 
 	/**

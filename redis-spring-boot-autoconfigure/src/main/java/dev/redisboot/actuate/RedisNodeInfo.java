@@ -10,15 +10,37 @@ import org.jspecify.annotations.Nullable;
  * @param node the node's name: {@code host:port}, or the master's name under Sentinel
  * @param info the {@code INFO} fields, or {@code null} if the node did not answer
  * @param error why the node did not answer, or {@code null}
+ * @param infoRefused Redis's answer when the node answers {@code PING} but refuses
+ * {@code INFO} to the connection's ACL user ({@code NOPERM}), or {@code null}
  * @author redisboot
  */
-public record RedisNodeInfo(String node, @Nullable Map<String, String> info, @Nullable String error) {
+public record RedisNodeInfo(String node, @Nullable Map<String, String> info, @Nullable String error,
+		@Nullable String infoRefused) {
 
 	/**
-	 * Whether the node answered.
-	 * @return whether {@link #info()} is present
+	 * What a node said to {@code INFO}, or why it did not answer.
+	 * @param node the node's name
+	 * @param info the {@code INFO} fields, or {@code null}
+	 * @param error why the node did not answer, or {@code null}
+	 */
+	public RedisNodeInfo(String node, @Nullable Map<String, String> info, @Nullable String error) {
+		this(node, info, error, null);
+	}
+
+	/**
+	 * Whether the node answered: to {@code INFO}, or to {@code PING} where {@code INFO} is
+	 * refused.
+	 * @return whether the node is up
 	 */
 	public boolean isUp() {
+		return this.info != null || this.infoRefused != null;
+	}
+
+	/**
+	 * Whether the node's {@code INFO} could be read.
+	 * @return whether {@link #info()} is present
+	 */
+	public boolean isInfoReadable() {
 		return this.info != null;
 	}
 

@@ -18,10 +18,14 @@ import org.springframework.boot.health.contributor.Status;
  * used and its share of {@code maxmemory}, eviction policy, clients, replication link and
  * uptime, for every node on Cluster.
  * <p>
- * Status: {@code DOWN} when Redis cannot be reached, or on Cluster when the cluster state is
+ * Status: {@code DOWN} when Redis cannot be reached (the {@code error} detail carries the
+ * real cause, such as {@code WRONGPASS} while the connection fails to reconnect), or on Cluster when the cluster state is
  * not {@code ok} or slots are failing; {@link #WARNING} when a node uses more than the
  * configured share of its {@code maxmemory}, a cluster node does not answer, slots are
- * possibly failing or a replica has lost its primary; {@code UP} otherwise. A check costs at
+ * possibly failing or a replica has lost its primary; {@code UP} otherwise. Where the
+ * connection's ACL user may not run {@code INFO} (managed services' {@code -@dangerous}), a
+ * node that answers {@code PING} is {@code UP} with an {@code infoRefused} detail holding
+ * Redis's {@code NOPERM} answer instead of the server details. A check costs at
  * most one {@code INFO} per node (and one {@code CLUSTER INFO}), and readings are shared for
  * a short time with the server metrics and the {@code redis} endpoint.
  *
@@ -68,8 +72,11 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 			down = clusterDetails(snapshot, builder, warnings);
 			Map<String, Object> nodes = new LinkedHashMap<>();
 			for (RedisNodeInfo node : snapshot.nodes()) {
-				if (node.isUp()) {
+				if (node.isInfoReadable()) {
 					nodes.put(node.node(), NodeDescriptions.describe(node, false));
+				}
+				else if (node.isUp()) {
+					nodes.put(node.node(), Map.of("infoRefused", String.valueOf(node.infoRefused())));
 				}
 				else {
 					nodes.put(node.node(), Map.of("error", String.valueOf(node.error())));
@@ -78,13 +85,17 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 			}
 			snapshot.nodes()
 				.stream()
-				.filter(RedisNodeInfo::isUp)
+				.filter(RedisNodeInfo::isInfoReadable)
 				.findFirst()
 				.ifPresent((node) -> builder.withDetail("version", String.valueOf(node.get("redis_version"))));
 			builder.withDetail("nodes", nodes);
 		}
-		else {
+		else if (snapshot.nodes().get(0).isInfoReadable()) {
 			builder.withDetails(NodeDescriptions.describe(snapshot.nodes().get(0), false));
+		}
+		else {
+			// PING answered: Redis works for the application, only its details are hidden from this user
+			builder.withDetail("infoRefused", String.valueOf(snapshot.nodes().get(0).infoRefused()));
 		}
 		for (RedisNodeInfo node : snapshot.nodes()) {
 			nodeWarnings(node, warnings);
@@ -127,7 +138,7 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 	}
 
 	private void nodeWarnings(RedisNodeInfo node, List<String> warnings) {
-		if (!node.isUp()) {
+		if (!node.isInfoReadable()) {
 			return;
 		}
 		double percent = node.memoryUsagePercent();

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import dev.redisboot.core.redis.RedisConnectionEvents;
+import dev.redisboot.core.redis.RedisFailureCause;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
@@ -61,6 +63,8 @@ public class RedisServerInspector {
 		this.connectionFactory = connectionFactory;
 		this.timeoutNanos = timeout.toNanos();
 		this.clock = clock;
+		// listen from now on, so that a failing reconnect is later reported by its cause
+		RedisConnectionEvents.of(connectionFactory.getClientResources());
 	}
 
 	/**
@@ -95,14 +99,27 @@ public class RedisServerInspector {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			List<NodeCommands> nodes = nodes(connection, false);
 			Map<String, NodeResult<String>> infos = run(nodes, RedisClusterAsyncCommands::info);
+			List<NodeCommands> refusing = nodes.stream()
+				.filter((node) -> isRefusal(infos.get(node.node()).error()))
+				.toList();
+			// a user without INFO (managed services' -@dangerous) still shows whether Redis answers
+			Map<String, NodeResult<String>> pings = run(refusing, RedisClusterAsyncCommands::ping);
 			List<RedisNodeInfo> readings = new ArrayList<>();
-			infos.forEach((node, result) -> readings
-				.add(new RedisNodeInfo(node, (result.value() != null) ? parseInfo(result.value()) : null, result.error())));
+			infos.forEach((node, result) -> {
+				NodeResult<String> ping = pings.get(node);
+				if (ping != null && ping.value() != null) {
+					readings.add(new RedisNodeInfo(node, null, null, result.error()));
+				}
+				else {
+					readings.add(new RedisNodeInfo(node, (result.value() != null) ? parseInfo(result.value()) : null,
+							(ping != null) ? ping.error() : result.error()));
+				}
+			});
 			Map<String, String> cluster = Map.of();
 			if (mode == RedisMode.CLUSTER) {
 				// from the first node that answers: the connection's default node may be the one that is down
 				for (NodeCommands node : nodes) {
-					if (node.commands() != null && infos.get(node.node()).value() != null) {
+					if (node.commands() != null && !refusing.contains(node) && infos.get(node.node()).value() != null) {
 						NodeResult<String> clusterInfo = await(node.commands().clusterInfo());
 						if (clusterInfo.value() != null) {
 							cluster = parseInfo(clusterInfo.value());
@@ -123,11 +140,13 @@ public class RedisServerInspector {
 	/**
 	 * Reads the newest slow log entries of every node.
 	 * @param count the most entries per node
-	 * @return the entries of all nodes, slowest first
+	 * @return the entries of all nodes, slowest first, and the nodes whose slow log could
+	 * not be read
 	 */
-	public List<SlowlogEntry> slowlog(int count) {
+	public Slowlog slowlog(int count) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			List<SlowlogEntry> entries = new ArrayList<>();
+			Map<String, String> unreadable = new LinkedHashMap<>();
 			run(nodes(connection, false), (commands) -> commands.slowlogGet(count)).forEach((node, result) -> {
 				if (result.value() != null) {
 					for (Object entry : result.value()) {
@@ -137,9 +156,12 @@ public class RedisServerInspector {
 						}
 					}
 				}
+				else {
+					unreadable.put(node, String.valueOf(result.error()));
+				}
 			});
 			entries.sort(Comparator.comparingLong(SlowlogEntry::durationMicros).reversed());
-			return entries;
+			return new Slowlog(entries, unreadable);
 		}
 	}
 
@@ -166,15 +188,38 @@ public class RedisServerInspector {
 	 * @return each answering node's value
 	 */
 	public Map<String, String> config(String parameter) {
+		return configGet(parameter).values();
+	}
+
+	/**
+	 * Reads one configuration parameter from every node, with the errors of the nodes that
+	 * refused or failed.
+	 * @param parameter the parameter, such as {@code save}
+	 * @return each answering node's value, and each other node's error
+	 */
+	public NodeAnswers configGet(String parameter) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			Map<String, String> values = new LinkedHashMap<>();
+			Map<String, String> errors = new LinkedHashMap<>();
 			run(nodes(connection, false), (commands) -> commands.configGet(parameter)).forEach((node, result) -> {
 				if (result.value() != null && result.value().containsKey(parameter)) {
 					values.put(node, result.value().get(parameter));
 				}
+				else {
+					errors.put(node, (result.error() != null) ? result.error() : "no such parameter");
+				}
 			});
-			return values;
+			return new NodeAnswers(values, errors);
 		}
+	}
+
+	/**
+	 * Whether an error is Redis refusing a command to the connection's ACL user.
+	 * @param error an error, or {@code null}
+	 * @return whether it is a {@code NOPERM} answer
+	 */
+	static boolean isRefusal(@Nullable String error) {
+		return error != null && error.startsWith("NOPERM");
 	}
 
 	/**
@@ -371,14 +416,12 @@ public class RedisServerInspector {
 		return node.getUri().getHost() + ":" + node.getUri().getPort();
 	}
 
-	private static String describe(Throwable ex) {
-		Throwable cause = ex;
-		while (cause.getCause() != null && cause.getMessage() != null
-				&& cause.getMessage().equals(cause.getCause().getMessage())) {
-			cause = cause.getCause();
+	private String describe(Throwable ex) {
+		if (ex.getCause() instanceof TimeoutException) {
+			// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
+			return RedisConnectionEvents.explainTimeout(this.connectionFactory.getClientResources(), ex.getMessage());
 		}
-		String message = cause.getMessage();
-		return (message != null) ? message : cause.getClass().getSimpleName();
+		return RedisFailureCause.of(ex).message();
 	}
 
 	/**
@@ -439,6 +482,27 @@ public class RedisServerInspector {
 
 	private record NodeCommands(String node, @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands,
 			@Nullable String error) {
+
+	}
+
+	/**
+	 * What every node answered to one command.
+	 *
+	 * @param values the answer of each node that answered
+	 * @param errors the error of each node that did not
+	 */
+	public record NodeAnswers(Map<String, String> values, Map<String, String> errors) {
+
+	}
+
+	/**
+	 * The slow logs of every node.
+	 *
+	 * @param entries the entries of all nodes, slowest first
+	 * @param unreadable each node whose slow log could not be read, with the reason (such
+	 * as {@code NOPERM} for a user without {@code SLOWLOG})
+	 */
+	public record Slowlog(List<SlowlogEntry> entries, Map<String, String> unreadable) {
 
 	}
 

@@ -28,7 +28,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Turns each Redis server's {@code INFO} into Micrometer meters, read on a schedule (one
  * {@code INFO} per node per interval, never per scrape). Names follow redis_exporter's, so
- * that dashboards and alerts written for it read the same: {@code redis.up},
+ * that dashboards and alerts written for it read the same: {@code redis.up} (the node
+ * answers), {@code redis.info.readable} (its {@code INFO} could be read: 0 with {@code redis.up}
+ * 1 means the ACL user may not run {@code INFO}, and the other meters are {@code NaN}),
  * {@code redis.uptime}, {@code redis.memory.used}, {@code redis.memory.max},
  * {@code redis.memory.used.rss}, {@code redis.mem.fragmentation.ratio},
  * {@code redis.evicted.keys}, {@code redis.expired.keys}, {@code redis.keyspace.hits},
@@ -153,10 +155,15 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 
 		private volatile @Nullable RedisNodeInfo last;
 
+		private volatile boolean up;
+
 		NodeMeters(String node, List<MeterRegistry> registries) {
 			this.node = node;
-			gauge("redis.up", "1 if the node answered the last INFO, 0 if not", null,
-					(m) -> (m.current != null && m.current.isUp()) ? 1 : 0);
+			gauge("redis.up", "1 if the node answered the last reading (INFO, or PING where INFO is refused), 0 if not",
+					null, (m) -> m.up ? 1 : 0);
+			gauge("redis.info.readable",
+					"1 if the node's INFO could be read, 0 if not (refused to the ACL user, or the node is down)", null,
+					(m) -> (m.current != null) ? 1 : 0);
 			gauge("redis.uptime", "Time since the server started", "seconds", field("uptime_in_seconds"));
 			gauge("redis.memory.used", "Memory allocated by Redis (used_memory)", BaseUnits.BYTES,
 					field("used_memory"));
@@ -209,7 +216,8 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 		}
 
 		void update(@Nullable RedisNodeInfo info, List<MeterRegistry> registries) {
-			this.current = (info != null && info.isUp()) ? info : null;
+			this.up = info != null && info.isUp();
+			this.current = (info != null && info.isInfoReadable()) ? info : null;
 			if (this.current != null) {
 				this.last = this.current;
 				registerDynamic(this.current, registries);

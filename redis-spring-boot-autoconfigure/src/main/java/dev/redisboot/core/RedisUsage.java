@@ -12,8 +12,29 @@ import java.util.function.BooleanSupplier;
  * @param description a short description, such as {@code "caches products, users"}
  * @param inUse whether the feature stores anything at the moment (a stream container
  * without listeners does not)
+ * @param channels whether the feature publishes or subscribes to pub/sub channels, so that
+ * the startup check tests the connection's channel rights ({@code &<prefix>:*})
  */
-public record RedisUsage(Kind kind, String description, BooleanSupplier inUse) {
+public record RedisUsage(Kind kind, String description, BooleanSupplier inUse, boolean channels) {
+
+	/**
+	 * A usage that keeps data in keys only, without pub/sub channels.
+	 * @param kind what kind of data is stored
+	 * @param description a short description
+	 * @param inUse whether the feature stores anything at the moment
+	 */
+	public RedisUsage(Kind kind, String description, BooleanSupplier inUse) {
+		this(kind, description, inUse, false);
+	}
+
+	/**
+	 * A usage of pub/sub channels, always in use.
+	 * @param description a short description, such as {@code "near-cache invalidation"}
+	 * @return the usage
+	 */
+	public static RedisUsage ofChannels(String description) {
+		return new RedisUsage(Kind.MESSAGES, description, () -> true, true);
+	}
 
 	/**
 	 * A usage that is always in use.
@@ -48,7 +69,12 @@ public record RedisUsage(Kind kind, String description, BooleanSupplier inUse) {
 		/**
 		 * Rate-limit buckets: losing them resets the limits.
 		 */
-		RATE_LIMITS
+		RATE_LIMITS,
+
+		/**
+		 * Pub/sub messages: nothing is stored, but the connection needs channel rights.
+		 */
+		MESSAGES
 
 	}
 

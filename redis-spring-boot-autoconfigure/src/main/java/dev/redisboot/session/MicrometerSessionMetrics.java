@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Session metrics in Micrometer: {@code redisboot.sessions.creations}, {@code .expired},
  * {@code .revoked{reason}}, {@code .invalidated}, {@code .deserialization.failures{cause}},
+ * {@code .faults{family,fault}},
  * and the gauge {@code redisboot.sessions.active}, which reads a count that the repository
  * refreshes with one {@code ZCARD} at most every few seconds, never a {@code SCAN}.
  *
@@ -29,6 +30,8 @@ public final class MicrometerSessionMetrics implements SessionMetrics {
 	private final Map<String, Counter> revoked = new ConcurrentHashMap<>();
 
 	private final Map<Cause, Counter> unreadable = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> faults = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the metrics.
@@ -90,6 +93,18 @@ public final class MicrometerSessionMetrics implements SessionMetrics {
 			.computeIfAbsent(cause, (key) -> Counter.builder("redisboot.sessions.deserialization.failures")
 				.tag("cause", key.tag())
 				.description("Stored sessions that could not be read and were replaced by a new session")
+				.register(this.registry))
+			.increment();
+	}
+
+	@Override
+	public void fault(String family, String fault) {
+		this.faults
+			.computeIfAbsent(family + "/" + fault, (key) -> Counter.builder("redisboot.sessions.faults")
+				.tag("family", family)
+				.tag("fault", fault)
+				.description("Session operations that met a key of the wrong type, a refused command, a session "
+						+ "deleted while in use, or an undecryptable id, and went on without it")
 				.register(this.registry))
 			.increment();
 	}

@@ -6,7 +6,8 @@ import java.util.List;
  * The sessions of a principal (the user name that Spring Security's authentication or the
  * session attribute {@code FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME}
  * names): list them, and sign the principal out everywhere. Works the same on standalone,
- * Sentinel and Cluster Redis and needs no keyspace notifications.
+ * Sentinel and Cluster Redis, needs no keyspace notifications and no configured key: sessions
+ * are listed by their handle (a keyed digest of the id), never by their id.
  *
  * @author redisboot
  */
@@ -37,9 +38,18 @@ public interface PrincipalSessions {
 	/**
 	 * Revokes one session of the principal, for example a lost device's.
 	 * @param principalName the principal's name
-	 * @param sessionId the session
+	 * @param session the session's handle, as {@link SessionSummary#handle()} gives it, or
+	 * its id
 	 * @return whether the session belonged to the principal and was revoked
 	 */
-	boolean revokeSession(String principalName, String sessionId);
+	boolean revokeSession(String principalName, String session);
+
+	/**
+	 * Returns the handle of a session, as {@link SessionSummary#handle()} shows it: to tell
+	 * the current session apart in a list.
+	 * @param sessionId the session id
+	 * @return the handle
+	 */
+	String sessionHandle(String sessionId);
 
 }

@@ -1,15 +1,12 @@
 package dev.redisboot.session;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +14,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.WarnOnce;
+import dev.redisboot.core.codec.EncryptionKeyRing;
+import dev.redisboot.core.codec.ValueDecodingException;
+import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.LettuceCommands.Script;
 import dev.redisboot.core.redis.RedisCommandException;
@@ -28,7 +30,7 @@ import dev.redisboot.session.UnreadableSessionException.Cause;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.ZAddArgs;
@@ -60,28 +62,46 @@ import org.springframework.util.Assert;
  * response and two more after it (its filter saves twice and looks the session up again).
  *
  * <h2>Keys</h2>
- * With the namespace {@code N} (by default {@code session}, after redisboot's key prefix):
+ * No key name holds a session id or a principal name: a session id is the credential that
+ * the cookie carries, so it stands in Redis only as its <em>handle</em>, a keyed digest
+ * ({@link KeyDigester}, domain {@code session}); a principal name only as a keyed digest
+ * (domain {@code session-principal}). With the namespace {@code N} (by default
+ * {@code session}, after redisboot's key prefix):
  * <ul>
- * <li>{@code N:sessions:<id>}, a hash of {@code creationTime}, {@code lastAccessedTime} (epoch
- * milliseconds), {@code maxInactiveInterval} (seconds) and {@code sessionAttr:<name>}
- * (JSON), expiring with the session, as Spring Session lays it out;</li>
- * <li>{@code N:principals:<sha-256 of the principal name>}, a sorted set of the principal's
- * session ids scored by creation time. It expires after the last of them, and members whose
- * session is gone are removed whenever it is read or written, so nothing leaks when sessions
- * expire silently. No keyspace notifications are needed, which managed Redis often
- * refuses, and on Cluster none are lost;</li>
- * <li>{@code N:expirations}, a sorted set of all session ids scored by an expiry time that is
- * never later than the real one, from which a periodic clean-up counts expired sessions and
- * which gives the active-session count with one {@code ZCARD}.</li>
+ * <li>{@code N:sessions:<handle>}, a hash of {@code creationTime}, {@code lastAccessedTime}
+ * (epoch milliseconds), {@code maxInactiveInterval} (seconds) and {@code sessionAttr:<name>}
+ * (JSON), expiring with the session, as Spring Session lays it out; with an application key
+ * also {@code redisboot:id}, the session id encrypted with AES-GCM (bound to the key name),
+ * so that {@link #findByIndexNameAndIndexValue} can return ids;</li>
+ * <li>{@code N:principals:<digest of the principal name>}, a sorted set of the principal's
+ * session handles scored by creation time. It expires after the last of them, and members
+ * whose session is gone are removed whenever it is read or written, so nothing leaks when
+ * sessions expire silently. No keyspace notifications are needed, which managed Redis
+ * often refuses, and on Cluster none are lost;</li>
+ * <li>{@code N:expirations}, a sorted set of all session handles scored by an expiry time
+ * that is never later than the real one, from which a periodic clean-up counts expired
+ * sessions and which gives the active-session count with one {@code ZCARD}.</li>
  * </ul>
  * Every command touches one key, so the layout works unchanged on Redis Cluster.
  *
- * <h2>Unreadable sessions</h2>
+ * <h2>Revoked sessions stay revoked</h2>
+ * A save of a session that is not new writes only if the session's hash still exists. A
+ * new session id (session fixation protection) is written under the new handle and
+ * indexed first, then the old hash is deleted; only the save whose {@code DEL} removed it
+ * keeps its copy, every other (a concurrent id change, or one after a revocation or
+ * delete) removes what it wrote. So at most one copy of a session lives on, and never one
+ * that was revoked.
+ *
+ * <h2>Unreadable sessions and hostile state</h2>
  * A session whose bytes cannot be read back (a class that changed across a deploy, a type
  * outside the allowlist, corrupt bytes, a missing encryption key) is treated as no session:
  * the user gets a new one, the failure is counted per cause and logged once per cause. The
  * stored session is left to expire, so an instance of the previous version can still read
- * it during a rolling deploy.
+ * it during a rolling deploy. A key of the wrong Redis type is deleted (a principal index
+ * or the expiration set is rebuilt), and a command that Redis refuses ({@code NOPERM},
+ * another error reply) drops the session or the bookkeeping step; both are counted in
+ * {@code redisboot.sessions.faults{family,fault}} and logged once. Only an unreachable
+ * Redis fails the request.
  *
  * @author redisboot
  */
@@ -101,9 +121,45 @@ public final class RedisbootSessionRepository
 
 	static final String INDEX_EXPIRY = "redisboot:indexExpiry";
 
+	static final String SESSION_ID = "redisboot:id";
+
+	/**
+	 * {@link KeyDigester} domain of session handles.
+	 */
+	static final String SESSION_DOMAIN = "session";
+
+	/**
+	 * {@link KeyDigester} domain of principal names.
+	 */
+	static final String PRINCIPAL_DOMAIN = "session-principal";
+
+	/**
+	 * Key families, as tagged in {@code redisboot.sessions.faults}.
+	 */
+	static final String SESSION_FAMILY = "session";
+
+	static final String INDEX_FAMILY = "principal-index";
+
+	static final String EXPIRATIONS_FAMILY = "expirations";
+
+	/**
+	 * Faults, as tagged in {@code redisboot.sessions.faults}.
+	 */
+	static final String WRONG_TYPE = "wrong-type";
+
+	static final String NOPERM = "noperm";
+
+	static final String COMMAND_ERROR = "command-error";
+
+	static final String DELETED = "deleted";
+
+	static final String ID_UNAVAILABLE = "id-unavailable";
+
 	private static final Log logger = LogFactory.getLog(RedisbootSessionRepository.class);
 
 	private static final int MAX_ID_LENGTH = 256;
+
+	private static final int HANDLE_LENGTH = 32;
 
 	private static final int CLEANUP_BATCH = 500;
 
@@ -111,13 +167,20 @@ public final class RedisbootSessionRepository
 
 	/**
 	 * Writes a session's changed fields and slides its expiry in one step. A session that
-	 * is not new is only written if it still exists: a revoked or expired session must not
-	 * come back because a request that was using it finished later.
-	 * KEYS[1] session hash; ARGV[1] '1' if new; ARGV[2] TTL in ms, 0 for none; ARGV[3] the
-	 * number n of fields to set; then n field/value pairs; then fields to delete.
+	 * is not new is only written if its hash still exists: a revoked or expired session must
+	 * not come back because a request that was using it finished later. A full write
+	 * replaces whatever the key held. KEYS[1] session hash; ARGV[1] '1' for a full write;
+	 * ARGV[2] TTL in ms, 0 for none; ARGV[3] the number n of fields to set; then n
+	 * field/value pairs; then fields to delete. Returns 1 if written, 0 if the session is
+	 * gone.
 	 */
 	static final Script SAVE = Script.of("""
-			if ARGV[1] == '0' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+			local t = redis.call('TYPE', KEYS[1]).ok
+			if ARGV[1] == '0' then
+				if t ~= 'hash' then return 0 end
+			elseif t ~= 'none' then
+				redis.call('DEL', KEYS[1])
+			end
 			local n = tonumber(ARGV[3])
 			if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 4, 3 + 2 * n)) end
 			if #ARGV > 3 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * n)) end
@@ -128,22 +191,77 @@ public final class RedisbootSessionRepository
 
 	/**
 	 * Adds a session to its principal's index and makes the index live at least as long as
-	 * asked, never shorter than it already does; returns the members with their scores if
-	 * asked to. KEYS[1] index; ARGV[1] session id; ARGV[2] creation time; ARGV[3] TTL in ms,
-	 * 0 for none; ARGV[4] '1' to return the members.
+	 * asked, never shorter than it already does. A key of another type is replaced. KEYS[1]
+	 * index; ARGV[1] session handle; ARGV[2] creation time; ARGV[3] TTL in ms, 0 for none;
+	 * ARGV[4] '1' to return the members. Returns 1 if the key had to be replaced, else 0,
+	 * then the members and their scores if asked for.
 	 */
 	static final Script INDEX = Script.of("""
+			local t = redis.call('TYPE', KEYS[1]).ok
+			local result = { 0 }
+			if t ~= 'zset' and t ~= 'none' then
+				redis.call('DEL', KEYS[1])
+				result[1] = 1
+			end
 			redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 			local ttl = tonumber(ARGV[3])
 			if ttl <= 0 then redis.call('PERSIST', KEYS[1])
 			elseif redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-			if ARGV[4] == '1' then return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') end
-			return false
+			if ARGV[4] == '1' then
+				local members = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+				for i = 1, #members do result[#result + 1] = members[i] end
+			end
+			return result
+			""");
+
+	/**
+	 * Adds a member to a sorted set, replacing a key of another type. KEYS[1] the set;
+	 * ARGV[1] score; ARGV[2] member. Returns 1 if the key had to be replaced, else 0.
+	 */
+	static final Script ADD = Script.of("""
+			local t = redis.call('TYPE', KEYS[1]).ok
+			local replaced = 0
+			if t ~= 'zset' and t ~= 'none' then
+				redis.call('DEL', KEYS[1])
+				replaced = 1
+			end
+			redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+			return replaced
+			""");
+
+	/**
+	 * Deletes a session's hash under its old id and says whether it was there: of all
+	 * requests that change the id of one session, only the first wins. A key of another type
+	 * is deleted too, but does not count as the session. KEYS[1] the old session key.
+	 * Returns 1 if a session hash was deleted.
+	 */
+	static final Script CLAIM = Script.of("""
+			local t = redis.call('TYPE', KEYS[1]).ok
+			if t == 'none' then return 0 end
+			redis.call('DEL', KEYS[1])
+			if t == 'hash' then return 1 end
+			return 0
+			""");
+
+	/**
+	 * Deletes a key if it holds another type than expected, so that a value planted or
+	 * corrupted under a session key family is replaced instead of failing every request.
+	 * KEYS[1] the key; ARGV[1] the expected type. Returns 1 if deleted.
+	 */
+	static final Script REPAIR = Script.of("""
+			local t = redis.call('TYPE', KEYS[1]).ok
+			if t ~= ARGV[1] and t ~= 'none' then
+				redis.call('DEL', KEYS[1])
+				return 1
+			end
+			return 0
 			""");
 
 	private final LettuceCommands redis;
 
 	private final SessionAttributeCodec codec;
+
+	private final KeyDigester keyDigester;
 
 	private final WarnOnce warnOnce = new WarnOnce(logger);
 
@@ -152,6 +270,8 @@ public final class RedisbootSessionRepository
 	private final Clock clock;
 
 	private String namespace;
+
+	private @Nullable ValueEnvelope idCipher;
 
 	private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
 
@@ -179,20 +299,45 @@ public final class RedisbootSessionRepository
 	private volatile long activeCountReadAt;
 
 	/**
-	 * Creates a repository.
+	 * Creates a repository whose key names hold digests without a secret.
 	 * @param redis the commands, on the application's connection
 	 * @param codec how attribute values are stored
 	 * @param namespace the start of every key, such as {@code prod:session}
 	 */
 	public RedisbootSessionRepository(LettuceCommands redis, SessionAttributeCodec codec, String namespace) {
-		this(redis, codec, namespace, Clock.systemUTC());
+		this(redis, codec, namespace, KeyDigester.unkeyed());
 	}
 
-	RedisbootSessionRepository(LettuceCommands redis, SessionAttributeCodec codec, String namespace, Clock clock) {
+	/**
+	 * Creates a repository.
+	 * @param redis the commands, on the application's connection
+	 * @param codec how attribute values are stored
+	 * @param namespace the start of every key, such as {@code prod:session}
+	 * @param keyDigester how session ids and principal names become key names
+	 */
+	public RedisbootSessionRepository(LettuceCommands redis, SessionAttributeCodec codec, String namespace,
+			KeyDigester keyDigester) {
+		this(redis, codec, namespace, keyDigester, Clock.systemUTC());
+	}
+
+	RedisbootSessionRepository(LettuceCommands redis, SessionAttributeCodec codec, String namespace,
+			KeyDigester keyDigester, Clock clock) {
 		this.redis = redis;
 		this.codec = codec;
+		this.keyDigester = keyDigester;
 		this.clock = clock;
 		setRedisKeyNamespace(namespace);
+	}
+
+	/**
+	 * Sets the key with which session ids are stored encrypted, so that
+	 * {@link #findByIndexNameAndIndexValue} (and with it Spring Security's session registry)
+	 * can return them. Without one, ids are not stored at all and that method fails.
+	 * @param keyRing the keys, {@code null} for none
+	 */
+	public void setSessionIdKeyRing(@Nullable EncryptionKeyRing keyRing) {
+		this.idCipher = (keyRing != null)
+				? ValueEnvelope.defaults().withEncryption(keyRing).withEncryptionRequired(true) : null;
 	}
 
 	/**
@@ -280,11 +425,25 @@ public final class RedisbootSessionRepository
 		return this.namespace;
 	}
 
+	/**
+	 * Whether session ids are stored encrypted, so that
+	 * {@link #findByIndexNameAndIndexValue} can return them.
+	 * @return whether an application key for session ids is configured
+	 */
+	public boolean canReturnSessionIds() {
+		return this.idCipher != null;
+	}
+
+	@Override
+	public String sessionHandle(String sessionId) {
+		return this.keyDigester.digest(SESSION_DOMAIN, sessionId);
+	}
+
 	@Override
 	public RedisbootSession createSession() {
 		MapSession cached = new MapSession(this.sessionIdGenerator);
 		cached.setMaxInactiveInterval(this.defaultMaxInactiveInterval);
-		RedisbootSession session = new RedisbootSession(cached, true, null, 0);
+		RedisbootSession session = new RedisbootSession(cached, true, null, 0, true);
 		session.flushIfRequired();
 		return session;
 	}
@@ -294,6 +453,10 @@ public final class RedisbootSessionRepository
 		session.save();
 	}
 
+	/**
+	 * Finds a session by id, as {@code SessionRepository} specifies: {@code null} if there is
+	 * none, and for a session that has expired, which is deleted then.
+	 */
 	@Override
 	public @Nullable RedisbootSession findById(String id) {
 		if (!isPlausibleId(id)) {
@@ -312,10 +475,36 @@ public final class RedisbootSessionRepository
 	}
 
 	private @Nullable RedisbootSession load(String id) {
-		Map<byte[], byte[]> stored = this.redis.execute((commands) -> commands.hgetall(bytes(sessionKey(id))));
+		String handle = sessionHandle(id);
+		byte[] key = bytes(sessionKeyOfHandle(handle));
+		Map<byte[], byte[]> stored;
+		try {
+			stored = this.redis.execute((commands) -> commands.hgetall(key));
+		}
+		catch (RedisCommandException ex) {
+			String fault = faultOf(ex);
+			if (fault == null) {
+				throw ex;
+			}
+			fault(SESSION_FAMILY, fault, "read", ex);
+			if (WRONG_TYPE.equals(fault)) {
+				repair(key, "hash", SESSION_FAMILY);
+			}
+			return null;
+		}
 		if (stored == null || stored.isEmpty()) {
 			return null;
 		}
+		RedisbootSession session = readOrNull(id, stored);
+		if (session != null && session.isExpired()) {
+			// as Spring Session's repositories do; the clean-up still counts it as expired
+			deleteQuietly(key);
+			return null;
+		}
+		return session;
+	}
+
+	private @Nullable RedisbootSession readOrNull(String id, Map<byte[], byte[]> stored) {
 		try {
 			return read(id, stored);
 		}
@@ -323,16 +512,17 @@ public final class RedisbootSessionRepository
 			this.metrics.unreadable(ex.getKind());
 			this.warnOnce.warn(ex.getKind().tag(), "A stored session could not be read (" + ex.getKind().tag()
 					+ "): " + ex.getMessage() + ". The request continues with a new session; counted in "
-					+ "redisboot.sessions.deserialization.failures", ex);
+					+ "redisboot.sessions.deserialization.failures", null);
 			return null;
 		}
 	}
 
-	private @Nullable RedisbootSession read(String id, Map<byte[], byte[]> stored) {
+	private RedisbootSession read(String id, Map<byte[], byte[]> stored) {
 		MapSession session = new MapSession(id);
 		String principal = null;
 		long indexExpiry = 0;
 		boolean hasCreationTime = false;
+		boolean idStored = false;
 		for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {
 			String field = string(entry.getKey());
 			byte[] value = entry.getValue();
@@ -343,8 +533,9 @@ public final class RedisbootSessionRepository
 				}
 				case LAST_ACCESSED_TIME -> session.setLastAccessedTime(Instant.ofEpochMilli(number(field, value)));
 				case MAX_INACTIVE_INTERVAL -> session.setMaxInactiveInterval(Duration.ofSeconds(number(field, value)));
-				case PRINCIPAL -> principal = string(value);
+				case PRINCIPAL -> principal = isHandle(string(value)) ? string(value) : null;
 				case INDEX_EXPIRY -> indexExpiry = number(field, value);
+				case SESSION_ID -> idStored = id.equals(decryptId(value, sessionHandle(id)));
 				default -> {
 					if (field.startsWith(ATTRIBUTE_PREFIX)) {
 						String name = field.substring(ATTRIBUTE_PREFIX.length());
@@ -360,56 +551,142 @@ public final class RedisbootSessionRepository
 			throw new UnreadableSessionException(Cause.CORRUPT, "Session has no " + CREATION_TIME,
 					new IllegalStateException("missing " + CREATION_TIME));
 		}
-		if (session.isExpired()) {
-			return null;
-		}
-		return new RedisbootSession(session, false, principal, indexExpiry);
+		return new RedisbootSession(session, false, principal, indexExpiry, idStored);
 	}
 
+	/**
+	 * Deletes a session, as {@code SessionRepository} specifies: nothing happens for an id
+	 * that has no session. Publishes a {@code SessionDeletedEvent} with the id.
+	 */
 	@Override
 	public void deleteById(String id) {
 		if (!isPlausibleId(id)) {
 			return;
 		}
 		remember(id, null);
-		List<Long> results = pipeline((commands) -> List.of(commands.del(bytes(sessionKey(id))),
-				commands.zrem(bytes(expirationsKey()), bytes(id))));
-		if (results.get(0) > 0) {
+		String handle = sessionHandle(id);
+		List<Object> results = settledPipeline((commands) -> List.of(
+				commands.del(bytes(sessionKeyOfHandle(handle))),
+				commands.zrem(bytes(expirationsKey()), bytes(handle))));
+		if (results.get(1) instanceof Failure failure) {
+			fault(EXPIRATIONS_FAMILY, failure, "delete");
+		}
+		if (results.get(0) instanceof Failure failure) {
+			fault(SESSION_FAMILY, failure, "delete");
+		}
+		else if (((Long) results.get(0)) > 0) {
 			this.metrics.invalidated();
 			publish(new SessionDeletedEvent(this, new MapSession(id)));
 		}
 	}
 
+	/**
+	 * Finds the sessions of a principal, as {@code FindByIndexNameSessionRepository}
+	 * specifies, for {@link #PRINCIPAL_NAME_INDEX_NAME} (an empty map for any other index).
+	 * Session ids are stored only encrypted, so this needs an application key.
+	 * @throws IllegalStateException if no key for session ids is configured: the message
+	 * names the properties
+	 */
 	@Override
 	public Map<String, RedisbootSession> findByIndexNameAndIndexValue(String indexName, String indexValue) {
 		if (!PRINCIPAL_NAME_INDEX_NAME.equals(indexName)) {
 			return Map.of();
 		}
+		if (this.idCipher == null) {
+			throw new IllegalStateException("Finding sessions by principal name returns session ids, which redisboot "
+					+ "stores in Redis only encrypted with an application key, and none is configured. Set "
+					+ KeyDigester.SECRET_PROPERTY + " (or redisboot.session.encryption.keys); sessions are then "
+					+ "found once they have been used. PrincipalSessions (findSessions, revokeSessions) needs no key.");
+		}
+		byte[] indexKey = bytes(principalKey(indexValue));
+		List<ScoredValue<byte[]>> members = indexMembers(indexKey);
+		if (members.isEmpty()) {
+			return Map.of();
+		}
+		List<Object> stored = settledPipeline((commands) -> members.stream()
+			.map((member) -> commands.hgetall(bytes(sessionKeyOfHandle(string(member.getValue())))))
+			.toList());
 		Map<String, RedisbootSession> sessions = new LinkedHashMap<>();
-		for (SessionSummary summary : findSessions(indexValue)) {
-			RedisbootSession session = findById(summary.id());
+		List<byte[]> gone = new ArrayList<>();
+		for (int i = 0; i < members.size(); i++) {
+			String handle = string(members.get(i).getValue());
+			Object result = stored.get(i);
+			if (result instanceof Failure failure) {
+				fault(SESSION_FAMILY, failure, "read");
+				continue;
+			}
+			@SuppressWarnings("unchecked")
+			Map<byte[], byte[]> fields = (Map<byte[], byte[]>) result;
+			if (fields == null || fields.isEmpty()) {
+				gone.add(members.get(i).getValue());
+				continue;
+			}
+			String id = storedId(fields, handle);
+			if (id == null) {
+				fault(SESSION_FAMILY, ID_UNAVAILABLE, "find by principal name", null);
+				continue;
+			}
+			RedisbootSession session = readOrNull(id, fields);
 			if (session != null) {
-				sessions.put(session.getId(), session);
+				sessions.put(id, session);
 			}
 		}
+		prune(indexKey, gone);
 		return sessions;
+	}
+
+	private @Nullable String storedId(Map<byte[], byte[]> fields, String handle) {
+		for (Map.Entry<byte[], byte[]> entry : fields.entrySet()) {
+			if (SESSION_ID.equals(string(entry.getKey()))) {
+				String id = decryptId(entry.getValue(), handle);
+				return (id != null && handle.equals(sessionHandle(id))) ? id : null;
+			}
+		}
+		return null;
+	}
+
+	private byte @Nullable [] encryptId(String id, String handle) {
+		ValueEnvelope cipher = this.idCipher;
+		return (cipher != null) ? cipher.encode(bytes(id), bytes(sessionKeyOfHandle(handle))) : null;
+	}
+
+	private @Nullable String decryptId(byte[] stored, String handle) {
+		ValueEnvelope cipher = this.idCipher;
+		if (cipher == null) {
+			return null;
+		}
+		try {
+			return string(cipher.decode(stored, bytes(sessionKeyOfHandle(handle))));
+		}
+		catch (ValueDecodingException ex) {
+			return null;
+		}
 	}
 
 	@Override
 	public List<SessionSummary> findSessions(String principalName) {
-		byte[] indexKey = bytes(principalKey(digest(principalName)));
-		List<ScoredValue<byte[]>> members = this.redis.execute((commands) -> commands.zrangeWithScores(indexKey, 0, -1));
-		if (members == null || members.isEmpty()) {
+		byte[] indexKey = bytes(principalKey(principalName));
+		List<ScoredValue<byte[]>> members = indexMembers(indexKey);
+		if (members.isEmpty()) {
 			return List.of();
 		}
-		List<List<KeyValue<byte[], byte[]>>> fields = pipeline((commands) -> members.stream()
-			.map((member) -> commands.hmget(bytes(sessionKey(string(member.getValue()))), bytes(CREATION_TIME),
+		List<Object> fields = settledPipeline((commands) -> members.stream()
+			.map((member) -> commands.hmget(bytes(sessionKeyOfHandle(string(member.getValue()))), bytes(CREATION_TIME),
 					bytes(LAST_ACCESSED_TIME), bytes(MAX_INACTIVE_INTERVAL)))
 			.toList());
 		List<SessionSummary> sessions = new ArrayList<>();
 		List<byte[]> gone = new ArrayList<>();
 		for (int i = 0; i < members.size(); i++) {
-			SessionSummary summary = summary(string(members.get(i).getValue()), fields.get(i));
+			Object result = fields.get(i);
+			if (result instanceof Failure failure) {
+				fault(SESSION_FAMILY, failure, "list");
+				if (WRONG_TYPE.equals(faultOf(failure.exception()))) {
+					gone.add(members.get(i).getValue());
+				}
+				continue;
+			}
+			@SuppressWarnings("unchecked")
+			SessionSummary summary = summary(string(members.get(i).getValue()), (List<KeyValue<byte[], byte[]>>) result);
 			if (summary != null) {
 				sessions.add(summary);
 			}
@@ -417,14 +694,12 @@ public final class RedisbootSessionRepository
 				gone.add(members.get(i).getValue());
 			}
 		}
-		if (!gone.isEmpty()) {
-			this.redis.execute((commands) -> commands.zrem(indexKey, gone.toArray(byte[][]::new)));
-		}
-		sessions.sort(Comparator.comparing(SessionSummary::creationTime).thenComparing(SessionSummary::id));
+		prune(indexKey, gone);
+		sessions.sort(Comparator.comparing(SessionSummary::creationTime).thenComparing(SessionSummary::handle));
 		return sessions;
 	}
 
-	private static @Nullable SessionSummary summary(String id, List<KeyValue<byte[], byte[]>> fields) {
+	private static @Nullable SessionSummary summary(String handle, List<KeyValue<byte[], byte[]>> fields) {
 		if (fields.size() != 3 || fields.stream().anyMatch((field) -> !field.hasValue())) {
 			return null;
 		}
@@ -432,11 +707,49 @@ public final class RedisbootSessionRepository
 			Instant created = Instant.ofEpochMilli(Long.parseLong(string(fields.get(0).getValue())));
 			Instant lastAccessed = Instant.ofEpochMilli(Long.parseLong(string(fields.get(1).getValue())));
 			long maxInactive = Long.parseLong(string(fields.get(2).getValue()));
-			return new SessionSummary(id, created, lastAccessed,
-					(maxInactive >= 0) ? lastAccessed.plusSeconds(maxInactive) : null);
+			Instant expiresAt = (maxInactive >= 0) ? lastAccessed.plusSeconds(maxInactive) : null;
+			return new SessionSummary(handle, created, lastAccessed, expiresAt);
 		}
 		catch (NumberFormatException ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * Reads a principal index. A key of another type is deleted (the index is rebuilt as
+	 * sessions are used) and reads as empty, as does an index that Redis refuses to read.
+	 */
+	private List<ScoredValue<byte[]>> indexMembers(byte[] indexKey) {
+		try {
+			List<ScoredValue<byte[]>> members = this.redis
+				.execute((commands) -> commands.zrangeWithScores(indexKey, 0, -1));
+			return (members != null) ? members : List.of();
+		}
+		catch (RedisCommandException ex) {
+			String fault = faultOf(ex);
+			if (fault == null) {
+				throw ex;
+			}
+			fault(INDEX_FAMILY, fault, "read", ex);
+			if (WRONG_TYPE.equals(fault)) {
+				repair(indexKey, "zset", INDEX_FAMILY);
+			}
+			return List.of();
+		}
+	}
+
+	private void prune(byte[] indexKey, List<byte[]> gone) {
+		if (gone.isEmpty()) {
+			return;
+		}
+		try {
+			this.redis.execute((commands) -> commands.zrem(indexKey, gone.toArray(byte[][]::new)));
+		}
+		catch (RedisCommandException ex) {
+			if (faultOf(ex) == null) {
+				throw ex;
+			}
+			fault(INDEX_FAMILY, faultOf(ex), "prune", ex);
 		}
 	}
 
@@ -448,52 +761,86 @@ public final class RedisbootSessionRepository
 	@Override
 	public int revokeOtherSessions(String principalName, String keptSessionId) {
 		Assert.notNull(keptSessionId, "'keptSessionId' must not be null");
-		return revoke(principalName, keptSessionId);
+		return revoke(principalName, sessionHandle(keptSessionId));
 	}
 
-	private int revoke(String principalName, @Nullable String keptSessionId) {
-		byte[] indexKey = bytes(principalKey(digest(principalName)));
-		List<byte[]> members = this.redis.execute((commands) -> commands.zrange(indexKey, 0, -1));
-		if (members == null || members.isEmpty()) {
-			return 0;
-		}
-		List<String> targets = members.stream()
-			.map(RedisbootSessionRepository::string)
-			.filter((id) -> !id.equals(keptSessionId))
+	private int revoke(String principalName, @Nullable String keptHandle) {
+		byte[] indexKey = bytes(principalKey(principalName));
+		List<String> targets = indexMembers(indexKey).stream()
+			.map((member) -> string(member.getValue()))
+			.filter((handle) -> !handle.equals(keptHandle))
 			.toList();
 		return deleteSessions(indexKey, targets, "revoked");
 	}
 
+	/**
+	 * Revokes one session of a principal.
+	 * @param principalName the principal's name
+	 * @param session the session's handle, as {@link SessionSummary#handle()} gives it, or
+	 * its id
+	 */
 	@Override
-	public boolean revokeSession(String principalName, String sessionId) {
-		byte[] indexKey = bytes(principalKey(digest(principalName)));
-		Double score = this.redis.execute((commands) -> commands.zscore(indexKey, bytes(sessionId)));
-		return score != null && deleteSessions(indexKey, List.of(sessionId), "revoked") == 1;
+	public boolean revokeSession(String principalName, String session) {
+		byte[] indexKey = bytes(principalKey(principalName));
+		String byId = sessionHandle(session);
+		List<Object> scores = settledPipeline((commands) -> List.of(commands.zscore(indexKey, bytes(session)),
+				commands.zscore(indexKey, bytes(byId))));
+		String handle = (scores.get(0) instanceof Double) ? session : (scores.get(1) instanceof Double) ? byId : null;
+		if (handle == null) {
+			scores.stream()
+				.filter(Failure.class::isInstance)
+				.findFirst()
+				.ifPresent((failure) -> fault(INDEX_FAMILY, (Failure) failure, "read"));
+			return false;
+		}
+		return deleteSessions(indexKey, List.of(handle), "revoked") == 1;
 	}
 
 	/**
-	 * Deletes sessions of one principal and their index entries.
+	 * Deletes sessions of one principal and their index entries, reading each one's
+	 * encrypted id in the same round trip for the {@code SessionDeletedEvent}.
 	 * @return how many sessions existed and were deleted
 	 */
-	private int deleteSessions(byte[] indexKey, List<String> ids, String reason) {
-		if (ids.isEmpty()) {
+	private int deleteSessions(byte[] indexKey, List<String> handles, String reason) {
+		if (handles.isEmpty()) {
 			return 0;
 		}
-		byte[][] members = ids.stream().map(RedisbootSessionRepository::bytes).toArray(byte[][]::new);
-		List<Long> results = pipeline((commands) -> {
-			List<RedisFuture<Long>> futures = new ArrayList<>();
-			ids.forEach((id) -> futures.add(commands.del(bytes(sessionKey(id)))));
+		byte[][] members = handles.stream().map(RedisbootSessionRepository::bytes).toArray(byte[][]::new);
+		List<Object> results = settledPipeline((commands) -> {
+			List<CompletionStage<?>> futures = new ArrayList<>();
+			for (String handle : handles) {
+				byte[] key = bytes(sessionKeyOfHandle(handle));
+				// one connection, one node: the HGET runs before the DEL
+				futures.add(commands.hget(key, bytes(SESSION_ID)));
+				futures.add(commands.del(key));
+			}
 			futures.add(commands.zrem(indexKey, members));
 			futures.add(commands.zrem(bytes(expirationsKey()), members));
 			return futures;
 		});
 		int deleted = 0;
-		for (int i = 0; i < ids.size(); i++) {
-			remember(ids.get(i), null);
-			if (results.get(i) > 0) {
-				deleted++;
-				publish(new SessionDeletedEvent(this, new MapSession(ids.get(i))));
+		for (int i = 0; i < handles.size(); i++) {
+			String handle = handles.get(i);
+			Object storedId = results.get(2 * i);
+			Object outcome = results.get(2 * i + 1);
+			if (outcome instanceof Failure failure) {
+				fault(SESSION_FAMILY, failure, "revoke");
+				continue;
 			}
+			if (((Long) outcome) > 0) {
+				deleted++;
+				String id = (storedId instanceof byte[] encrypted) ? decryptId(encrypted, handle) : null;
+				if (id != null) {
+					remember(id, null);
+				}
+				publish(new SessionDeletedEvent(this, new MapSession((id != null) ? id : handle)));
+			}
+		}
+		if (results.get(results.size() - 2) instanceof Failure failure) {
+			fault(INDEX_FAMILY, failure, "revoke");
+		}
+		if (results.get(results.size() - 1) instanceof Failure failure) {
+			fault(EXPIRATIONS_FAMILY, failure, "revoke");
 		}
 		if (deleted > 0) {
 			this.metrics.revoked(reason, deleted);
@@ -504,7 +851,9 @@ public final class RedisbootSessionRepository
 	/**
 	 * Finds sessions that expired, counts them once across all instances, and removes them
 	 * from the expiration set; sessions that were used since are moved to their new expiry.
-	 * Called periodically by every instance; safe to run concurrently.
+	 * Called periodically by every instance; safe to run concurrently. Its
+	 * {@code SessionExpiredEvent}s carry the session's handle, not its id, which is gone
+	 * from Redis with the session.
 	 * @return how many expired sessions this call found
 	 */
 	public int cleanUpExpiredSessions() {
@@ -512,15 +861,29 @@ public final class RedisbootSessionRepository
 		int expired = 0;
 		for (int round = 0; round < 1000; round++) {
 			long now = this.clock.millis();
-			List<byte[]> candidates = this.redis.execute((commands) -> commands.zrangebyscore(expirationsKey,
-					Range.create(Double.NEGATIVE_INFINITY, (double) now), Limit.create(0, CLEANUP_BATCH)));
+			List<byte[]> candidates;
+			try {
+				candidates = this.redis.execute((commands) -> commands.zrangebyscore(expirationsKey,
+						Range.create(Double.NEGATIVE_INFINITY, (double) now), Limit.create(0, CLEANUP_BATCH)));
+			}
+			catch (RedisCommandException ex) {
+				String fault = faultOf(ex);
+				if (fault == null) {
+					throw ex;
+				}
+				fault(EXPIRATIONS_FAMILY, fault, "clean-up", ex);
+				if (WRONG_TYPE.equals(fault)) {
+					repair(expirationsKey, "zset", EXPIRATIONS_FAMILY);
+				}
+				break;
+			}
 			if (candidates == null || candidates.isEmpty()) {
 				break;
 			}
 			List<Long> ttls = pipeline(
-					(commands) -> candidates.stream().map((id) -> commands.pttl(bytes(sessionKey(string(id))))).toList());
+					(commands) -> candidates.stream().map((handle) -> commands.pttl(bytes(sessionKeyOfHandle(string(handle))))).toList());
 			List<Long> outcomes = pipeline((commands) -> {
-				List<RedisFuture<Long>> futures = new ArrayList<>();
+				List<CompletionStage<Long>> futures = new ArrayList<>();
 				for (int i = 0; i < candidates.size(); i++) {
 					long ttl = ttls.get(i);
 					if (ttl == -2) {
@@ -573,6 +936,90 @@ public final class RedisbootSessionRepository
 		}
 		this.activeCountReadAt = this.clock.millis();
 		this.activeCountRead = true;
+	}
+
+	/**
+	 * What kind of fault Redis answered with, or {@code null} if it did not answer (down,
+	 * timed out), which the caller rethrows.
+	 */
+	static @Nullable String faultOf(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof RedisCommandException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (!(cause instanceof RedisCommandExecutionException)) {
+			return null;
+		}
+		String message = String.valueOf(cause.getMessage());
+		if (message.contains("WRONGTYPE")) {
+			return WRONG_TYPE;
+		}
+		if (message.contains("NOPERM")) {
+			return NOPERM;
+		}
+		return COMMAND_ERROR;
+	}
+
+	private void fault(String family, Failure failure, String operation) {
+		String fault = faultOf(failure.exception());
+		if (fault == null) {
+			throw (failure.exception() instanceof RuntimeException runtime) ? runtime
+					: new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+							"Redis is unavailable: " + failure.exception().getMessage(), failure.exception());
+		}
+		fault(family, fault, operation, failure.exception());
+	}
+
+	/**
+	 * Counts a fault and logs it once per family and kind, in one line without a stack trace
+	 * and without the server's message, which may quote a key name.
+	 */
+	private void fault(String family, @Nullable String fault, String operation, @Nullable Throwable cause) {
+		String kind = (fault != null) ? fault : COMMAND_ERROR;
+		this.metrics.fault(family, kind);
+		this.warnOnce.warn(family + "/" + kind,
+				"Session " + operation + " met a fault in the " + family + " keys (" + kind + ": " + describe(kind)
+						+ "); the request goes on without it. Counted in redisboot.sessions.faults{family=" + family
+						+ ",fault=" + kind + "}" + ((cause != null) ? " [" + cause.getClass().getSimpleName() + "]" : ""),
+				null);
+	}
+
+	private static String describe(String fault) {
+		return switch (fault) {
+			case WRONG_TYPE -> "a key of another Redis type, replaced";
+			case NOPERM -> "the Redis user may not access these keys; check its ACL key patterns";
+			case DELETED -> "the session was deleted or revoked while a request was using it, its changes dropped";
+			case ID_UNAVAILABLE -> "a session whose encrypted id is missing or undecryptable, left out until it is used";
+			default -> "Redis answered with an error";
+		};
+	}
+
+	/**
+	 * Deletes a key of the wrong type; counted with the fault that found it.
+	 */
+	private void repair(byte[] key, String type, String family) {
+		try {
+			this.redis.evalsha(REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
+		}
+		catch (RedisCommandException ex) {
+			if (faultOf(ex) == null) {
+				throw ex;
+			}
+			logger.debug("Could not replace a " + family + " key of the wrong type", ex);
+		}
+	}
+
+	private void deleteQuietly(byte[] key) {
+		try {
+			this.redis.execute((commands) -> commands.del(key));
+		}
+		catch (RedisCommandException ex) {
+			if (faultOf(ex) == null) {
+				throw ex;
+			}
+			fault(SESSION_FAMILY, faultOf(ex), "delete", ex);
+		}
 	}
 
 	private void publish(ApplicationEvent event) {
@@ -644,26 +1091,74 @@ public final class RedisbootSessionRepository
 		return (results != null) ? results : List.of();
 	}
 
-	String sessionKey(String id) {
-		return this.namespace + ":sessions:" + id;
+	/**
+	 * Like {@link #pipeline}, but a command that fails gives a {@link Failure} in its place
+	 * instead of failing them all, so each key family's fault is handled on its own.
+	 */
+	private List<Object> settledPipeline(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<?>>> commands) {
+		return pipeline((async) -> commands.apply(async)
+			.stream()
+			.map((future) -> future.handle((value, failure) -> (failure != null) ? new Failure(unwrap(failure))
+					: (Object) value))
+			.toList());
 	}
 
-	String principalKey(String principalDigest) {
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	/**
+	 * A command of a pipeline that failed.
+	 */
+	record Failure(Throwable exception) {
+	}
+
+	/**
+	 * Returns the key of a session.
+	 * @param id the session id
+	 * @return the key, which holds the session's handle, not its id
+	 */
+	String sessionKey(String id) {
+		return sessionKeyOfHandle(sessionHandle(id));
+	}
+
+	String sessionKeyOfHandle(String handle) {
+		return this.namespace + ":sessions:" + handle;
+	}
+
+	/**
+	 * Returns the key of a principal's index.
+	 * @param principalName the principal's name
+	 * @return the key, which holds a digest of the name
+	 */
+	String principalKey(String principalName) {
+		return principalKeyOfDigest(principalDigest(principalName));
+	}
+
+	String principalKeyOfDigest(String principalDigest) {
 		return this.namespace + ":principals:" + principalDigest;
+	}
+
+	String principalDigest(String principalName) {
+		return this.keyDigester.digest(PRINCIPAL_DOMAIN, principalName);
 	}
 
 	String expirationsKey() {
 		return this.namespace + ":expirations";
 	}
 
-	static String digest(String principalName) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256").digest(principalName.getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(hash);
+	private static boolean isHandle(String value) {
+		if (value.length() != HANDLE_LENGTH) {
+			return false;
 		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+				return false;
+			}
 		}
+		return true;
 	}
 
 	/**
@@ -719,14 +1214,18 @@ public final class RedisbootSessionRepository
 
 		private long indexExpiry;
 
+		private boolean idStored;
+
 		private boolean gone;
 
-		RedisbootSession(MapSession cached, boolean isNew, @Nullable String principal, long indexExpiry) {
+		RedisbootSession(MapSession cached, boolean isNew, @Nullable String principal, long indexExpiry,
+				boolean idStored) {
 			this.cached = cached;
 			this.isNew = isNew;
 			this.originalId = cached.getId();
 			this.principal = principal;
 			this.indexExpiry = indexExpiry;
+			this.idStored = idStored;
 			if (isNew || RedisbootSessionRepository.this.saveMode == SaveMode.ALWAYS) {
 				cached.getAttributeNames().forEach((name) -> this.changedAttributes.put(name, cached.getAttribute(name)));
 			}
@@ -805,8 +1304,9 @@ public final class RedisbootSessionRepository
 		}
 
 		/**
-		 * Whether this session was found deleted (revoked, expired, invalidated elsewhere)
-		 * when it was last saved, so its changes were dropped.
+		 * Whether this session was found deleted (revoked, expired, invalidated elsewhere,
+		 * its id changed by another request) when it was last saved, or could not be
+		 * stored, so its changes were dropped.
 		 * @return whether the session is gone
 		 */
 		public boolean isGone() {
@@ -825,7 +1325,9 @@ public final class RedisbootSessionRepository
 			}
 			RedisbootSessionRepository repository = RedisbootSessionRepository.this;
 			String id = getId();
+			String handle = repository.sessionHandle(id);
 			boolean idChanged = !id.equals(this.originalId);
+			boolean moved = idChanged && !this.isNew;
 			boolean fullWrite = this.isNew || idChanged;
 			Map<String, byte[]> set = new LinkedHashMap<>();
 			List<String> delete = new ArrayList<>();
@@ -851,17 +1353,21 @@ public final class RedisbootSessionRepository
 					}
 				});
 			}
+			boolean storeId = repository.idCipher != null && (fullWrite || (!this.idStored && !set.isEmpty()));
+			if (storeId) {
+				set.put(SESSION_ID, repository.encryptId(id, handle));
+			}
 			String newPrincipal = this.principal;
 			if (fullWrite || !this.changedAttributes.isEmpty()) {
 				String name = repository.principalResolver.resolveIndexValueFor(this.cached);
-				newPrincipal = (name != null) ? digest(name) : null;
+				newPrincipal = (name != null) ? repository.principalDigest(name) : null;
 			}
 			boolean principalChanged = !Objects.equals(newPrincipal, this.principal) || (idChanged && newPrincipal != null);
-			if (!Objects.equals(newPrincipal, this.principal)) {
+			if (fullWrite || !Objects.equals(newPrincipal, this.principal)) {
 				if (newPrincipal != null) {
 					set.put(PRINCIPAL, bytes(newPrincipal));
 				}
-				else {
+				else if (!fullWrite) {
 					delete.add(PRINCIPAL);
 					delete.add(INDEX_EXPIRY);
 				}
@@ -881,34 +1387,67 @@ public final class RedisbootSessionRepository
 			}
 			byte[][] args = saveArguments(fullWrite, ttl, set, delete);
 			String indexed = newPrincipal;
-			boolean extend = extendIndex;
+			// a new id is indexed before the old session is claimed, so that a revocation sees one of them
+			boolean index = indexed != null && (extendIndex || moved);
 			long indexTtl = (newIndexExpiry == Long.MAX_VALUE) ? 0 : Math.max(1, newIndexExpiry - lastAccessed);
-			List<Object> results = repository.pipeline((commands) -> {
-				List<CompletionStage<Object>> futures = new ArrayList<>();
-				futures.add(LettuceCommands.evalshaAsync(commands, SAVE, ScriptOutputType.INTEGER,
-						new byte[][] { bytes(repository.sessionKey(id)) }, args));
+			byte[] key = bytes(repository.sessionKeyOfHandle(handle));
+			List<Object> results = repository.settledPipeline((commands) -> {
+				List<CompletionStage<?>> futures = new ArrayList<>();
+				futures.add(LettuceCommands.evalshaAsync(commands, SAVE, ScriptOutputType.INTEGER, new byte[][] { key },
+						args));
 				if (fullWrite) {
-					futures.add(commands.zadd(bytes(repository.expirationsKey()), (double) expiry, bytes(id))
-						.thenApply(Object.class::cast));
+					futures.add(LettuceCommands.evalshaAsync(commands, ADD, ScriptOutputType.INTEGER,
+							new byte[][] { bytes(repository.expirationsKey()) }, bytes(Long.toString(expiry)),
+							bytes(handle)));
 				}
-				if (idChanged && !this.isNew) {
-					futures.add(commands.del(bytes(repository.sessionKey(this.originalId)))
-						.thenApply(Object.class::cast));
-					futures.add(commands.zrem(bytes(repository.expirationsKey()), bytes(this.originalId))
-						.thenApply(Object.class::cast));
-				}
-				if (extend && indexed != null) {
+				if (index) {
 					futures.add(LettuceCommands.evalshaAsync(commands, INDEX, ScriptOutputType.MULTI,
-							new byte[][] { bytes(repository.principalKey(indexed)) }, bytes(id),
+							new byte[][] { bytes(repository.principalKeyOfDigest(indexed)) }, bytes(handle),
 							bytes(Long.toString(getCreationTime().toEpochMilli())), bytes(Long.toString(indexTtl)),
 							bytes("0")));
 				}
 				return futures;
 			});
-			if (Long.valueOf(0).equals(results.get(0))) {
+			int at = 1;
+			if (fullWrite) {
+				Object added = results.get(at++);
+				if (added instanceof Failure failure) {
+					repository.fault(EXPIRATIONS_FAMILY, failure, "save");
+				}
+				else if (Long.valueOf(1).equals(added)) {
+					repository.fault(EXPIRATIONS_FAMILY, WRONG_TYPE, "save", null);
+				}
+			}
+			boolean indexFailed = false;
+			if (index) {
+				Object outcome = results.get(at);
+				if (outcome instanceof Failure failure) {
+					repository.fault(INDEX_FAMILY, failure, "save");
+					indexFailed = true;
+				}
+				else if (outcome instanceof List<?> flat && !flat.isEmpty() && Long.valueOf(1).equals(flat.get(0))) {
+					repository.fault(INDEX_FAMILY, WRONG_TYPE, "save", null);
+				}
+			}
+			Object saved = results.get(0);
+			if (saved instanceof Failure failure) {
+				repository.fault(SESSION_FAMILY, failure, "save");
+				drop(id, handle, index ? indexed : null, fullWrite);
+				return;
+			}
+			if (Long.valueOf(0).equals(saved)) {
 				// revoked, expired or invalidated while this request was using it: do not bring it back
-				this.gone = true;
-				repository.remember(id, null);
+				repository.fault(SESSION_FAMILY, DELETED, "save", null);
+				drop(id, handle, index ? indexed : null, false);
+				return;
+			}
+			if (moved && (indexFailed || !claim(this.originalId, indexed))) {
+				// a new id of a session that another request deleted, revoked or moved first, or that
+				// could not be indexed (so could not be revoked): remove this copy
+				if (!indexFailed) {
+					repository.fault(SESSION_FAMILY, DELETED, "save", null);
+				}
+				drop(id, handle, indexed, true);
 				return;
 			}
 			repository.remember(id, this);
@@ -924,12 +1463,81 @@ public final class RedisbootSessionRepository
 			this.changedAttributes.clear();
 			this.principal = newPrincipal;
 			this.indexExpiry = newIndexExpiry;
+			this.idStored = this.idStored || storeId;
 			if (created) {
 				repository.metrics.created();
 				repository.publish(new SessionCreatedEvent(repository, this));
 			}
 			if (principalChanged) {
-				repository.reindex(oldPrincipal, oldId, newPrincipal, this, indexTtl);
+				repository.reindex(oldPrincipal, moved ? null : repository.sessionHandle(oldId), newPrincipal, this,
+						handle, indexTtl);
+			}
+		}
+
+		/**
+		 * Deletes the session under its old id, with its entries in the expiration set and
+		 * the index: of all requests that change the id of one session, or delete it, only
+		 * one removes it.
+		 * @return whether this request removed it
+		 */
+		private boolean claim(String oldId, @Nullable String newPrincipal) {
+			RedisbootSessionRepository repository = RedisbootSessionRepository.this;
+			String oldHandle = repository.sessionHandle(oldId);
+			String oldPrincipal = this.principal;
+			List<Object> results = repository.settledPipeline((commands) -> {
+				List<CompletionStage<?>> futures = new ArrayList<>();
+				futures.add(LettuceCommands.evalshaAsync(commands, CLAIM, ScriptOutputType.INTEGER,
+						new byte[][] { bytes(repository.sessionKeyOfHandle(oldHandle)) }));
+				futures.add(commands.zrem(bytes(repository.expirationsKey()), bytes(oldHandle)));
+				if (oldPrincipal != null) {
+					futures.add(commands.zrem(bytes(repository.principalKeyOfDigest(oldPrincipal)), bytes(oldHandle)));
+				}
+				return futures;
+			});
+			if (results.get(1) instanceof Failure failure) {
+				repository.fault(EXPIRATIONS_FAMILY, failure, "save");
+			}
+			if (results.size() > 2 && results.get(2) instanceof Failure failure) {
+				repository.fault(INDEX_FAMILY, failure, "save");
+			}
+			if (results.get(0) instanceof Failure failure) {
+				repository.fault(SESSION_FAMILY, failure, "save");
+				return false;
+			}
+			if (Long.valueOf(1).equals(results.get(0))) {
+				repository.publish(new SessionDeletedEvent(repository, new MapSession(oldId)));
+				return true;
+			}
+			return false;
+		}
+
+		/**
+		 * Gives the session up: removes what this save wrote, if it wrote the whole session
+		 * under a new key, and its index entry.
+		 */
+		private void drop(String id, String handle, @Nullable String indexedPrincipal, boolean wroteSession) {
+			RedisbootSessionRepository repository = RedisbootSessionRepository.this;
+			this.gone = true;
+			repository.remember(id, null);
+			repository.remember(this.originalId, null);
+			if (!wroteSession && indexedPrincipal == null) {
+				return;
+			}
+			List<Object> results = repository.settledPipeline((commands) -> {
+				List<CompletionStage<?>> futures = new ArrayList<>();
+				if (wroteSession) {
+					futures.add(commands.del(bytes(repository.sessionKeyOfHandle(handle))));
+					futures.add(commands.zrem(bytes(repository.expirationsKey()), bytes(handle)));
+				}
+				if (indexedPrincipal != null) {
+					futures.add(commands.zrem(bytes(repository.principalKeyOfDigest(indexedPrincipal)), bytes(handle)));
+				}
+				return futures;
+			});
+			for (Object result : results) {
+				if (result instanceof Failure failure) {
+					logger.debug("Could not remove a dropped session's keys", failure.exception());
+				}
 			}
 		}
 
@@ -938,9 +1546,10 @@ public final class RedisbootSessionRepository
 			return (interval.isNegative() || interval.isZero()) ? 0 : interval.toMillis();
 		}
 
-		private static byte[][] saveArguments(boolean isNew, long ttl, Map<String, byte[]> set, List<String> delete) {
+		private static byte[][] saveArguments(boolean fullWrite, long ttl, Map<String, byte[]> set,
+				List<String> delete) {
 			byte[][] args = new byte[3 + 2 * set.size() + delete.size()][];
-			args[0] = bytes(isNew ? "1" : "0");
+			args[0] = bytes(fullWrite ? "1" : "0");
 			args[1] = bytes(Long.toString(ttl));
 			args[2] = bytes(Integer.toString(set.size()));
 			int i = 3;
@@ -958,61 +1567,80 @@ public final class RedisbootSessionRepository
 
 	/**
 	 * Moves a session from one principal's index to another's (sign-in, sign-out without
-	 * invalidation, a new session id), prunes entries of sessions that are gone, and
-	 * revokes the oldest sessions over the maximum. Concurrent sign-ins of one principal
-	 * all see the same members ordered by creation time and so revoke the same sessions.
+	 * invalidation), prunes entries of sessions that are gone, and revokes the oldest
+	 * sessions over the maximum. The session itself is among the entries checked: if it was
+	 * revoked before it was indexed, its entry is removed again and the session is gone.
+	 * Concurrent sign-ins of one principal all see the same members ordered by creation time
+	 * and so revoke the same sessions. An index that cannot be written drops the session,
+	 * which could otherwise not be revoked.
 	 */
-	private void reindex(@Nullable String oldPrincipal, String oldId, @Nullable String newPrincipal,
-			RedisbootSession session, long indexTtl) {
-		String id = session.getId();
-		if (oldPrincipal != null && (!oldPrincipal.equals(newPrincipal) || !oldId.equals(id))) {
-			this.redis.execute((commands) -> commands.zrem(bytes(principalKey(oldPrincipal)), bytes(oldId)));
+	private void reindex(@Nullable String oldPrincipal, @Nullable String oldHandle, @Nullable String newPrincipal,
+			RedisbootSession session, String handle, long indexTtl) {
+		if (oldPrincipal != null && oldHandle != null && (!oldPrincipal.equals(newPrincipal) || !oldHandle.equals(handle))) {
+			prune(bytes(principalKeyOfDigest(oldPrincipal)), List.of(bytes(oldHandle)));
 		}
 		if (newPrincipal == null) {
 			return;
 		}
-		byte[] indexKey = bytes(principalKey(newPrincipal));
-		List<Object> flat = this.redis.evalsha(INDEX, ScriptOutputType.MULTI, new byte[][] { indexKey }, bytes(id),
-				bytes(Long.toString(session.getCreationTime().toEpochMilli())), bytes(Long.toString(indexTtl)),
-				bytes("1"));
-		if (flat == null) {
-			return;
+		byte[] indexKey = bytes(principalKeyOfDigest(newPrincipal));
+		List<Object> flat;
+		try {
+			flat = this.redis.evalsha(INDEX, ScriptOutputType.MULTI, new byte[][] { indexKey }, bytes(handle),
+					bytes(Long.toString(session.getCreationTime().toEpochMilli())), bytes(Long.toString(indexTtl)),
+					bytes("1"));
 		}
-		record Member(String id, double created) {
-		}
-		List<Member> others = new ArrayList<>();
-		for (int i = 0; i + 1 < flat.size(); i += 2) {
-			String member = string((byte[]) flat.get(i));
-			if (!member.equals(id)) {
-				others.add(new Member(member, Double.parseDouble(string((byte[]) flat.get(i + 1)))));
+		catch (RedisCommandException ex) {
+			String fault = faultOf(ex);
+			if (fault == null) {
+				throw ex;
 			}
-		}
-		if (others.isEmpty()) {
+			fault(INDEX_FAMILY, fault, "sign-in", ex);
+			session.drop(session.getId(), handle, null, true);
 			return;
 		}
-		List<Long> exists = pipeline(
-				(commands) -> others.stream().map((member) -> commands.exists(bytes(sessionKey(member.id())))).toList());
-		List<String> gone = new ArrayList<>();
+		if (flat == null || flat.isEmpty()) {
+			return;
+		}
+		if (Long.valueOf(1).equals(flat.get(0))) {
+			fault(INDEX_FAMILY, WRONG_TYPE, "sign-in", null);
+		}
+		record Member(String handle, double created) {
+		}
+		List<Member> members = new ArrayList<>();
+		for (int i = 1; i + 1 < flat.size(); i += 2) {
+			members.add(new Member(string((byte[]) flat.get(i)), Double.parseDouble(string((byte[]) flat.get(i + 1)))));
+		}
+		List<Object> exists = settledPipeline((commands) -> members.stream()
+			.map((member) -> commands.exists(bytes(sessionKeyOfHandle(member.handle()))))
+			.toList());
+		List<byte[]> gone = new ArrayList<>();
 		List<Member> live = new ArrayList<>();
-		live.add(new Member(id, session.getCreationTime().toEpochMilli()));
-		for (int i = 0; i < others.size(); i++) {
-			if (exists.get(i) > 0) {
-				live.add(others.get(i));
+		for (int i = 0; i < members.size(); i++) {
+			Object result = exists.get(i);
+			if (result instanceof Failure failure) {
+				fault(SESSION_FAMILY, failure, "sign-in");
+				live.add(members.get(i));
+			}
+			else if (((Long) result) > 0) {
+				live.add(members.get(i));
 			}
 			else {
-				gone.add(others.get(i).id());
+				gone.add(bytes(members.get(i).handle()));
 			}
 		}
-		if (!gone.isEmpty()) {
-			this.redis.execute((commands) -> commands.zrem(indexKey, gone.stream().map(RedisbootSessionRepository::bytes)
-				.toArray(byte[][]::new)));
+		prune(indexKey, gone);
+		if (live.stream().noneMatch((member) -> member.handle().equals(handle))) {
+			// revoked between its save and its indexing
+			session.gone = true;
+			remember(session.getId(), null);
+			return;
 		}
 		int max = this.maxSessionsPerPrincipal;
 		if (max > 0 && live.size() > max) {
-			live.sort(Comparator.comparingDouble(Member::created).thenComparing(Member::id));
-			List<String> oldest = live.subList(0, live.size() - max).stream().map(Member::id).toList();
+			live.sort(Comparator.comparingDouble(Member::created).thenComparing(Member::handle));
+			List<String> oldest = live.subList(0, live.size() - max).stream().map(Member::handle).toList();
 			deleteSessions(indexKey, oldest, "max-sessions");
-			if (oldest.contains(id)) {
+			if (oldest.contains(handle)) {
 				session.gone = true;
 			}
 		}

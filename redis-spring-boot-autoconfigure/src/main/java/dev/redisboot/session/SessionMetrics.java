@@ -49,4 +49,16 @@ public interface SessionMetrics {
 	default void unreadable(Cause cause) {
 	}
 
+	/**
+	 * Redis held or answered something a session operation could not use: a key of the
+	 * wrong type (replaced), a refused command ({@code NOPERM}, another error reply), a
+	 * session deleted while a request was using it, an id that could not be decrypted.
+	 * @param family the key family: {@code session}, {@code principal-index} or
+	 * {@code expirations}
+	 * @param fault {@code wrong-type}, {@code noperm}, {@code command-error},
+	 * {@code deleted} or {@code id-unavailable}
+	 */
+	default void fault(String family, String fault) {
+	}
+
 }

@@ -83,14 +83,19 @@ class RedisAdviceIntegrationTests {
 	}
 
 	@Test
-	void noPersistenceIsNotGuessedWhenConfigIsRefused() {
+	void noPersistenceIsNotGuessedButReportedUncheckedWhenConfigIsRefused() {
 		withServer((redis) -> {
 			clean(redis);
 			redis.node().execute("CONFIG", "SET", "appendonly", "no");
 			redis.node().execute("CONFIG", "SET", "save", "");
 			redis.node().execute("ACL", "SETUSER", "app", "on", ">app-secret", "~*", "&*", "+@all", "-config");
 			ApplicationContextRunner restricted = runner(standalone(redis.host(), redis.port(), "app", "app-secret"));
-			assertThat(rules(restricted, Kind.SESSIONS)).isEmpty();
+			assertThat(advice(restricted, Kind.SESSIONS)).singleElement().satisfies((found) -> {
+				assertThat(found.rule()).isEqualTo("no-persistence");
+				assertThat(found.severity()).isEqualTo(RedisAdvice.Severity.UNCHECKED);
+				assertThat(found.message()).startsWith("Could not check")
+					.contains("CONFIG GET save failed: NOPERM", "ACL user");
+			});
 		});
 	}
 

@@ -2,8 +2,11 @@ package dev.redisboot.session;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.test.RedisDeployment;
 import io.micrometer.core.instrument.Counter;
@@ -106,8 +109,9 @@ abstract class AbstractSessionIntegrationTests {
 				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix)) {
 			List<String> ada = List.of(login(a, "ada"), login(a, "ada"), login(b, "ada"));
 			String grace = login(b, "grace");
-			assertThat(repository(b).findSessions("ada")).extracting(SessionSummary::id)
-				.containsExactlyInAnyOrderElementsOf(ada.stream().map(SessionInstances::sessionId).toList());
+			assertThat(repository(b).findSessions("ada")).extracting(SessionSummary::handle)
+				.containsExactlyInAnyOrderElementsOf(
+						ada.stream().map((cookie) -> repository(b).sessionHandle(sessionId(cookie))).toList());
 			HttpResponse<String> revoked = post(b, "/logout-everywhere?user=ada", null);
 			assertThat(revoked.body()).isEqualTo("{\"revoked\":3}");
 			for (String cookie : ada) {
@@ -116,7 +120,7 @@ abstract class AbstractSessionIntegrationTests {
 			}
 			assertThat(get(a, "/me", grace).statusCode()).isEqualTo(200);
 			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
-			assertThat(redis.hasKey(repository(a).principalKey(RedisbootSessionRepository.digest("ada")))).isFalse();
+			assertThat(redis.hasKey(repository(a).principalKey("ada"))).isFalse();
 			assertThat(redis.opsForZSet().size(repository(a).expirationsKey())).isEqualTo(1);
 			assertThat(registry(b).get("redisboot.sessions.revoked").tag("reason", "revoked").counter().count())
 				.isEqualTo(3);
@@ -143,7 +147,7 @@ abstract class AbstractSessionIntegrationTests {
 				"spring.session.timeout=2s")) {
 			RedisbootSessionRepository repository = repository(a);
 			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
-			String index = repository.principalKey(RedisbootSessionRepository.digest("ada"));
+			String index = repository.principalKey("ada");
 			String kept = login(a, "ada");
 			String abandoned = login(a, "ada");
 			String key = repository.sessionKey(sessionId(kept));
@@ -156,8 +160,8 @@ abstract class AbstractSessionIntegrationTests {
 				assertThat(get(a, "/me", kept).statusCode()).isEqualTo(200);
 			}
 			assertThat(redis.hasKey(repository.sessionKey(sessionId(abandoned)))).isFalse();
-			assertThat(repository.findSessions("ada")).extracting(SessionSummary::id)
-				.containsExactly(sessionId(kept));
+			assertThat(repository.findSessions("ada")).extracting(SessionSummary::handle)
+				.containsExactly(repository.sessionHandle(sessionId(kept)));
 			assertThat(redis.opsForZSet().size(index)).as("expired member pruned").isEqualTo(1);
 			// once the last session expires without any event, the index expires too
 			await().atMost(Duration.ofSeconds(10)).until(() -> !redis.hasKey(index));
@@ -199,14 +203,14 @@ abstract class AbstractSessionIntegrationTests {
 				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix,
 						"spring.session.timeout=1s")) {
 			String ada = login(a, "ada");
-			login(b, "grace");
-			login(b, "grace");
+			List<String> cookies = List.of(ada, login(b, "grace"), login(b, "grace"));
 			repository(a).cleanUpExpiredSessions();
 			assertThat(registry(a).get("redisboot.sessions.active").gauge().value()).isEqualTo(3);
 			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> !redis.hasKey(repository(a).sessionKey(sessionId(ada))));
+			// KEYS is refused to a managed Redis user: wait for each session instead
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> redis.keys(prefix + ":session:sessions:*").isEmpty());
+				.until(() -> cookies.stream().noneMatch((c) -> redis.hasKey(repository(a).sessionKey(sessionId(c)))));
 			int byA = repository(a).cleanUpExpiredSessions();
 			int byB = repository(b).cleanUpExpiredSessions();
 			assertThat(byA + byB).isEqualTo(3);
@@ -214,6 +218,90 @@ abstract class AbstractSessionIntegrationTests {
 				.isEqualTo(3);
 			assertThat(registry(b).get("redisboot.sessions.active").gauge().value()).isZero();
 		}
+	}
+
+	@Test
+	void concurrentIdChangesOfOneSessionLeaveOneLiveSession() throws Exception {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			a.getBean(SessionTestApplication.Gate.class).lineUp(6);
+			List<CompletableFuture<HttpResponse<String>>> rotations = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				rotations.add(CompletableFuture.supplyAsync(() -> post(a, "/rotate", cookie), AbstractSessionIntegrationTests::inNewThread));
+			}
+			List<String> cookies = new ArrayList<>();
+			for (CompletableFuture<HttpResponse<String>> rotation : rotations) {
+				HttpResponse<String> response = rotation.get(20, TimeUnit.SECONDS);
+				assertThat(response.statusCode()).isEqualTo(200);
+				cookies.add(SessionInstances.cookie(response).orElseThrow());
+			}
+			assertThat(cookies.stream().filter((c) -> get(a, "/me", c).statusCode() == 200)).as("live copies")
+				.hasSize(1);
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+			assertThat(repository(a).findSessions("ada")).hasSize(1);
+			assertThat(a.getBean(StringRedisTemplate.class).opsForZSet().size(repository(a).principalKey("ada")))
+				.isEqualTo(1);
+			assertThat(registry(a).get("redisboot.sessions.faults").tag("fault", "deleted").counter().count())
+				.isEqualTo(5);
+		}
+	}
+
+	@Test
+	void aNewIdGivenToASessionWhileItIsRevokedDoesNotBringItBack() throws Exception {
+		assertRevokedWhileHeld("/rotate");
+	}
+
+	@Test
+	void aChangeToASessionWhileItIsRevokedDoesNotBringItBack() throws Exception {
+		assertRevokedWhileHeld("/visits-held");
+	}
+
+	private void assertRevokedWhileHeld(String path) throws Exception {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			SessionTestApplication.Gate gate = a.getBean(SessionTestApplication.Gate.class);
+			gate.hold();
+			CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> post(a, path, cookie),
+					AbstractSessionIntegrationTests::inNewThread);
+			gate.awaitReached();
+			assertThat(post(a, "/logout-everywhere?user=ada", null).body()).isEqualTo("{\"revoked\":1}");
+			gate.open();
+			HttpResponse<String> response = held.get(20, TimeUnit.SECONDS);
+			assertThat(response.statusCode()).isEqualTo(200);
+			String after = SessionInstances.cookie(response).orElse(cookie);
+			assertThat(get(a, "/me", after).statusCode()).isEqualTo(401);
+			assertThat(get(a, "/me", cookie).statusCode()).isEqualTo(401);
+			assertThat(a.getBean(StringRedisTemplate.class).hasKey(repository(a).principalKey("ada"))).as("index")
+				.isFalse();
+			assertThat(repository(a).findSessions("ada")).isEmpty();
+		}
+	}
+
+	@Test
+	void idChangesRacingASignOutEverywhereLeaveNoSessionOfThePrincipal() throws Exception {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			String cookie = login(a, "ada");
+			List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				all.add(CompletableFuture.supplyAsync(() -> post(a, "/rotate", cookie), AbstractSessionIntegrationTests::inNewThread));
+			}
+			all.add(CompletableFuture.supplyAsync(() -> post(a, "/logout-everywhere?user=ada", null), AbstractSessionIntegrationTests::inNewThread));
+			List<String> cookies = new ArrayList<>(List.of(cookie));
+			for (CompletableFuture<HttpResponse<String>> request : all) {
+				HttpResponse<String> response = request.get(20, TimeUnit.SECONDS);
+				assertThat(response.statusCode()).isIn(200, 401);
+				SessionInstances.cookie(response).ifPresent(cookies::add);
+			}
+			assertThat(cookies).allSatisfy((c) -> assertThat(get(a, "/me", c).statusCode()).isEqualTo(401));
+			assertThat(repository(a).findSessions("ada")).isEmpty();
+		}
+	}
+
+	/**
+	 * Runs each request on a thread of its own, so that all of them are in flight at once.
+	 */
+	static void inNewThread(Runnable request) {
+		new Thread(request, "session-test-request").start();
 	}
 
 	static RedisbootSessionRepository repository(ConfigurableApplicationContext context) {

@@ -61,9 +61,29 @@ class SessionStandaloneIntegrationTests extends AbstractSessionIntegrationTests 
 			Map<String, String> after = redis().nodes().get(0).info("commandstats");
 			assertThat(calls(after, "cmdstat_hgetall") - calls(before, "cmdstat_hgetall")).isEqualTo(10);
 			assertThat(calls(after, "cmdstat_evalsha") - calls(before, "cmdstat_evalsha")).isEqualTo(10);
-			// Redis counts the commands a script runs too: its EXISTS, HSET and PEXPIRE, nothing else
+			// Redis counts the commands a script runs too: its TYPE, HSET and PEXPIRE, nothing else
 			assertThat(total(after) - total(before)).isEqualTo(10 * (2 + 3));
 			assertThat(calls(after, "cmdstat_pexpire") - calls(before, "cmdstat_pexpire")).isEqualTo(10);
+		}
+	}
+
+	@Test
+	void aNewSessionIdCostsFiveRoundTrips() {
+		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
+			// once first, so that every script is loaded and the counts below hold no EVAL
+			String cookie = SessionInstances.cookie(SessionInstances.post(a, "/rotate", login(a, "ada"))).orElseThrow();
+			Map<String, String> before = redis().nodes().get(0).info("commandstats");
+			HttpResponse<String> rotated = SessionInstances.post(a, "/rotate", cookie);
+			Map<String, String> after = redis().nodes().get(0).info("commandstats");
+			assertThat(rotated.statusCode()).isEqualTo(200);
+			assertThat(get(a, "/me", SessionInstances.cookie(rotated).orElseThrow()).body()).isEqualTo("ada");
+			// read; write under the new handle, its expiry entry and index entry; claim the old session and drop
+			// its entries; read the index (prune, maximum); check that its members exist
+			assertThat(calls(after, "cmdstat_hgetall") - calls(before, "cmdstat_hgetall")).isEqualTo(1);
+			assertThat(calls(after, "cmdstat_evalsha") - calls(before, "cmdstat_evalsha")).isEqualTo(3 + 1 + 1);
+			assertThat(calls(after, "cmdstat_zrem") - calls(before, "cmdstat_zrem")).isEqualTo(2);
+			assertThat(calls(after, "cmdstat_exists") - calls(before, "cmdstat_exists")).isEqualTo(1);
+			assertThat(calls(after, "cmdstat_eval") - calls(before, "cmdstat_eval")).isZero();
 		}
 	}
 
@@ -86,7 +106,7 @@ class SessionStandaloneIntegrationTests extends AbstractSessionIntegrationTests 
 				.isEqualTo("{\"@class\":\"dev.redisboot.session.SessionTestApplication$Profile\",\"name\":\"ada\","
 						+ "\"roles\":[\"java.util.ImmutableCollections$List12\",[\"user\"]]}");
 			assertThat((String) stored.get("maxInactiveInterval")).isEqualTo("1800");
-			assertThat((String) stored.get("redisboot:principal")).isEqualTo(RedisbootSessionRepository.digest("ada"));
+			assertThat((String) stored.get("redisboot:principal")).isEqualTo(repository(a).principalDigest("ada"));
 		}
 	}
 

@@ -38,6 +38,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -140,6 +141,9 @@ class OperationsDocsIntegrationTests {
 
 	@Autowired
 	private RestTestClient client;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private ProductRepository products;
@@ -430,7 +434,7 @@ class OperationsDocsIntegrationTests {
 		assertThat(get("/api/me", signedIn)).hasStatusOk();
 		// A session whose attribute cannot be read back: the request goes on without it
 		String sessionKey = this.sessionRepository.getRedisKeyNamespace() + ":sessions:"
-				+ new String(Base64.getDecoder().decode(corrupted), StandardCharsets.UTF_8);
+				+ this.sessionRepository.sessionHandle(new String(Base64.getDecoder().decode(corrupted), StandardCharsets.UTF_8));
 		assertThat(this.redis.hasKey(sessionKey)).as("session key %s", sessionKey).isTrue();
 		this.redis.opsForHash().put(sessionKey, "sessionAttr:" + UserSessions.USER_ATTRIBUTE, "{not json");
 		assertThat(get("/api/me", corrupted)).hasStatus(HttpStatus.UNAUTHORIZED);
@@ -450,7 +454,8 @@ class OperationsDocsIntegrationTests {
 	}
 
 	private String scrape() {
-		String body = this.client.get()
+		String body = actuator().client()
+			.get()
 			.uri("/actuator/prometheus")
 			.accept(MediaType.TEXT_PLAIN)
 			.exchange()
@@ -711,6 +716,10 @@ class OperationsDocsIntegrationTests {
 			return false;
 		}
 
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

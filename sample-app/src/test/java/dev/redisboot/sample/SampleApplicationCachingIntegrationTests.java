@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpStatus;
@@ -61,6 +62,9 @@ class SampleApplicationCachingIntegrationTests {
 
 	@Autowired
 	private RestTestClient client;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private ProductRepository products;
@@ -230,7 +234,7 @@ class SampleApplicationCachingIntegrationTests {
 		long id = newProduct("Metered plan");
 		getProduct(id);
 		getProduct(id);
-		assertThat(get("/actuator/prometheus")).hasStatusOk()
+		assertThat(actuator().get("/actuator/prometheus")).hasStatusOk()
 			.bodyText()
 			.containsPattern("(?m)^cache_gets_total\\{.*cache=\"products\".*result=\"hit\".*\\} [1-9]\\S*$")
 			.containsPattern("(?m)^cache_gets_total\\{.*cache=\"products\".*result=\"miss\".*\\} [1-9]\\S*$")
@@ -303,6 +307,10 @@ class SampleApplicationCachingIntegrationTests {
 	private RestTestClientResponse put(String path, String json) {
 		return RestTestClientResponse
 			.from(this.client.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(json).exchange());
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

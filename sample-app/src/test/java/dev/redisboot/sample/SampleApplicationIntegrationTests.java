@@ -17,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -40,6 +42,9 @@ class SampleApplicationIntegrationTests {
 	@Autowired
 	private RestTestClient client;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private UserRepository users;
 
@@ -62,7 +67,7 @@ class SampleApplicationIntegrationTests {
 	@Test
 	void healthIsUpWithRedisDetails(StandaloneRedis redis) {
 		String version = redis.node().info("server").get("redis_version");
-		assertThat(get("/actuator/health")).hasStatusOk()
+		assertThat(actuator().get("/actuator/health")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("UP"))
 			.hasPathSatisfying("$.components.redis.status", (status) -> assertThat(status).isEqualTo("UP"))
@@ -71,8 +76,17 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
+	void actuatorIsServedOnTheManagementPortOnly(@Value("${local.server.port}") int serverPort) {
+		assertThat(this.managementPort).isPositive().isNotEqualTo(serverPort);
+		for (String path : List.of("/actuator", "/actuator/health", "/actuator/prometheus", "/actuator/redis")) {
+			assertThat(get(path)).as(path).hasStatus(HttpStatus.NOT_FOUND);
+			assertThat(actuator().get(path)).as(path).hasStatusOk();
+		}
+	}
+
+	@Test
 	void prometheusEndpointServesPrometheusText() {
-		assertThat(get("/actuator/prometheus")).hasStatusOk()
+		assertThat(actuator().get("/actuator/prometheus")).hasStatusOk()
 			.hasContentTypeCompatibleWith(MediaType.TEXT_PLAIN)
 			.bodyText()
 			.contains("# TYPE jvm_memory_used_bytes gauge")
@@ -84,7 +98,7 @@ class SampleApplicationIntegrationTests {
 		long id = seededProducts().get(0).getId();
 		assertThat(get("/api/products/" + id)).hasStatusOk();
 		// The request's metrics are recorded once the response has been written
-		await().untilAsserted(() -> assertThat(get("/actuator/prometheus")).bodyText()
+		await().untilAsserted(() -> assertThat(actuator().get("/actuator/prometheus")).bodyText()
 			.containsPattern("(?m)^http_server_requests_seconds_count\\{.*uri=\"/api/products/\\{id}\".*\\} \\S+$"));
 	}
 
@@ -138,7 +152,7 @@ class SampleApplicationIntegrationTests {
 
 	@Test
 	void actuatorExposesOnlyHealthPrometheusAndRedis() {
-		assertThat(get("/actuator")).hasStatusOk()
+		assertThat(actuator().get("/actuator")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$._links")
 			.asMap()
@@ -147,7 +161,7 @@ class SampleApplicationIntegrationTests {
 
 	@Test
 	void healthShowsTheRedisServersDetails(StandaloneRedis redis) {
-		assertThat(get("/actuator/health")).hasStatusOk()
+		assertThat(actuator().get("/actuator/health")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.components.redis.details.mode", (mode) -> assertThat(mode).isEqualTo("standalone"))
 			.hasPathSatisfying("$.components.redis.details.role", (role) -> assertThat(role).isEqualTo("master"))
@@ -162,7 +176,7 @@ class SampleApplicationIntegrationTests {
 	void redisEndpointShowsTheServerAdviceAndCaches(StandaloneRedis redis) {
 		assertThat(get("/api/products/" + seededProducts().get(0).getId())).hasStatusOk();
 		// the test server keeps no memory limit and nothing on disk: advice for an app with caches, sessions and jobs
-		assertThat(get("/actuator/redis")).hasStatusOk()
+		assertThat(actuator().get("/actuator/redis")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.mode", (mode) -> assertThat(mode).isEqualTo("standalone"))
 			.hasPathSatisfying("$.nodes", (nodes) -> assertThat(nodes).asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -175,29 +189,37 @@ class SampleApplicationIntegrationTests {
 				.asInstanceOf(InstanceOfAssertFactories.LIST)
 				.singleElement()
 				.satisfies((count) -> assertThat(((Number) count).longValue()).isGreaterThanOrEqualTo(0)));
-		assertThat(get("/actuator/redis/big-keys?limit=3")).hasStatusOk()
+		assertThat(actuator().get("/actuator/redis/big-keys?limit=3")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.keys", (keys) -> assertThat(keys).asInstanceOf(InstanceOfAssertFactories.LIST)
-				.hasSizeBetween(1, 3));
-		assertThat(get("/actuator/redis/slowlog")).hasStatusOk();
-		assertThat(get("/actuator/redis/memory")).hasStatusOk()
+				.hasSizeBetween(1, 3))
+			// key names are redacted: a family and a digest, never an id such as a session's
+			.hasPathSatisfying("$.keys[*].key", (keys) -> assertThat(keys).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.allSatisfy((key) -> assertThat(key.toString()).startsWith("sample:")
+					.doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-")));
+		assertThat(actuator().get("/actuator/redis/slowlog")).hasStatusOk()
+			.bodyJson()
+			.hasPathSatisfying("$.unreadable", (unreadable) -> assertThat(unreadable)
+				.asInstanceOf(InstanceOfAssertFactories.MAP)
+				.isEmpty());
+		assertThat(actuator().get("/actuator/redis/memory")).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$", (reports) -> assertThat(reports).asInstanceOf(InstanceOfAssertFactories.MAP)
 				.containsOnlyKeys(redis.host() + ":" + redis.port()));
-		assertThat(get("/actuator/redis/nothing")).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(actuator().get("/actuator/redis/nothing")).hasStatus(HttpStatus.NOT_FOUND);
 	}
 
 	@Test
 	void clearingACacheThroughTheEndpointIsOffInReadOnlyAccess() {
 		// with read-only access the operation is not mapped at all
-		assertThat(RestTestClientResponse.from(this.client.delete().uri("/actuator/redis/caches/products").exchange()))
+		assertThat(actuator().delete("/actuator/redis/caches/products"))
 			.hasStatus(HttpStatus.NOT_FOUND);
 	}
 
 	@Test
 	void prometheusHasTheRedisServerAndCommandLatencyMeters(StandaloneRedis redis) {
 		String node = "node=\"" + redis.host() + ":" + redis.port() + "\"";
-		await().untilAsserted(() -> assertThat(get("/actuator/prometheus")).bodyText()
+		await().untilAsserted(() -> assertThat(actuator().get("/actuator/prometheus")).bodyText()
 			.containsPattern("(?m)^redis_up\\{.*" + node + ".*\\} 1\\.0$")
 			.containsPattern("(?m)^redis_memory_used_bytes\\{.*" + node + ".*\\} \\S+$")
 			.containsPattern("(?m)^redis_commands_processed_total\\{.*" + node + ".*\\} \\S+$")
@@ -208,7 +230,7 @@ class SampleApplicationIntegrationTests {
 	@ValueSource(strings = { "env", "beans", "configprops", "mappings", "metrics", "loggers", "info", "threaddump",
 			"heapdump", "shutdown", "sessions", "caches", "streams" })
 	void otherActuatorEndpointsAreNotExposed(String endpoint) {
-		assertThat(get("/actuator/" + endpoint)).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(actuator().get("/actuator/" + endpoint)).hasStatus(HttpStatus.NOT_FOUND);
 	}
 
 	private void assertNotFoundProblem(String path, String title, String detail) {
@@ -227,6 +249,10 @@ class SampleApplicationIntegrationTests {
 
 	private RestTestClientResponse get(String path) {
 		return RestTestClientResponse.from(this.client.get().uri(path).exchange());
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

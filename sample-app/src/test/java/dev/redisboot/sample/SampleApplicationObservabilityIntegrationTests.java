@@ -8,6 +8,7 @@ import dev.redisboot.test.StandaloneRedis;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
@@ -30,6 +31,9 @@ class SampleApplicationObservabilityIntegrationTests {
 	@Autowired
 	private RestTestClient client;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private ProductRepository products;
 
@@ -38,7 +42,7 @@ class SampleApplicationObservabilityIntegrationTests {
 		long used = Long.parseLong(redis.node().info("memory").get("used_memory"));
 		redis.node().execute("CONFIG", "SET", "maxmemory", String.valueOf(used * 20));
 		try {
-			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get("/actuator/health")).hasStatusOk()
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(actuator().get("/actuator/health")).hasStatusOk()
 				.bodyJson()
 				.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("WARNING"))
 				.hasPathSatisfying("$.components.redis.status", (status) -> assertThat(status).isEqualTo("WARNING"))
@@ -49,7 +53,7 @@ class SampleApplicationObservabilityIntegrationTests {
 			redis.node().execute("CONFIG", "SET", "maxmemory", "0");
 		}
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(get("/actuator/health")).hasStatusOk()
+			.untilAsserted(() -> assertThat(actuator().get("/actuator/health")).hasStatusOk()
 				.bodyJson()
 				.hasPathSatisfying("$.status", (status) -> assertThat(status).isEqualTo("UP")));
 	}
@@ -60,18 +64,21 @@ class SampleApplicationObservabilityIntegrationTests {
 		assertThat(get("/api/products/" + product.getId())).hasStatusOk();
 		String key = "sample:cache:products:" + product.getId();
 		await().untilAsserted(() -> assertThat(redis.node().execute("EXISTS", key)).isEqualTo(1L));
-		RestTestClientResponse cleared = RestTestClientResponse
-			.from(this.client.delete().uri("/actuator/redis/caches/products").exchange());
+		RestTestClientResponse cleared = actuator().delete("/actuator/redis/caches/products");
 		assertThat(cleared).hasStatusOk()
 			.bodyJson()
 			.hasPathSatisfying("$.cleared", (value) -> assertThat(value).isEqualTo(true));
 		assertThat(redis.node().execute("EXISTS", key)).isEqualTo(0L);
-		assertThat(RestTestClientResponse.from(this.client.delete().uri("/actuator/redis/caches/nothing").exchange()))
+		assertThat(actuator().delete("/actuator/redis/caches/nothing"))
 			.hasStatus(org.springframework.http.HttpStatus.NOT_FOUND);
 	}
 
 	private RestTestClientResponse get(String path) {
 		return RestTestClientResponse.from(this.client.get().uri(path).exchange());
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -66,6 +67,9 @@ class SampleApplicationRateLimitIntegrationTests {
 	@Autowired
 	private RestTestClient client;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private UserRepository users;
 
@@ -84,7 +88,7 @@ class SampleApplicationRateLimitIntegrationTests {
 		assertThat(retryAfter).as("seconds until the next attempt comes back").isBetween(1L, 6L);
 		assertThat(header(guesses.rejected(), POLICY)).isEqualTo("\"login\";q=10;w=60");
 		assertThat(count("login", "rejected")).isEqualTo(rejected + 1);
-		assertThat(RestTestClientResponse.from(this.client.get().uri("/actuator/prometheus").exchange())).bodyText()
+		assertThat(actuator().get("/actuator/prometheus")).bodyText()
 			.containsPattern("(?m)^redisboot_ratelimit_requests_total\\{result=\"rejected\",rule=\"login\"} [1-9]\\S*$");
 
 		// Another address has a bucket of its own
@@ -175,7 +179,7 @@ class SampleApplicationRateLimitIntegrationTests {
 		assertState(login, "login", 9);
 
 		// Outside /api, nothing is limited
-		ExchangeResult health = this.client.get().uri("/actuator/health").exchange().returnResult();
+		ExchangeResult health = actuator().client().get().uri("/actuator/health").exchange().returnResult();
 		assertThat(health.getStatus()).isEqualTo(HttpStatus.OK);
 		assertThat(health.getResponseHeaders().containsHeader(POLICY)).isFalse();
 		assertThat(health.getResponseHeaders().containsHeader(STATE)).isFalse();
@@ -329,6 +333,10 @@ class SampleApplicationRateLimitIntegrationTests {
 	 * @param elapsed how long sending them took
 	 */
 	private record Run(ExchangeResult first, int allowed, ExchangeResult rejected, Duration elapsed) {
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
@@ -63,6 +64,9 @@ class SampleApplicationSessionIntegrationTests {
 	@Autowired
 	private RestTestClient client;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@Autowired
 	private UserRepository users;
 
@@ -96,7 +100,8 @@ class SampleApplicationSessionIntegrationTests {
 		assertThat(cookie.isHttpOnly()).isTrue();
 		assertThat(cookie.getSameSite()).isEqualTo("Lax");
 		assertThat(this.principalSessions.findSessions(user.getEmail())).singleElement()
-			.satisfies((session) -> assertThat(session.id()).isEqualTo(sessionId(cookie.getValue())));
+			.satisfies((session) -> assertThat(session.handle())
+				.isEqualTo(this.principalSessions.sessionHandle(sessionId(cookie.getValue()))));
 	}
 
 	@Test
@@ -130,7 +135,7 @@ class SampleApplicationSessionIntegrationTests {
 	void sessionHoldsTheSignedInUserAsJsonWithoutTheApiKey() {
 		User user = newUser("stored", Plan.FREE);
 		String id = sessionId(signIn(user.getEmail()));
-		String key = "sample:session:sessions:" + id;
+		String key = "sample:session:sessions:" + this.principalSessions.sessionHandle(id); // never the id itself
 		Object stored = this.redis.opsForHash().get(key, "sessionAttr:" + UserSessions.USER_ATTRIBUTE);
 		assertThat(stored).asString()
 			.contains("\"email\":\"" + user.getEmail() + "\"", "\"plan\":\"free\"")
@@ -194,8 +199,8 @@ class SampleApplicationSessionIntegrationTests {
 		assertThat(me(cookie)).hasStatusOk();
 		assertNotSignedIn(me(plantedCookie));
 		assertThat(this.sessionRepository.findById(planted.getId())).as("the planted session").isNull();
-		assertThat(this.principalSessions.findSessions(user.getEmail())).extracting(SessionSummary::id)
-			.containsExactly(sessionId(cookie));
+		assertThat(this.principalSessions.findSessions(user.getEmail())).extracting(SessionSummary::handle)
+			.containsExactly(this.principalSessions.sessionHandle(sessionId(cookie)));
 	}
 
 	@Test
@@ -239,7 +244,7 @@ class SampleApplicationSessionIntegrationTests {
 			.doesNotContain(sessionId(laptop), sessionId(phone)); // the ids are the cookies' secrets
 		List<SessionView> sessions = sessions(phone);
 		assertThat(sessions).extracting(SessionView::handle)
-			.containsExactly(SessionView.handle(sessionId(laptop)), SessionView.handle(sessionId(phone)));
+			.containsExactly(this.principalSessions.sessionHandle(sessionId(laptop)), this.principalSessions.sessionHandle(sessionId(phone)));
 		assertThat(sessions).extracting(SessionView::current).containsExactly(false, true);
 		assertThat(sessions).allSatisfy((session) -> {
 			assertThat(session.lastUsedAt()).isAfterOrEqualTo(session.createdAt());
@@ -303,8 +308,11 @@ class SampleApplicationSessionIntegrationTests {
 				.convertTo(MeView.class)
 				.satisfies((me) -> assertThat(me.sessions()).isEqualTo(5));
 		}
-		List<String> kept = cookies.subList(1, 6).stream().map((cookie) -> sessionId(cookie)).toList();
-		assertThat(this.principalSessions.findSessions(user.getEmail())).extracting(SessionSummary::id)
+		List<String> kept = cookies.subList(1, 6)
+			.stream()
+			.map((cookie) -> this.principalSessions.sessionHandle(sessionId(cookie)))
+			.toList();
+		assertThat(this.principalSessions.findSessions(user.getEmail())).extracting(SessionSummary::handle)
 			.containsExactlyElementsOf(kept);
 		assertThat(counter("redisboot.sessions.revoked", "reason", "max-sessions")).isEqualTo(overTheMaximum + 1);
 	}
@@ -320,7 +328,7 @@ class SampleApplicationSessionIntegrationTests {
 
 		// Prometheus drops '_created' from a counter's name (OpenMetrics reserves the suffix):
 		// redisboot.sessions.creations is scraped as redisboot_sessions_total
-		assertThat(get("/actuator/prometheus", null)).hasStatusOk()
+		assertThat(actuator().get("/actuator/prometheus")).hasStatusOk()
 			.bodyText()
 			.containsPattern("(?m)^# HELP redisboot_sessions_creations_total Sessions created")
 			.containsPattern("(?m)^redisboot_sessions_creations_total(\\{.*\\})? \\S+$")
@@ -431,6 +439,10 @@ class SampleApplicationSessionIntegrationTests {
 	private double counter(String name, String... tags) {
 		Counter counter = this.meterRegistry.find(name).tags(tags).counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
@@ -56,6 +57,9 @@ class SampleApplicationSignupIntegrationTests {
 
 	@Autowired
 	private RestTestClient client;
+
+	@LocalManagementPort
+	private int managementPort;
 
 	@Autowired
 	private UserRepository users;
@@ -101,7 +105,7 @@ class SampleApplicationSignupIntegrationTests {
 		assertThat(mail.getMessageKey()).isEqualTo("welcome-email:" + view.id());
 		assertThat(mail.getDeliveryId()).as("the id of the job's stream entry").matches("\\d+-\\d+");
 		await().atMost(JOB_TIMEOUT).untilAsserted(() -> assertThat(processedJobs()).isEqualTo(processed + 1));
-		assertThat(get("/actuator/prometheus", null)).bodyText()
+		assertThat(actuator().get("/actuator/prometheus")).bodyText()
 			.containsPattern("(?m)^redisboot_stream_messages_total\\{group=\"jobs\",result=\"processed\",stream=\"jobs\"} [1-9]");
 
 		// The new account signs in, and finds its mail
@@ -274,6 +278,10 @@ class SampleApplicationSignupIntegrationTests {
 			.tag("result", "processed")
 			.counter();
 		return (counter != null) ? counter.count() : 0;
+	}
+
+	private ActuatorClient actuator() {
+		return ActuatorClient.on(this.managementPort);
 	}
 
 }

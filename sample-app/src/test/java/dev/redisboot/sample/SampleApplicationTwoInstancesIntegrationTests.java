@@ -380,7 +380,7 @@ class SampleApplicationTwoInstancesIntegrationTests {
 					applicationContext.getBeanFactory().addBeanPostProcessor(repositorySpy);
 				})
 				// Command-line arguments outrank application.yml: never localhost:6379, whatever happens
-				.run("--server.port=0", "--spring.data.redis.host=" + redis.host(),
+				.run("--server.port=0", "--management.server.port=0", "--spring.data.redis.host=" + redis.host(),
 						"--spring.data.redis.port=" + redis.port());
 			return new Instance(context, repositorySpy);
 		}

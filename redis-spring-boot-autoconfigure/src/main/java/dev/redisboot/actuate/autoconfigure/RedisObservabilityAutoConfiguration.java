@@ -1,8 +1,12 @@
 package dev.redisboot.actuate.autoconfigure;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.redisboot.actuate.CommandLatencyTimers;
+import dev.redisboot.actuate.KeyRedactor;
 import dev.redisboot.actuate.RedisAdvisor;
 import dev.redisboot.actuate.RedisEndpoint;
 import dev.redisboot.actuate.RedisEndpointWebExtension;
@@ -10,6 +14,8 @@ import dev.redisboot.actuate.RedisServerHealthIndicator;
 import dev.redisboot.actuate.RedisServerInspector;
 import dev.redisboot.actuate.RedisServerMetrics;
 import dev.redisboot.actuate.RedisServerSnapshots;
+import dev.redisboot.core.KeyDigester;
+import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -111,12 +117,21 @@ public final class RedisObservabilityAutoConfiguration {
 		@ConditionalOnAvailableEndpoint(RedisEndpoint.class)
 		RedisEndpoint redisEndpoint(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
 				ListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> registry,
-				RedisObservabilityProperties properties) {
+				RedisObservabilityProperties properties, ObjectProvider<RedisKeyNamer> keyNamer,
+				ObjectProvider<KeyDigester> keyDigester) {
 			RedisObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
 			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(), () -> usages.orderedStream().toList());
-			return new RedisEndpoint(snapshots, advisor, () -> beanFactory.getBeansOfType(CacheManager.class),
-					registry.getIfAvailable(),
-					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()));
+			Supplier<Map<String, CacheManager>> cacheManagers = () -> beanFactory.getBeansOfType(CacheManager.class);
+			KeyRedactor redactor = new KeyRedactor(
+					keyNamer.getIfAvailable(RedisKeyNamer::new).prefix().orElse(null),
+					keyDigester.getIfAvailable(KeyDigester::unkeyed), () -> cacheManagers.get()
+						.values()
+						.stream()
+						.flatMap((manager) -> manager.getCacheNames().stream())
+						.collect(Collectors.toSet()));
+			return new RedisEndpoint(snapshots, advisor, cacheManagers, registry.getIfAvailable(),
+					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()),
+					redactor);
 		}
 
 		@Bean

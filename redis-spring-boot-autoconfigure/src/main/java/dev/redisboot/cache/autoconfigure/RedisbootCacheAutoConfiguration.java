@@ -115,6 +115,13 @@ public final class RedisbootCacheAutoConfiguration {
 		return new SynchronizingCacheOperationsPostProcessor(environment);
 	}
 
+	// declared so that the startup check tests channel rights (redisboot.connection.*)
+	@Bean
+	@Conditional(OnNearCacheCondition.class)
+	RedisUsage redisbootNearCacheUsage() {
+		return RedisUsage.ofChannels("near-cache invalidation");
+	}
+
 	@Bean
 	@ConditionalOnBean(RedisbootCacheManager.class)
 	RedisUsage redisbootCacheUsage(RedisbootCacheManager cacheManager) {

@@ -64,7 +64,7 @@ public final class LettuceCommands {
 		}
 		catch (RuntimeException ex) {
 			// getConnection() itself fails when Redis cannot be reached
-			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + ex.getMessage(), ex);
+			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex);
 		}
 	}
 
@@ -124,8 +124,10 @@ public final class LettuceCommands {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new RedisCommandException(Kind.UNAVAILABLE,
-					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms", ex);
+			// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
+			throw new RedisCommandException(Kind.UNAVAILABLE, RedisConnectionEvents.explainTimeout(
+					this.connectionFactory.getClientResources(),
+					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"), ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;

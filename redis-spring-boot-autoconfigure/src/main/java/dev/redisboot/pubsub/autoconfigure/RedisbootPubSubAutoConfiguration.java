@@ -3,6 +3,7 @@ package dev.redisboot.pubsub.autoconfigure;
 import java.time.Duration;
 
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.pubsub.JsonPayloadListenerConfigurer;
@@ -29,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.annotation.EnableRedisListeners;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.messaging.Message;
 
@@ -75,6 +77,13 @@ public final class RedisbootPubSubAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PubSubMetrics> metrics) {
 		return new RedisPublisher(new LettuceCommands(connectionFactory, timeout(properties)), jsonMapper(jsonMapper),
 				metrics.getIfAvailable(() -> PubSubMetrics.NONE));
+	}
+
+	// declared so that the startup check tests channel rights (redisboot.connection.*)
+	@Bean
+	@ConditionalOnBean(RedisMessageListenerContainer.class)
+	RedisUsage redisbootPubSubUsage() {
+		return RedisUsage.ofChannels("pub/sub listeners");
 	}
 
 	@Bean

@@ -2,11 +2,14 @@ package dev.redisboot.session.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.codec.EncryptionKeyRing;
 import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -21,6 +24,7 @@ import dev.redisboot.session.SessionMetrics;
 import dev.redisboot.session.UnreadableAwareSessionMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -81,6 +85,8 @@ public final class RedisbootSessionAutoConfiguration {
 
 	private static final String PREFIX = "redisboot.session.";
 
+	private static final String DERIVED_KEY_ID = "key-digest-secret";
+
 	private static final String NAMESPACE_PROPERTY = "spring.session.data.redis.namespace";
 
 	private static final String SECURE_COOKIE_PROPERTY = "server.servlet.session.cookie.secure";
@@ -131,7 +137,7 @@ public final class RedisbootSessionAutoConfiguration {
 		@Bean
 		RedisbootSessionRepository sessionRepository(RedisbootSessionProperties properties,
 				SessionDataRedisProperties springSessionProperties, LettuceConnectionFactory connectionFactory,
-				RedisKeyNamer keyNamer, BeanFactory beanFactory, Environment environment,
+				RedisKeyNamer keyNamer, KeyDigester keyDigester, BeanFactory beanFactory, Environment environment,
 				ObjectProvider<SessionTimeout> sessionTimeout, ObjectProvider<SessionIdGenerator> idGenerator,
 				ObjectProvider<SessionMetrics> metricsProvider,
 				ObjectProvider<SessionRepositoryCustomizer<RedisbootSessionRepository>> customizers) {
@@ -150,7 +156,8 @@ public final class RedisbootSessionAutoConfiguration {
 			RedisbootSessionRepository repository = new RedisbootSessionRepository(
 					new LettuceCommands(connectionFactory, redisTimeout),
 					codec(properties, beanFactory),
-					namespace(environment, springSessionProperties, keyNamer));
+					namespace(environment, springSessionProperties, keyNamer), keyDigester);
+			repository.setSessionIdKeyRing(sessionIdKeyRing(properties, keyDigester));
 			Duration timeout = sessionTimeout.getIfAvailable(() -> () -> null).getTimeout();
 			if (timeout != null) {
 				repository.setDefaultMaxInactiveInterval(timeout);
@@ -191,6 +198,25 @@ public final class RedisbootSessionAutoConfiguration {
 		SessionCleanup redisbootSessionCleanup(RedisbootSessionRepository repository,
 				RedisbootSessionProperties properties) {
 			return new SessionCleanup(repository, positive(PREFIX + "cleanup-interval", properties.getCleanupInterval()));
+		}
+
+		/**
+		 * Session ids are stored encrypted (for findByPrincipalName) with the session
+		 * encryption keys if there are any, else with a key derived from the key digest
+		 * secret; without either they are not stored.
+		 */
+		private static @Nullable EncryptionKeyRing sessionIdKeyRing(RedisbootSessionProperties properties,
+				KeyDigester keyDigester) {
+			EncryptionKeyRing configured = properties.getEncryption().createKeyRing(PREFIX + "encryption.");
+			if (configured != null) {
+				return configured;
+			}
+			if (!keyDigester.isKeyed()) {
+				return null;
+			}
+			// an HMAC of a constant under the secret: 192 bits that only the secret's holders can make
+			String derived = keyDigester.digest("session-id-encryption-key", "AES-192");
+			return EncryptionKeyRing.of(DERIVED_KEY_ID, Map.of(DERIVED_KEY_ID, derived));
 		}
 
 		private static SessionAttributeCodec codec(RedisbootSessionProperties properties, BeanFactory beanFactory) {

@@ -49,7 +49,8 @@ public class RedisbootSessionProperties {
 	private Duration redisTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Encryption of session attribute values at rest with AES-GCM.
+	 * Encryption of session attribute values at rest with AES-GCM. Its keys, when set, also
+	 * encrypt the session ids stored for finding sessions by principal name.
 	 */
 	private final Encryption encryption = new Encryption();
 

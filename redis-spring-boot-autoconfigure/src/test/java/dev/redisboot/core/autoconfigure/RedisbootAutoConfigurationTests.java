@@ -1,9 +1,15 @@
 package dev.redisboot.core.autoconfigure;
 
+import java.time.Duration;
+
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.RedisUsage;
+import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -80,6 +86,40 @@ class RedisbootAutoConfigurationTests {
 				.contains("whitespace");
 			assertThat(analysis.getAction()).contains("Remove the property");
 		});
+	}
+
+	@Test
+	void theStartupCheckRunsInApplicationsOnlyNotInBareTestContexts() {
+		// a context without SpringApplication's ApplicationArguments must not reach out to localhost:6379
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(RedisStartupCheck.class));
+		this.contextRunner.withBean(ApplicationArguments.class, DefaultApplicationArguments::new)
+			.withPropertyValues("redisboot.connection.check-at-startup=false")
+			.run((context) -> assertThat(context).hasSingleBean(RedisStartupCheck.class));
+	}
+
+	@Test
+	void pubSubListenersDeclareThatTheyNeedChannels() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(dev.redisboot.pubsub.autoconfigure.RedisbootPubSubAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBeansOfType(RedisUsage.class).values())
+				.filteredOn(RedisUsage::channels)
+				.extracting(RedisUsage::description)
+				.containsExactly("pub/sub listeners"));
+	}
+
+	@Test
+	void theReconnectDelayCapIsValidated() {
+		this.contextRunner.withPropertyValues("redisboot.connection.max-reconnect-delay=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("'redisboot.connection.max-reconnect-delay'");
+		});
+		this.contextRunner.withPropertyValues("redisboot.connection.max-reconnect-delay=250ms")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(ClientResources.class)
+				.satisfies((resources) -> assertThat(resources.reconnectDelay().createDelay(30))
+					.isEqualTo(Duration.ofMillis(250))));
 	}
 
 	@Configuration(proxyBeanMethods = false)

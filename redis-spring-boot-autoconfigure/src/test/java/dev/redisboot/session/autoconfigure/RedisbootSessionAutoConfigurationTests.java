@@ -60,6 +60,20 @@ class RedisbootSessionAutoConfigurationTests {
 	}
 
 	@Test
+	void sessionIdsAreStoredEncryptedOnlyWithAnApplicationKey() {
+		this.runner.run((context) -> assertThat(context.getBean(RedisbootSessionRepository.class).canReturnSessionIds())
+			.isFalse());
+		this.runner.withPropertyValues("redisboot.key-digest-secret=c2Vzc2lvbi1rZXktZGlnZXN0LXNlY3JldC0zMmJ5dGU=")
+			.run((context) -> assertThat(context.getBean(RedisbootSessionRepository.class).canReturnSessionIds())
+				.isTrue());
+		this.runner
+			.withPropertyValues("redisboot.session.encryption.active-key-id=k1",
+					"redisboot.session.encryption.keys.k1=cmVkaXNib290LXNlc3Npb24tdGVzdC1rZXktMzJieXQ=")
+			.run((context) -> assertThat(context.getBean(RedisbootSessionRepository.class).canReturnSessionIds())
+				.isTrue());
+	}
+
+	@Test
 	void canBeSwitchedOffForSpringSessionsOwnRepository() {
 		this.runner.withPropertyValues("redisboot.session.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(RedisSessionRepository.class)

@@ -39,8 +39,8 @@ class MeController {
 	@GetMapping("/sessions")
 	List<SessionView> sessions(HttpServletRequest request) {
 		SignedInUser user = this.sessions.require(request);
-		String currentId = this.sessions.currentSessionId(request);
-		return this.sessions.sessionsOf(user).stream().map((summary) -> SessionView.of(summary, currentId)).toList();
+		String current = this.sessions.currentSessionHandle(request);
+		return this.sessions.sessionsOf(user).stream().map((summary) -> SessionView.of(summary, current)).toList();
 	}
 
 }

@@ -114,13 +114,14 @@ public class UserSessions {
 	}
 
 	/**
-	 * The id of the request's session, to tell it apart in a list of sessions.
+	 * The handle of the request's session, to tell it apart in a list of sessions without
+	 * showing its id.
 	 * @param request the request
-	 * @return the id, or {@code null} when the request has no session
+	 * @return the handle, or {@code null} when the request has no session
 	 */
-	public @Nullable String currentSessionId(HttpServletRequest request) {
+	public @Nullable String currentSessionHandle(HttpServletRequest request) {
 		HttpSession session = request.getSession(false);
-		return (session != null) ? session.getId() : null;
+		return (session != null) ? this.principalSessions.sessionHandle(session.getId()) : null;
 	}
 
 	private static @Nullable SignedInUser signedInUser(HttpSession session) {
