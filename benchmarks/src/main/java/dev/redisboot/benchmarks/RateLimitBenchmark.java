@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -128,7 +129,7 @@ public class RateLimitBenchmark {
 			LettuceConnectionFactory factory = this.boot.getBean(LettuceConnectionFactory.class);
 			factory.getRequiredNativeClient().addListener(counting(this.bootCommands));
 			this.limiter = new RateLimiter(new LettuceCommands(factory, Duration.ofSeconds(2)),
-					new RedisKeyNamer("bench"), new RedisCircuitBreaker(3, Duration.ofSeconds(5),
+					new RedisKeyNamer("bench"), KeyDigester.unkeyed(), new RedisCircuitBreaker(3, Duration.ofSeconds(5),
 							java.time.Clock.systemUTC()),
 					RateLimitMetrics.NONE);
 			this.rule = new RateLimitRule("bench", List.of(), Set.of(), ClientKeyResolver.ip(), "ip",
@@ -235,7 +236,7 @@ public class RateLimitBenchmark {
 		double lua = (double) (this.rawCommands.get() - raw) / decisions;
 		RateLimiter other = new RateLimiter(
 				new LettuceCommands(this.boot.getBean(LettuceConnectionFactory.class), Duration.ofSeconds(2)),
-				new RedisKeyNamer("bench"), new RedisCircuitBreaker(3, Duration.ofSeconds(5), java.time.Clock.systemUTC()),
+				new RedisKeyNamer("bench"), KeyDigester.unkeyed(), new RedisCircuitBreaker(3, Duration.ofSeconds(5), java.time.Clock.systemUTC()),
 				RateLimitMetrics.NONE);
 		other.consume(this.rule, "ip=127.0.0.1", null);
 		boot = this.bootCommands.get();
