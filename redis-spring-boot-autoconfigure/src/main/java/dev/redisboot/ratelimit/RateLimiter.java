@@ -24,10 +24,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides requests against rules with Bucket4j token buckets in Redis, one bucket per rule,
- * plan and client under {@code [prefix:]rl:{<rule>:<plan>:<client>}}, each expiring once it
- * would be full again. A decision is one Redis round trip for a bucket seen before (see
+ * plan and client under {@code [prefix:]rl:{<rule>:<plan>:<digest>}}, each expiring once it
+ * would be full again; the digest is the client key's {@link KeyDigester} digest, so no
+ * identity appears in Redis. A decision is one Redis round trip for a bucket seen before (see
  * {@link RedisbootProxyManager}). While Redis is unavailable (or the circuit breaker is
- * open) each rule follows its {@link RateLimitRule.RedisFailureAction}, warning once.
+ * open), refuses a command ({@code NOPERM}, {@code OOM}) or a decision fails otherwise, each
+ * rule follows its {@link RateLimitRule.RedisFailureAction}, warning once; a bucket that held
+ * bad state is replaced by a fresh one. Such decisions count as {@code error}. Never throws
+ * for a Redis fault.
  */
 public final class RateLimiter {
 
