@@ -26,6 +26,8 @@ public final class RedisDeployments {
 			case STANDALONE -> StandaloneRedis.start();
 			case SENTINEL -> SentinelRedis.start();
 			case CLUSTER -> ClusterRedis.start();
+			case ACL -> StandaloneRedis.startWithAclUser(StandaloneRedis.MANAGED_ACL_RULES);
+			case TLS -> StandaloneRedis.startWithTls();
 		};
 	}
 
@@ -52,6 +54,23 @@ public final class RedisDeployments {
 	 */
 	public static SentinelRedis sharedSentinel() {
 		return (SentinelRedis) shared(RedisTopology.SENTINEL);
+	}
+
+	/**
+	 * The JVM-wide server on which the application is a least-privilege user
+	 * ({@link RedisTopology#ACL}), started on first use.
+	 * @return the shared ACL server
+	 */
+	public static StandaloneRedis sharedAcl() {
+		return (StandaloneRedis) shared(RedisTopology.ACL);
+	}
+
+	/**
+	 * The JVM-wide server that the application reaches over TLS, started on first use.
+	 * @return the shared TLS server
+	 */
+	public static StandaloneRedis sharedTls() {
+		return (StandaloneRedis) shared(RedisTopology.TLS);
 	}
 
 	/**

@@ -18,6 +18,17 @@ public enum RedisTopology {
 	/**
 	 * A Redis Cluster of three primaries, each with one replica.
 	 */
-	CLUSTER
+	CLUSTER,
+
+	/**
+	 * One server on which the application connects as a least-privilege user, with the
+	 * rules {@value StandaloneRedis#MANAGED_ACL_RULES} that managed Redis services give.
+	 */
+	ACL,
+
+	/**
+	 * One server that the application reaches over TLS.
+	 */
+	TLS
 
 }
