@@ -205,11 +205,11 @@ class SampleApplicationRateLimitIntegrationTests {
 		// neither the addresses nor the client IPs stand in the bucket keys, only their digests
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			List<String> keys = connection.keyCommands()
-				.keys("sample:rl:*".getBytes(StandardCharsets.UTF_8))
+				.keys("sample-rate-limit-test:rl:*".getBytes(StandardCharsets.UTF_8))
 				.stream()
 				.map((key) -> new String(key, StandardCharsets.UTF_8))
 				.toList();
-			assertThat(keys).anyMatch((key) -> key.startsWith("sample:rl:{password-reset:-:"))
+			assertThat(keys).anyMatch((key) -> key.startsWith("sample-rate-limit-test:rl:{password-reset:-:"))
 				.noneMatch((key) -> key.contains("example") || key.contains("@") || key.contains("192.0.2."));
 		}
 	}
