@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
@@ -29,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  * identity appears in Redis. A decision is one Redis round trip for a bucket seen before (see
  * {@link RedisbootProxyManager}). While Redis is unavailable (or the circuit breaker is
  * open), refuses a command ({@code NOPERM}, {@code OOM}) or a decision fails otherwise, each
- * rule follows its {@link RateLimitRule.RedisFailureAction}, warning once; a bucket that held
- * bad state is replaced by a fresh one. Such decisions count as {@code error}. Never throws
- * for a Redis fault.
+ * rule follows its {@link RateLimitRule.RedisFailureAction}; a bucket that held bad state is
+ * replaced by a fresh one. Such decisions count as {@code error}, and none throws. Logging is
+ * bounded: an outage warns at most once a minute per rule, a refusal or bad state once per
+ * rule and kind at WARN (then DEBUG), never with a stack trace or a key.
  */
 public final class RateLimiter {
 
@@ -47,6 +49,8 @@ public final class RateLimiter {
 	private static final int MAX_REMEMBERED_STATES = 100_000;
 
 	private static final int MAX_LOCAL_BUCKETS = 100_000;
+
+	private static final long QUIET_BETWEEN_OUTAGE_LOGS = TimeUnit.MINUTES.toNanos(1);
 
 	private final RedisbootProxyManager proxies;
 
@@ -67,6 +71,11 @@ public final class RateLimiter {
 	private final Map<String, Boolean> warned = new ConcurrentHashMap<>();
 
 	private volatile boolean degraded;
+
+	// a flapping Redis (a timeout now and then) must not log a warning and a recovery per flap
+	private final AtomicLong lastRecoveryLogged = new AtomicLong();
+
+	private final Map<String, Long> outageWarned = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a limiter.
@@ -183,7 +192,7 @@ public final class RateLimiter {
 		this.metrics.decision(rule.name(), "error");
 		if (unavailable) {
 			this.degraded = true;
-			warnOnce("redis:" + rule.name(), "Redis is unavailable for rate limiting; rule '" + rule.name() + "' "
+			warnEveryMinute(rule.name(), "Redis is unavailable for rate limiting; rule '" + rule.name() + "' "
 				+ switch (rule.onRedisFailure()) {
 					case ALLOW -> "lets requests through unlimited";
 					case DENY -> "turns requests away with 503";
@@ -217,8 +226,12 @@ public final class RateLimiter {
 		if (this.degraded) {
 			this.degraded = false;
 			this.localBuckets.clear();
-			this.warned.keySet().removeIf((key) -> key.startsWith("redis:"));
-			logger.info("Redis is available for rate limiting again");
+			long now = System.nanoTime();
+			long last = this.lastRecoveryLogged.get();
+			if ((last == 0 || now - last >= QUIET_BETWEEN_OUTAGE_LOGS)
+					&& this.lastRecoveryLogged.compareAndSet(last, now)) {
+				logger.info("Redis is available for rate limiting again");
+			}
 		}
 	}
 
@@ -249,6 +262,18 @@ public final class RateLimiter {
 			}
 		}
 		return null;
+	}
+
+	private void warnEveryMinute(String rule, String message) {
+		long now = System.nanoTime();
+		boolean[] due = new boolean[1];
+		this.outageWarned.compute(rule, (key, last) -> {
+			due[0] = last == null || now - last >= QUIET_BETWEEN_OUTAGE_LOGS;
+			return due[0] ? now : last;
+		});
+		if (due[0]) {
+			logger.warn(message);
+		}
 	}
 
 	private void warnOnce(String key, String message) {
