@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -128,7 +129,7 @@ public class RateLimitBenchmark {
 			LettuceConnectionFactory factory = this.boot.getBean(LettuceConnectionFactory.class);
 			factory.getRequiredNativeClient().addListener(counting(this.bootCommands));
 			this.limiter = new RateLimiter(new LettuceCommands(factory, Duration.ofSeconds(2)),
-					new RedisKeyNamer("bench"), new RedisCircuitBreaker(3, Duration.ofSeconds(5),
+					new RedisKeyNamer("bench"), KeyDigester.unkeyed(), new RedisCircuitBreaker(3, Duration.ofSeconds(5),
 							java.time.Clock.systemUTC()),
 					RateLimitMetrics.NONE);
 			this.rule = new RateLimitRule("bench", List.of(), Set.of(), ClientKeyResolver.ip(), "ip",
@@ -235,7 +236,7 @@ public class RateLimitBenchmark {
 		double lua = (double) (this.rawCommands.get() - raw) / decisions;
 		RateLimiter other = new RateLimiter(
 				new LettuceCommands(this.boot.getBean(LettuceConnectionFactory.class), Duration.ofSeconds(2)),
-				new RedisKeyNamer("bench"), new RedisCircuitBreaker(3, Duration.ofSeconds(5), java.time.Clock.systemUTC()),
+				new RedisKeyNamer("bench"), KeyDigester.unkeyed(), new RedisCircuitBreaker(3, Duration.ofSeconds(5), java.time.Clock.systemUTC()),
 				RateLimitMetrics.NONE);
 		other.consume(this.rule, "ip=127.0.0.1", null);
 		boot = this.bootCommands.get();
@@ -248,16 +249,57 @@ public class RateLimitBenchmark {
 	}
 
 	/**
+	 * Round trips per decision of redisboot's limiter with threads of one instance all
+	 * deciding on one bucket at once (a hot bucket): every swap that loses the race costs a
+	 * round trip more. Measured for the issue that revisits the Redis path under contention.
+	 * @param threads the threads
+	 * @param decisionsPerThread decisions each thread makes
+	 * @return round trips per decision
+	 */
+	double roundTripsPerDecisionOnAHotBucket(int threads, int decisionsPerThread) throws InterruptedException {
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			long before = this.bootCommands.get();
+			List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				futures.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < decisionsPerThread; i++) {
+						redisboot();
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (java.util.concurrent.Future<?> future : futures) {
+				future.get(5, TimeUnit.MINUTES);
+			}
+			return (double) (this.bootCommands.get() - before) / ((long) threads * decisionsPerThread);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/**
 	 * Prints the round trips per decision: {@code java -cp benchmarks.jar
 	 * dev.redisboot.benchmarks.RateLimitBenchmark}.
 	 * @param args ignored
 	 */
-	public static void main(String[] args) {
+	public static void main(String[] args) throws InterruptedException {
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		benchmark.setUp();
 		try {
 			benchmark.roundTripsPerDecision(10_000)
 				.forEach((name, trips) -> System.out.printf("%-40s %.3f round trips per decision%n", name, trips));
+			for (int threads : new int[] { 2, 4, 16 }) {
+				System.out.printf("%-40s %.3f round trips per decision%n", "redisboot, " + threads + " threads on one bucket",
+						benchmark.roundTripsPerDecisionOnAHotBucket(threads, 2_000 / threads));
+			}
 		}
 		finally {
 			benchmark.tearDown();

@@ -11,17 +11,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a refresh that finds the queue full is rejected (the entry is then refreshed on a later
  * hit, or loaded after it expires).
  */
-final class BackgroundRefresher implements AutoCloseable {
+final class BackgroundRefresher implements java.util.concurrent.Executor, AutoCloseable {
 
 	private static final int QUEUE_CAPACITY = 1000;
 
 	private final ThreadPoolExecutor executor;
 
 	BackgroundRefresher(int threads) {
+		this(threads, "redisboot-cache-refresh-");
+	}
+
+	/**
+	 * Creates a pool.
+	 * @param threads most threads
+	 * @param namePrefix what its threads' names start with
+	 */
+	BackgroundRefresher(int threads, String namePrefix) {
 		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(QUEUE_CAPACITY), (task) -> {
-					Thread thread = new Thread(task, "redisboot-cache-refresh-" + count.incrementAndGet());
+					Thread thread = new Thread(task, namePrefix + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
 				});
@@ -41,6 +50,15 @@ final class BackgroundRefresher implements AutoCloseable {
 		catch (RejectedExecutionException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Runs a task on the pool.
+	 * @throws RejectedExecutionException when the queue is full or the pool closed
+	 */
+	@Override
+	public void execute(Runnable task) {
+		this.executor.execute(task);
 	}
 
 	@Override

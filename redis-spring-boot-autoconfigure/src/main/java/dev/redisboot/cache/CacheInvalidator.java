@@ -32,6 +32,7 @@ public class CacheInvalidator {
 	 * part, matched literally; {@code *} and {@code ?} in the template are wildcards
 	 * @param parts the literal parts
 	 * @return how many entries were removed
+	 * @throws IllegalStateException if the cache digests its keys ({@code digest-keys})
 	 * @throws IllegalArgumentException if the cache does not exist or is not a redisboot
 	 * cache, or the number of parts does not match the placeholders
 	 */
@@ -44,6 +45,7 @@ public class CacheInvalidator {
 	 * @param cacheName the cache
 	 * @param keyPrefix the start of the keys
 	 * @return how many entries were removed
+	 * @throws IllegalStateException if the cache digests its keys ({@code digest-keys})
 	 */
 	public long evictByPrefix(String cacheName, Object keyPrefix) {
 		return evictMatching(cacheName, "{}*", keyPrefix);

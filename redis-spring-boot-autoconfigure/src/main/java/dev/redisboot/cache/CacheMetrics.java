@@ -41,8 +41,39 @@ public interface CacheMetrics {
 
 	/**
 	 * A stored value could not be read back and was deleted.
+	 * @deprecated in favour of {@link #decodeError(String)}, which says why
 	 */
+	@Deprecated
 	default void decodeError() {
+	}
+
+	/**
+	 * A stored value could not be read back and was deleted.
+	 * @param cause why, one of a fixed set: {@code refused-type} (the JSON names a type
+	 * outside the allowlist, or an unknown one: an attack or a removed class),
+	 * {@code shape} (valid JSON that does not fit the class any more), {@code json} (not
+	 * JSON), {@code wrong-type} (the key holds another Redis type), or the lower-case
+	 * {@link dev.redisboot.core.codec.ValueDecodingException.Reason} of an envelope
+	 * problem ({@code truncated}, {@code corrupt-header}, ...)
+	 */
+	@SuppressWarnings("deprecation")
+	default void decodeError(String cause) {
+		decodeError();
+	}
+
+	/**
+	 * A {@code put} was refused (a {@code null} where nulls are not cached, a type outside
+	 * the allowlist, a value that could not be serialized); the entry was removed instead.
+	 * @param reason {@code null}, {@code type} or {@code encode}
+	 */
+	default void refusedPut(String reason) {
+	}
+
+	/**
+	 * A message on the near-cache invalidation channel could not be read; every near cache
+	 * was cleared.
+	 */
+	default void unreadableInvalidation() {
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import dev.redisboot.core.redis.LettuceCommands.Script;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
@@ -35,6 +36,12 @@ public final class CacheRedisCommands {
 	static final Script UNLOCK = Script.of("if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end");
 
+	/**
+	 * Returned by the reads in place of a value when the key holds another Redis type
+	 * (compared by identity).
+	 */
+	static final byte[] WRONG_TYPE = new byte[0];
+
 	private final LettuceCommands commands;
 
 	/**
@@ -46,12 +53,35 @@ public final class CacheRedisCommands {
 		this.commands = new LettuceCommands(connectionFactory, timeout);
 	}
 
+	/**
+	 * Reads a value.
+	 * @param key the key
+	 * @return the value, {@code null} when missing, or {@link #WRONG_TYPE}
+	 */
 	@Nullable byte[] get(byte[] key) {
-		return execute((commands) -> commands.get(key));
+		try {
+			return execute((commands) -> commands.get(key));
+		}
+		catch (RedisCommandException ex) {
+			return wrongType(ex);
+		}
 	}
 
 	@Nullable byte[] getAndExpire(byte[] key, long ttlMillis) {
-		return execute((commands) -> commands.getex(key, GetExArgs.Builder.px(ttlMillis)));
+		try {
+			return execute((commands) -> commands.getex(key, GetExArgs.Builder.px(ttlMillis)));
+		}
+		catch (RedisCommandException ex) {
+			return wrongType(ex);
+		}
+	}
+
+	private static byte[] wrongType(RedisCommandException ex) {
+		if (ex.isCommandError() && ex.getCause() != null
+				&& String.valueOf(ex.getCause().getMessage()).startsWith("WRONGTYPE")) {
+			return WRONG_TYPE;
+		}
+		throw ex;
 	}
 
 	void set(byte[] key, byte[] value, long ttlMillis) {
@@ -70,12 +100,18 @@ public final class CacheRedisCommands {
 	 * (negative when the key has none or is missing)
 	 */
 	ValueWithTtl getWithTtl(byte[] key) {
-		ValueWithTtl result = execute((commands) -> {
+		ValueWithTtl result;
+		try {
+			result = execute((commands) -> {
 			RedisFuture<byte[]> value = commands.get(key);
 			RedisFuture<Long> pttl = commands.pttl(key);
 			return value.thenCombine(pttl, (stored, ttl) -> new ValueWithTtl(stored, (ttl != null) ? ttl : -2))
 				.toCompletableFuture();
-		});
+			});
+		}
+		catch (RedisCommandException ex) {
+			return new ValueWithTtl(wrongType(ex), -2);
+		}
 		return (result != null) ? result : new ValueWithTtl(null, -2);
 	}
 

@@ -20,9 +20,12 @@ import org.springframework.util.Assert;
  * @param envelope compression and encryption of stored values
  * @param loading how values are loaded after a miss and refreshed before they expire
  * @param nearCache the in-memory near cache in front of Redis, or {@code null} for none
+ * @param digestKeys whether entries are stored under a digest of their key instead of the
+ * key itself, for caches keyed by personal data
  */
 public record CacheSettings(Duration ttl, double ttlJitter, @Nullable Duration timeToIdle, boolean cacheNulls,
-		Duration nullTtl, ValueEnvelope envelope, Loading loading, @Nullable NearCache nearCache) {
+		Duration nullTtl, ValueEnvelope envelope, Loading loading, @Nullable NearCache nearCache,
+		boolean digestKeys) {
 
 	/**
 	 * Settings with the default loading and no near cache.
@@ -35,7 +38,23 @@ public record CacheSettings(Duration ttl, double ttlJitter, @Nullable Duration t
 	 */
 	public CacheSettings(Duration ttl, double ttlJitter, @Nullable Duration timeToIdle, boolean cacheNulls,
 			Duration nullTtl, ValueEnvelope envelope) {
-		this(ttl, ttlJitter, timeToIdle, cacheNulls, nullTtl, envelope, Loading.DEFAULT, null);
+		this(ttl, ttlJitter, timeToIdle, cacheNulls, nullTtl, envelope, Loading.DEFAULT, null, false);
+	}
+
+	/**
+	 * Settings whose entries are stored under their keys.
+	 * @param ttl how long an entry lives after it is written
+	 * @param ttlJitter fraction (0 to 0.5) by which each entry's TTL is shortened at random
+	 * @param timeToIdle when set, a read extends the entry's life to this duration again
+	 * @param cacheNulls whether {@code null} results are cached
+	 * @param nullTtl how long a cached {@code null} lives
+	 * @param envelope compression and encryption of stored values
+	 * @param loading how values are loaded after a miss
+	 * @param nearCache the near cache, or {@code null} for none
+	 */
+	public CacheSettings(Duration ttl, double ttlJitter, @Nullable Duration timeToIdle, boolean cacheNulls,
+			Duration nullTtl, ValueEnvelope envelope, Loading loading, @Nullable NearCache nearCache) {
+		this(ttl, ttlJitter, timeToIdle, cacheNulls, nullTtl, envelope, loading, nearCache, false);
 	}
 
 	public CacheSettings {

@@ -13,13 +13,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Registers each cache's meters with Micrometer, following its {@code cache.*} conventions:
  * {@code cache.gets} (tag {@code result}: {@code hit} or {@code miss}), {@code cache.puts},
- * {@code cache.evictions}, plus {@code cache.decode.errors}, {@code cache.redis.errors},
+ * {@code cache.evictions}, plus {@code cache.redis.errors},
  * {@code cache.dropped} and the {@code cache.load} timer, all tagged {@code cache} and
  * {@code cache.manager}; and the gauge {@code cache.circuit.open} of the shared circuit
  * breaker. Meters of optional features are registered when first used:
  * {@code cache.near.gets} (tag {@code result}), {@code cache.near.invalidations}, the
  * {@code cache.lock.waits} timer (tag {@code outcome}) and {@code cache.refreshes} (tag
- * {@code outcome}).
+ * {@code outcome}); and those of faults, when one first happens: {@code cache.decode.errors}
+ * (tag {@code cause}, see {@link CacheMetrics#decodeError(String)}),
+ * {@code cache.refused.puts} (tag {@code reason}) and
+ * {@code cache.near.invalidation.errors}.
  */
 public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory {
 
@@ -61,8 +64,6 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 
 		private final Counter evictions;
 
-		private final Counter decodeErrors;
-
 		private final Counter redisErrors;
 
 		private final Counter dropped;
@@ -94,10 +95,6 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 			this.evictions = Counter.builder("cache.evictions")
 				.tags(tags)
 				.description("Entries removed by evictions and clears")
-				.register(registry);
-			this.decodeErrors = Counter.builder("cache.decode.errors")
-				.tags(tags)
-				.description("Stored values that could not be read back and were deleted")
 				.register(registry);
 			this.redisErrors = Counter.builder("cache.redis.errors")
 				.tags(tags)
@@ -134,8 +131,33 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 		}
 
 		@Override
-		public void decodeError() {
-			this.decodeErrors.increment();
+		public void decodeError(String cause) {
+			Counter.builder("cache.decode.errors")
+				.tags(this.tags)
+				.tag("cause", cause)
+				.description("Stored values that could not be read back and were deleted, by cause")
+				.register(this.registry)
+				.increment();
+		}
+
+		@Override
+		public void refusedPut(String reason) {
+			Counter.builder("cache.refused.puts")
+				.tags(this.tags)
+				.tag("reason", reason)
+				.description("Puts that were not stored (null without cache-nulls, a type outside the allowlist, "
+						+ "a value that could not be serialized); the old entry was removed")
+				.register(this.registry)
+				.increment();
+		}
+
+		@Override
+		public void unreadableInvalidation() {
+			Counter.builder("cache.near.invalidation.errors")
+				.tags(this.tags)
+				.description("Unreadable messages on the near-cache invalidation channel (each clears the near cache)")
+				.register(this.registry)
+				.increment();
 		}
 
 		@Override

@@ -258,12 +258,14 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 		String text = new String(message, StandardCharsets.UTF_8);
 		String[] parts = text.split("\n", 5);
 		if (parts.length != 5 || !VERSION.equals(parts[0]) || parts[2].length() != 1) {
-			// a message we cannot read may have been meant for us: drop everything rather than serve stale
+			// a message we cannot read may have been meant for us: drop everything rather than serve stale;
+			// the message itself is not logged (anyone who may publish can write anything into it)
 			this.warnOnce.warn("message", "Unreadable message on the near-cache invalidation channel "
 					+ getChannel() + "; clearing all near caches", null);
 			this.caches.values().forEach((registration) -> {
 				registration.layer.clear();
 				registration.metrics.nearCacheInvalidation();
+				registration.metrics.unreadableInvalidation();
 			});
 			return;
 		}

@@ -7,11 +7,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.regex.Pattern;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.codec.ValueDecodingException;
@@ -22,8 +26,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidTypeIdException;
 
 import org.springframework.cache.Cache;
+import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
 import org.springframework.util.Assert;
 
@@ -55,6 +62,11 @@ public class RedisbootCache implements Cache {
 
 	private static final Log logger = LogFactory.getLog(RedisbootCache.class);
 
+	private static final int MAX_REFUSED_TYPES_WARNED = 10;
+
+	/** A type id that may be quoted in a log line: a Java class name, nothing else. */
+	private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*){0,30}");
+
 	/**
 	 * The miss this thread's caller is computing a value for: cache name, Redis key and
 	 * start time, so that the matching put records the load time. JDK types only, so a
@@ -84,6 +96,8 @@ public class RedisbootCache implements Cache {
 
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
+	private final Set<String> refusedTypes = ConcurrentHashMap.newKeySet();
+
 	private final String keyStart;
 
 	private final @Nullable NearCacheLayer near;
@@ -92,17 +106,17 @@ public class RedisbootCache implements Cache {
 
 	private final @Nullable BackgroundRefresher refresher;
 
-	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
-			TypedJsonSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
-			CacheMetrics metrics) {
-		this(name, settings, commands, keyNamer, serializer, failureMode, circuitBreaker, metrics, null, null);
-	}
+	private final KeyDigester keyDigester;
+
+	private final Executor asyncExecutor;
 
 	RedisbootCache(String name, CacheSettings settings, CacheRedisCommands commands, RedisKeyNamer keyNamer,
 			TypedJsonSerializer serializer, CacheFailureMode failureMode, RedisCircuitBreaker circuitBreaker,
 			CacheMetrics metrics, @Nullable NearCacheInvalidation invalidation,
-			@Nullable BackgroundRefresher refresher) {
+			@Nullable BackgroundRefresher refresher, KeyDigester keyDigester, Executor asyncExecutor) {
 		this.name = name;
+		this.keyDigester = keyDigester;
+		this.asyncExecutor = asyncExecutor;
 		this.settings = settings;
 		this.commands = commands;
 		this.keyNamer = keyNamer;
@@ -147,10 +161,13 @@ public class RedisbootCache implements Cache {
 	/**
 	 * Redis key of an entry.
 	 * @param key the cache key
-	 * @return the Redis key, such as {@code prod:cache:users:42}
+	 * @return the Redis key, such as {@code prod:cache:users:42}, or
+	 * {@code prod:cache:users:<digest of 42>} with {@code digest-keys}
 	 */
 	public String redisKey(Object key) {
-		return this.keyNamer.key(FEATURE, this.name, CacheKeyConverter.toKeyPart(key));
+		String keyPart = CacheKeyConverter.toKeyPart(key);
+		return this.keyNamer.key(FEATURE, this.name,
+				this.settings.digestKeys() ? this.keyDigester.digest(FEATURE, keyPart) : keyPart);
 	}
 
 	@Override
@@ -276,10 +293,12 @@ public class RedisbootCache implements Cache {
 			long now = System.nanoTime();
 			if (now - deadline >= 0) {
 				this.metrics.lockWait(now - start, "timeout");
+				// the key is not quoted: applications key caches by e-mail addresses and the like
 				this.warnOnce.warn("lock-timeout", "Gave up waiting " + this.settings.loading().lockWait().toMillis()
-						+ " ms for another instance to load key '" + redisKey + "' of cache '" + this.name
+						+ " ms for another instance to load a key of cache '" + this.name
 						+ "'; loading it here too. Raise redisboot.cache.caches." + this.name
 						+ ".lock-wait if loads take longer.", null);
+				removeForeignLock(lockKey);
 				return loadAndStore(redisKey, loader, epoch);
 			}
 			LockSupport.parkNanos(Math.min(backoff, deadline - now));
@@ -361,12 +380,82 @@ public class RedisbootCache implements Cache {
 		}
 		catch (Exception ex) {
 			this.metrics.refresh("failure");
-			this.warnOnce.warn("refresh", "Background refresh of key '" + redisKey + "' in cache '" + this.name
+			this.warnOnce.warn("refresh", "Background refresh of an entry of cache '" + this.name
 					+ "' failed; the current value is served until it expires", ex);
 		}
 		finally {
 			redis(false, () -> this.commands.unlock(lockKey, token));
 		}
+	}
+
+	/**
+	 * Looks the key up on a background thread (the Redis client here is blocking), for
+	 * {@code @Cacheable} methods that return a {@code CompletableFuture} or a reactive type.
+	 * The future completes with {@code null} for a miss and with a {@link ValueWrapper} for
+	 * a hit, which may hold a cached {@code null}; with {@code null} at once, as a miss,
+	 * when too many look-ups are queued.
+	 */
+	@Override
+	public @Nullable CompletableFuture<?> retrieve(Object key) {
+		String redisKey = redisKey(key);
+		try {
+			return CompletableFuture.supplyAsync(() -> {
+				Lookup found = lookup(redisKey, false);
+				if (found.value == null) {
+					this.metrics.miss();
+				}
+				else {
+					this.metrics.hit();
+				}
+				return found.value;
+			}, this.asyncExecutor);
+		}
+		catch (RejectedExecutionException ex) {
+			this.metrics.miss();
+			return null;
+		}
+	}
+
+	/**
+	 * Returns the cached value, or the loader's once it completes, storing it in the
+	 * background. Redis is read on a background thread; the loader's future is not
+	 * synchronized across callers (use {@code @Cacheable(sync = true)} on a plain method for
+	 * that). A {@code null} in the future is a cached or loaded {@code null}.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, java.util.function.Supplier<CompletableFuture<T>> valueLoader) {
+		String redisKey = redisKey(key);
+		CompletableFuture<Lookup> lookup;
+		try {
+			lookup = CompletableFuture.supplyAsync(() -> lookup(redisKey, false), this.asyncExecutor);
+		}
+		catch (RejectedExecutionException ex) {
+			this.metrics.miss();
+			return valueLoader.get();
+		}
+		return lookup.thenCompose((found) -> {
+			if (found.value != null) {
+				this.metrics.hit();
+				return CompletableFuture.completedFuture((T) found.value.get());
+			}
+			this.metrics.miss();
+			long start = System.nanoTime();
+			return valueLoader.get().thenApply((value) -> {
+				this.metrics.load(System.nanoTime() - start);
+				try {
+					this.asyncExecutor.execute(() -> {
+						if (write(redisKey.getBytes(StandardCharsets.UTF_8), value) && this.near != null) {
+							this.near.fill(redisKey, value, found.epoch);
+						}
+					});
+				}
+				catch (RejectedExecutionException ex) {
+					this.metrics.dropped();
+				}
+				return value;
+			});
+		});
 	}
 
 	@Override
@@ -379,30 +468,77 @@ public class RedisbootCache implements Cache {
 				this.metrics.load(System.nanoTime() - (Long) load[2]);
 			}
 		}
-		if (write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
+		Object stored = userValue(value);
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		byte[] encoded = encode(keyBytes, stored);
+		if (encoded == null) {
+			// Cache.put replaces the mapping: a value we cannot store must not leave the old one to be served
+			removeRefused(redisKey, keyBytes, stored);
+			return;
+		}
+		if (store(keyBytes, encoded, stored)) {
 			// Announced even when it follows a miss on this thread: that miss may be a stale
 			// leftover of a call that failed. Loads of near-cached caches are synchronized and
 			// store their value without a put, unannounced.
-			changed(redisKey, value);
+			changed(redisKey, stored);
 		}
+	}
+
+	/**
+	 * Removes the entry of a put that could not be stored, here and in every near cache.
+	 */
+	private void removeRefused(String redisKey, byte[] keyBytes, @Nullable Object value) {
+		this.metrics.refusedPut(refusedReason(value));
+		redis(true, () -> this.commands.unlink(keyBytes));
+		if (this.near != null && this.invalidation != null) {
+			this.near.invalidate(redisKey);
+			publish(this.invalidation.keyMessage(this.name, redisKey));
+		}
+	}
+
+	private String refusedReason(@Nullable Object value) {
+		if (value == null) {
+			return "null";
+		}
+		return this.serializer.canStore(value.getClass()) ? "encode" : "type";
+	}
+
+	/**
+	 * Spring's {@link NullValue} (passed by callers that store nulls themselves) stands for
+	 * {@code null}.
+	 */
+	private static @Nullable Object userValue(@Nullable Object value) {
+		return (value instanceof NullValue) ? null : value;
 	}
 
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		Object userValue = userValue(value);
 		String redisKey = redisKey(key);
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
-		byte[] stored = encode(keyBytes, value);
+		byte[] stored = encode(keyBytes, userValue);
 		if (stored == null) {
+			this.metrics.refusedPut(refusedReason(userValue));
 			return read(keyBytes); // nothing to write: report what is there, without counting a read
 		}
-		Boolean written = redis(true, () -> this.commands.setIfAbsent(keyBytes, stored,
-				this.settings.nextTtlMillis(value == null)));
-		if (Boolean.TRUE.equals(written)) {
-			this.metrics.put();
-			changed(redisKey, value);
-			return null;
+		for (int attempt = 0; attempt < 2; attempt++) {
+			Boolean written = redis(true, () -> this.commands.setIfAbsent(keyBytes, stored,
+					this.settings.nextTtlMillis(userValue == null)));
+			if (Boolean.TRUE.equals(written)) {
+				this.metrics.put();
+				changed(redisKey, userValue);
+				return null;
+			}
+			if (written == null) {
+				return null; // Redis unavailable: nothing known, nothing stored
+			}
+			ValueWrapper existing = read(keyBytes);
+			if (existing != null) {
+				return existing;
+			}
+			// the entry there was unreadable (and is now deleted) or expired meanwhile: try once more
 		}
-		return (written == null) ? null : read(keyBytes);
+		return null;
 	}
 
 	@Override
@@ -451,8 +587,14 @@ public class RedisbootCache implements Cache {
 	 * @param parts the literal parts
 	 * @return how many entries were removed (0 when Redis is unavailable and the cache
 	 * degrades)
+	 * @throws IllegalStateException if the cache digests its keys
 	 */
 	public long evictMatching(String template, Object... parts) {
+		if (this.settings.digestKeys()) {
+			throw new IllegalStateException("Cache '" + this.name + "' stores its entries under digests of their keys "
+					+ "(redisboot.cache.caches." + this.name + ".digest-keys), so they cannot be matched by a pattern; "
+					+ "evict them one by one or clear the cache");
+		}
 		String base = this.keyNamer.pattern(FEATURE, this.name);
 		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
 		Long removed = redis(true, () -> this.commands.unlinkMatching(pattern));
@@ -523,9 +665,28 @@ public class RedisbootCache implements Cache {
 		return new Lookup(value, pttl, epoch);
 	}
 
+	/**
+	 * Lock key of an entry: {@code [prefix:]cache-lock:<name>:<digest of the cache key>}, so
+	 * that a lock never shows the key (an e-mail address, say) in clear.
+	 */
 	private byte[] lockKey(String redisKey) {
 		String keyPart = redisKey.substring(this.keyStart.length());
-		return this.keyNamer.key(LOCK_FEATURE, this.name, keyPart).getBytes(StandardCharsets.UTF_8);
+		return this.keyNamer.key(LOCK_FEATURE, this.name, this.keyDigester.digest(LOCK_FEATURE, keyPart))
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Deletes a lock that never expires: redisboot always sets a TTL, so it was written by
+	 * something else (or is garbage) and would make every load of the key wait in vain.
+	 */
+	private void removeForeignLock(byte[] lockKey) {
+		Long pttl = redis(false, () -> this.commands.pttl(lockKey));
+		if (pttl != null && pttl == -1) {
+			redis(true, () -> this.commands.unlink(lockKey));
+			this.metrics.decodeError("foreign-lock");
+			this.warnOnce.warn("foreign-lock", "Deleted a lock of cache '" + this.name
+					+ "' that had no expiry, so it was not written by redisboot; loads of its key waited for it", null);
+		}
 	}
 
 	private static byte[] newToken() {
@@ -545,28 +706,66 @@ public class RedisbootCache implements Cache {
 		if (stored == null) {
 			return null;
 		}
+		if (stored == CacheRedisCommands.WRONG_TYPE) {
+			unreadable(redisKey, "wrong-type", "the key holds another Redis type");
+			return null;
+		}
 		try {
 			byte[] payload = this.settings.envelope().decode(stored, redisKey);
 			return new SimpleValueWrapper(this.serializer.deserialize(payload));
 		}
-		catch (ValueDecodingException | JacksonException ex) {
-			this.metrics.decodeError();
-			String problem = (ex instanceof ValueDecodingException decoding) ? "decode:" + decoding.getReason()
-					: "json";
-			// Jackson's messages may quote field values: never log them for encrypted caches.
-			String detail = this.settings.envelope().isEncryptingWrites() ? problem : ex.getMessage();
-			this.warnOnce.warn(problem, "Deleting an unreadable value in cache '" + this.name
-					+ "' and treating it as a miss: " + detail, this.settings.envelope().isEncryptingWrites() ? null : ex);
-			redis(true, () -> this.commands.unlink(redisKey));
+		catch (ValueDecodingException ex) {
+			String cause = ex.getReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+			unreadable(redisKey, cause, "its envelope cannot be decoded (" + cause + ")");
+			return null;
+		}
+		catch (InvalidTypeIdException ex) {
+			// an attack, or a class removed since the value was written: always worth a WARN of its own
+			String typeId = ex.getTypeId();
+			boolean className = typeId != null && typeId.length() <= 300 && CLASS_NAME.matcher(typeId).matches();
+			String type = className ? "'" + typeId + "'" : "(not a class name)";
+			// each refused class gets a WARN of its own, up to a bound that an attacker cannot push the log past
+			String problem = (className && (this.refusedTypes.contains(typeId)
+					|| this.refusedTypes.size() < MAX_REFUSED_TYPES_WARNED && this.refusedTypes.add(typeId)))
+					? "refused-type:" + typeId : "refused-type";
+			unreadable(redisKey, "refused-type", problem,
+					"it names the type " + type + ", which is not allowed (redisboot.cache.allowed-packages) or "
+							+ "does not exist; nothing of that type was created");
+			return null;
+		}
+		catch (StreamReadException ex) {
+			unreadable(redisKey, "json", "it is not valid JSON (" + ex.getClass().getSimpleName() + ")");
+			return null;
+		}
+		catch (JacksonException ex) {
+			unreadable(redisKey, "shape", "it does not fit its class any more (" + ex.getClass().getSimpleName()
+					+ "), as after a change of the class");
 			return null;
 		}
 	}
 
+	/**
+	 * Counts, logs (once per cause, never quoting the stored bytes or the key) and deletes
+	 * a value that cannot be read back.
+	 */
+	private void unreadable(byte[] redisKey, String cause, String why) {
+		unreadable(redisKey, cause, cause, why);
+	}
+
+	private void unreadable(byte[] redisKey, String cause, String problem, String why) {
+		this.metrics.decodeError(cause);
+		// no exception: its message and stack trace would quote what Jackson read
+		this.warnOnce.warn("unreadable:" + problem, "Deleting an unreadable value in cache '" + this.name
+				+ "' and treating it as a miss: " + why, null);
+		redis(true, () -> this.commands.unlink(redisKey));
+	}
+
 	private boolean write(byte[] redisKey, @Nullable Object value) {
 		byte[] stored = encode(redisKey, value);
-		if (stored == null) {
-			return false;
-		}
+		return (stored != null) && store(redisKey, stored, value);
+	}
+
+	private boolean store(byte[] redisKey, byte[] stored, @Nullable Object value) {
 		long ttl = this.settings.nextTtlMillis(value == null);
 		Boolean written = redis(true, () -> {
 			this.commands.set(redisKey, stored, ttl);
@@ -641,6 +840,10 @@ public class RedisbootCache implements Cache {
 			}
 			else if (ex.isCommandError()) {
 				this.metrics.redisError(); // Redis answered: an error reply is no outage
+				String code = errorCode(ex);
+				this.warnOnce.warn("command:" + code, "Redis refused a command of cache '" + this.name + "' with "
+						+ code + (code.equals("NOPERM") ? " (the ACL user lacks a key or command the cache needs)" : "")
+						+ "; the cache degrades (misses, writes dropped) and counts it in cache.redis.errors", null);
 			}
 			if (write) {
 				this.metrics.dropped();
@@ -655,6 +858,19 @@ public class RedisbootCache implements Cache {
 				this.circuitBreaker.releaseProbe();
 			}
 		}
+	}
+
+	/**
+	 * The error code of a Redis error reply ({@code NOPERM}, {@code WRONGTYPE}, ...), the only
+	 * part of it that is logged.
+	 */
+	private static String errorCode(RedisCommandException ex) {
+		String message = (ex.getCause() != null) ? String.valueOf(ex.getCause().getMessage()) : "";
+		int end = 0;
+		while (end < message.length() && end < 20 && Character.isUpperCase(message.charAt(end))) {
+			end++;
+		}
+		return (end > 0) ? message.substring(0, end) : "ERR";
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.json.TypeAllowlist;
 import dev.redisboot.core.json.TypedJsonSerializer;
@@ -49,6 +50,10 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 	private volatile @Nullable BackgroundRefresher refresher;
 
+	private volatile @Nullable BackgroundRefresher asyncReads;
+
+	private final KeyDigester keyDigester;
+
 	private RedisbootCacheManager(Builder builder) {
 		this.commands = builder.commands;
 		this.keyNamer = builder.keyNamer;
@@ -61,6 +66,7 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		this.metricsFactory = builder.metricsFactory;
 		this.nearCacheInvalidation = builder.nearCacheInvalidation;
 		this.refreshThreads = builder.refreshThreads;
+		this.keyDigester = builder.keyDigester;
 	}
 
 	/**
@@ -119,7 +125,8 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		}
 		BackgroundRefresher refresher = (settings.loading().refreshAhead() > 0) ? refresher() : null;
 		return new RedisbootCache(name, settings, this.commands, this.keyNamer, this.serializer, this.failureMode,
-				this.circuitBreaker, this.metricsFactory.create(name), this.nearCacheInvalidation, refresher);
+				this.circuitBreaker, this.metricsFactory.create(name), this.nearCacheInvalidation, refresher,
+				this.keyDigester, (task) -> asyncReads().execute(task));
 	}
 
 	private synchronized BackgroundRefresher refresher() {
@@ -132,13 +139,30 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	}
 
 	/**
-	 * Stops the background refreshes.
+	 * The threads that serve {@link RedisbootCache#retrieve} (CompletableFuture and
+	 * reactive caching), created on first use.
+	 */
+	private synchronized BackgroundRefresher asyncReads() {
+		BackgroundRefresher asyncReads = this.asyncReads;
+		if (asyncReads == null) {
+			asyncReads = new BackgroundRefresher(this.refreshThreads, "redisboot-cache-async-");
+			this.asyncReads = asyncReads;
+		}
+		return asyncReads;
+	}
+
+	/**
+	 * Stops the background refreshes and asynchronous reads.
 	 */
 	@Override
 	public void destroy() {
 		BackgroundRefresher refresher = this.refresher;
 		if (refresher != null) {
 			refresher.close();
+		}
+		BackgroundRefresher asyncReads = this.asyncReads;
+		if (asyncReads != null) {
+			asyncReads.close();
 		}
 	}
 
@@ -169,6 +193,8 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		private @Nullable NearCacheInvalidation nearCacheInvalidation;
 
 		private int refreshThreads = 4;
+
+		private KeyDigester keyDigester = KeyDigester.unkeyed();
 
 		private Builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
 				CacheSettings defaultSettings) {
@@ -250,6 +276,16 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		public Builder refreshThreads(int refreshThreads) {
 			Assert.isTrue(refreshThreads > 0, "refreshThreads must be positive");
 			this.refreshThreads = refreshThreads;
+			return this;
+		}
+
+		/**
+		 * Sets how lock keys are digested (default: without a secret).
+		 * @param keyDigester the digester, normally core's bean
+		 * @return this builder
+		 */
+		public Builder keyDigester(KeyDigester keyDigester) {
+			this.keyDigester = keyDigester;
 			return this;
 		}
 

@@ -1,11 +1,6 @@
 package dev.redisboot.ratelimit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
@@ -20,9 +15,12 @@ import org.springframework.util.StringUtils;
  * key. Returns {@code null} when the request has no such key (no user signed in, no API
  * key header), which the rule then handles as configured, never with a shared bucket.
  * <p>
- * The key parts that end up in Redis key names are safe: client IPs are kept as they are,
- * other values are kept only if short and plain, and replaced by a SHA-256 digest otherwise;
- * header values (API keys) are always digested, so no secret appears in Redis.
+ * A client key is an identity (an IP address, a user name, an API key, an e-mail address):
+ * the {@link RateLimiter} never writes it to Redis, logs or metrics, only its keyed digest
+ * ({@link dev.redisboot.core.KeyDigester}, domain {@code ratelimit}, keyed with
+ * {@code redisboot.key-digest-secret}) stands in the bucket's key. Keys of different kinds
+ * start with the kind ({@code ip=}, {@code u=}, {@code h=}, {@code e=}), so that equal
+ * values of different kinds never share a bucket.
  */
 @FunctionalInterface
 public interface ClientKeyResolver {
@@ -45,32 +43,31 @@ public interface ClientKeyResolver {
 	static ClientKeyResolver ip() {
 		return (request) -> {
 			String address = request.getRemoteAddr();
-			return StringUtils.hasText(address) ? KeyParts.safe("ip", address) : null;
+			return StringUtils.hasText(address) ? "ip=" + address : null;
 		};
 	}
 
 	/**
-	 * The authenticated user's name ({@code request.getUserPrincipal()}), digested unless
-	 * plain.
+	 * The authenticated user's name ({@code request.getUserPrincipal()}).
 	 * @return the resolver
 	 */
 	static ClientKeyResolver user() {
 		return (request) -> {
 			Principal principal = request.getUserPrincipal();
 			return (principal != null && StringUtils.hasText(principal.getName()))
-					? KeyParts.safe("u", principal.getName()) : null;
+					? "u=" + principal.getName() : null;
 		};
 	}
 
 	/**
-	 * A request header, such as an API key, always digested.
+	 * A request header, such as an API key.
 	 * @param name the header name
 	 * @return the resolver
 	 */
 	static ClientKeyResolver header(String name) {
 		return (request) -> {
 			String value = request.getHeader(name);
-			return StringUtils.hasText(value) ? KeyParts.digest("h", value) : null;
+			return StringUtils.hasText(value) ? "h=" + value : null;
 		};
 	}
 
@@ -90,7 +87,7 @@ public interface ClientKeyResolver {
 				.build();
 			Object value = expression.getValue(context);
 			String text = (value != null) ? value.toString() : null;
-			return StringUtils.hasText(text) ? KeyParts.safe("e", text) : null;
+			return StringUtils.hasText(text) ? "e=" + text : null;
 		};
 	}
 
@@ -125,32 +122,6 @@ public interface ClientKeyResolver {
 		 */
 		public @Nullable String header(String name) {
 			return this.request.getHeader(name);
-		}
-
-	}
-
-	/**
-	 * Turns client keys into parts of Redis key names.
-	 */
-	final class KeyParts {
-
-		private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._@+:-]{1,64}");
-
-		private KeyParts() {
-		}
-
-		static String safe(String kind, String value) {
-			return PLAIN.matcher(value).matches() ? kind + "=" + value : digest(kind, value);
-		}
-
-		static String digest(String kind, String value) {
-			try {
-				byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-				return kind + "#" + HexFormat.of().formatHex(hash, 0, 16);
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException(ex);
-			}
 		}
 
 	}

@@ -16,7 +16,8 @@ public interface RateLimitMetrics {
 	 * A decision was made.
 	 * @param rule the rule's name
 	 * @param result {@code allowed}, {@code rejected} (over the limit), or {@code error}
-	 * (Redis was unavailable; the rule's failure mode decided)
+	 * (Redis was unavailable or refused, and the rule's failure mode decided; or the bucket
+	 * held bad state and a fresh bucket replaced it)
 	 */
 	void decision(String rule, String result);
 

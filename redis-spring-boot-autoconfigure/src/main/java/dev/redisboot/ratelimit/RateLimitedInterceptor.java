@@ -103,7 +103,7 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			Object value = expression.getValue(
 					new MethodBasedEvaluationContext(null, method, arguments, this.parameterNames));
 			String text = (value != null) ? value.toString() : null;
-			key = StringUtils.hasText(text) ? ClientKeyResolver.KeyParts.safe("a", text) : null;
+			key = StringUtils.hasText(text) ? "a=" + text : null; // digested by the limiter, as every key
 		}
 		else if (request != null) {
 			key = rule.key().resolve(request);

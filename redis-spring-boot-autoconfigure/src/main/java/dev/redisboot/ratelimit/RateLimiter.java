@@ -1,11 +1,16 @@
 package dev.redisboot.ratelimit;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
@@ -20,14 +25,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides requests against rules with Bucket4j token buckets in Redis, one bucket per rule,
- * plan and client under {@code [prefix:]rl:{<rule>:<plan>:<client>}}, each expiring once it
- * would be full again. A decision is one Redis round trip for a bucket seen before (see
+ * plan and client under {@code [prefix:]rl:{<rule>:<plan>:<digest>}}, each expiring once it
+ * would be full again; the digest is the client key's {@link KeyDigester} digest, so no
+ * identity appears in Redis. A decision is one Redis round trip for a bucket seen before (see
  * {@link RedisbootProxyManager}). While Redis is unavailable (or the circuit breaker is
- * open) each rule follows its {@link RateLimitRule.RedisFailureAction}, warning once.
+ * open), refuses a command ({@code NOPERM}, {@code OOM}) or a decision fails otherwise, each
+ * rule follows its {@link RateLimitRule.RedisFailureAction}; a bucket that held bad state is
+ * replaced by a fresh one. Such decisions count as {@code error}, and none throws. Logging is
+ * bounded: an outage warns at most once a minute per rule, a refusal or bad state once per
+ * rule and kind at WARN (then DEBUG), never with a stack trace or a key.
  */
 public final class RateLimiter {
 
 	static final String FEATURE = "rl";
+
+	/**
+	 * The {@link KeyDigester} domain of client keys.
+	 */
+	static final String DIGEST_DOMAIN = "ratelimit";
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
@@ -35,9 +50,15 @@ public final class RateLimiter {
 
 	private static final int MAX_LOCAL_BUCKETS = 100_000;
 
+	private static final long QUIET_BETWEEN_OUTAGE_LOGS = TimeUnit.MINUTES.toNanos(1);
+
 	private final RedisbootProxyManager proxies;
 
 	private final RedisKeyNamer keyNamer;
+
+	private final KeyDigester keyDigester;
+
+	private final WarnOnce problems = new WarnOnce(logger);
 
 	private final RedisCircuitBreaker circuitBreaker;
 
@@ -51,19 +72,26 @@ public final class RateLimiter {
 
 	private volatile boolean degraded;
 
+	// a flapping Redis (a timeout now and then) must not log a warning and a recovery per flap
+	private final AtomicLong lastRecoveryLogged = new AtomicLong();
+
+	private final Map<String, Long> outageWarned = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates a limiter.
 	 * @param commands the Redis commands
 	 * @param keyNamer names the bucket keys
+	 * @param keyDigester digests client keys for the bucket keys
 	 * @param circuitBreaker stops calling Redis during an outage
 	 * @param metrics counts decisions
 	 */
-	public RateLimiter(LettuceCommands commands, RedisKeyNamer keyNamer, RedisCircuitBreaker circuitBreaker,
-			RateLimitMetrics metrics) {
+	public RateLimiter(LettuceCommands commands, RedisKeyNamer keyNamer, KeyDigester keyDigester,
+			RedisCircuitBreaker circuitBreaker, RateLimitMetrics metrics) {
 		this.proxies = new RedisbootProxyManager(commands,
 				ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(java.time.Duration.ofSeconds(1)),
 				MAX_REMEMBERED_STATES);
 		this.keyNamer = keyNamer;
+		this.keyDigester = keyDigester;
 		this.circuitBreaker = circuitBreaker;
 		this.metrics = metrics;
 	}
@@ -78,37 +106,52 @@ public final class RateLimiter {
 	public RateLimitDecision consume(RateLimitRule rule, String clientKey, @Nullable String plan) {
 		String effectivePlan = (plan != null && rule.plans().containsKey(plan)) ? plan : null;
 		if (plan != null && effectivePlan == null) {
-			warnOnce("plan:" + rule.name() + ":" + plan, "Unknown plan '" + plan + "' for rate-limit rule '"
-					+ rule.name() + "'; applying the rule's own limits");
+			warnOnce("plan:" + rule.name(), "Unknown plan for rate-limit rule '" + rule.name()
+					+ "' (one the rule does not list); applying the rule's own limits");
 		}
 		List<Limit> limits = rule.limitsFor(effectivePlan);
 		BucketConfiguration configuration = this.configurations.computeIfAbsent(limits, RateLimiter::configuration);
-		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":" + clientKey;
+		// the client's identity stands in the key only as a keyed digest: no IP, user or API key in clear
+		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":"
+				+ this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
 		if (this.circuitBreaker.allowRequest()) {
 			boolean reported = false;
+			RedisbootProxyManager.Access access = new RedisbootProxyManager.Access(
+					this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8));
 			try {
-				byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				ConsumptionProbe probe = this.proxies.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+				ConsumptionProbe probe = this.proxies.builder()
+					.build(access, () -> configuration)
+					.tryConsumeAndReturnRemaining(1);
 				this.circuitBreaker.onSuccess();
 				reported = true;
 				recovered();
 				RateLimitDecision decision = decision(rule, limits, probe, RateLimitDecision.Source.REDIS);
-				this.metrics.decision(rule.name(), decision.allowed() ? "allowed" : "rejected");
+				if (access.foundBadState()) {
+					this.problems.warn("bad-state:" + rule.name(), "A rate-limit bucket of rule '" + rule.name()
+							+ "' held no usable bucket state (bytes that do not decode, or a key of another Redis type);"
+							+ " it was replaced by a fresh bucket", null);
+					this.metrics.decision(rule.name(), "error");
+				}
+				else {
+					this.metrics.decision(rule.name(), decision.allowed() ? "allowed" : "rejected");
+				}
 				return decision;
 			}
 			catch (RuntimeException ex) {
+				this.proxies.forget(access);
 				RedisCommandException failure = redisFailure(ex);
-				if (failure == null) {
-					throw ex;
-				}
-				if (failure.isRedisUnavailable()) {
+				boolean unavailable = failure != null && failure.isRedisUnavailable();
+				if (unavailable) {
 					this.circuitBreaker.onFailure(failure);
 					reported = true;
 				}
-				this.proxies.forget();
+				else if (failure == null || !failure.isInterrupted()) {
+					refused(rule, failure, ex);
+				}
 				if (logger.isDebugEnabled()) {
 					logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
 				}
+				return fallback(rule, limits, configuration, bucket, unavailable);
 			}
 			finally {
 				if (!reported) {
@@ -116,19 +159,46 @@ public final class RateLimiter {
 				}
 			}
 		}
-		return fallback(rule, limits, configuration, bucket);
+		return fallback(rule, limits, configuration, bucket, true);
+	}
+
+	/**
+	 * Logs a decision that Redis refused (an error reply such as {@code NOPERM} or
+	 * {@code OOM}) or that failed otherwise: once per rule and kind at WARN, without a stack
+	 * trace or any key, then at DEBUG.
+	 */
+	private void refused(RateLimitRule rule, @Nullable RedisCommandException failure, RuntimeException ex) {
+		if (failure != null && failure.isCommandError()) {
+			String reply = (failure.getCause() != null && failure.getCause().getMessage() != null)
+					? failure.getCause().getMessage() : "";
+			String code = reply.split(" ", 2)[0];
+			this.problems.warn("refused:" + code + ":" + rule.name(), "Redis refused a rate-limit decision of rule '"
+					+ rule.name() + "' (" + truncate(reply) + "); the rule follows its on-redis-failure ("
+					+ rule.onRedisFailure().name().toLowerCase(Locale.ROOT) + ")", null);
+		}
+		else {
+			this.problems.warn("failed:" + ex.getClass().getName() + ":" + rule.name(), "A rate-limit decision of rule '"
+					+ rule.name() + "' failed (" + ex.getClass().getName() + "); the rule follows its on-redis-failure ("
+					+ rule.onRedisFailure().name().toLowerCase(Locale.ROOT) + ")", null);
+		}
+	}
+
+	private static String truncate(String text) {
+		return (text.length() <= 160) ? text : text.substring(0, 160) + "...";
 	}
 
 	private RateLimitDecision fallback(RateLimitRule rule, List<Limit> limits, BucketConfiguration configuration,
-			String bucket) {
-		this.degraded = true;
+			String bucket, boolean unavailable) {
 		this.metrics.decision(rule.name(), "error");
-		warnOnce("redis:" + rule.name(), "Redis is unavailable for rate limiting; rule '" + rule.name() + "' "
+		if (unavailable) {
+			this.degraded = true;
+			warnEveryMinute(rule.name(), "Redis is unavailable for rate limiting; rule '" + rule.name() + "' "
 				+ switch (rule.onRedisFailure()) {
 					case ALLOW -> "lets requests through unlimited";
 					case DENY -> "turns requests away with 503";
 					case LOCAL -> "limits on each instance separately";
-				} + " until it is back (on-redis-failure: " + rule.onRedisFailure().name().toLowerCase() + ")");
+				} + " until it is back (on-redis-failure: " + rule.onRedisFailure().name().toLowerCase(Locale.ROOT) + ")");
+		}
 		return switch (rule.onRedisFailure()) {
 			case ALLOW -> new RateLimitDecision(rule.name(), limits, true, RateLimitDecision.Source.NONE,
 					limits.get(0).capacity(), 0, false);
@@ -156,8 +226,12 @@ public final class RateLimiter {
 		if (this.degraded) {
 			this.degraded = false;
 			this.localBuckets.clear();
-			this.warned.keySet().removeIf((key) -> key.startsWith("redis:"));
-			logger.info("Redis is available for rate limiting again");
+			long now = System.nanoTime();
+			long last = this.lastRecoveryLogged.get();
+			if ((last == 0 || now - last >= QUIET_BETWEEN_OUTAGE_LOGS)
+					&& this.lastRecoveryLogged.compareAndSet(last, now)) {
+				logger.info("Redis is available for rate limiting again");
+			}
 		}
 	}
 
@@ -188,6 +262,18 @@ public final class RateLimiter {
 			}
 		}
 		return null;
+	}
+
+	private void warnEveryMinute(String rule, String message) {
+		long now = System.nanoTime();
+		boolean[] due = new boolean[1];
+		this.outageWarned.compute(rule, (key, last) -> {
+			due[0] = last == null || now - last >= QUIET_BETWEEN_OUTAGE_LOGS;
+			return due[0] ? now : last;
+		});
+		if (due[0]) {
+			logger.warn(message);
+		}
 	}
 
 	private void warnOnce(String key, String message) {

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 final class JobDispatcher implements StreamHandler {
 
+	private static final java.util.regex.Pattern TYPE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{0,100}");
+
 	private final Map<String, StreamHandler> handlers;
 
 	JobDispatcher(Map<String, StreamHandler> handlers) {
@@ -22,8 +24,10 @@ final class JobDispatcher implements StreamHandler {
 		byte[] type = fields.get(StreamStore.TYPE);
 		StreamHandler handler = (type != null) ? this.handlers.get(StreamStore.string(type)) : null;
 		if (handler == null) {
-			throw new UnprocessableEntryException(
-					"No @JobHandler for job type '" + ((type != null) ? StreamStore.string(type) : "") + "'", null);
+			// the type comes from Redis: quoted (in the dead letter and the log) only when it looks like a type name
+			String name = (type != null) ? StreamStore.string(type) : "";
+			throw new UnprocessableEntryException("No @JobHandler for job type "
+					+ (TYPE_NAME.matcher(name).matches() ? "'" + name + "'" : "(not a job type name)"), null);
 		}
 		handler.handle(fields, delivery);
 	}

@@ -16,7 +16,10 @@ import org.springframework.util.Assert;
  * jobs stream (by default {@code [prefix:]stream:{jobs}}) with the job's type, id and JSON
  * payload. Delayed jobs wait in a sorted set and are moved into the stream atomically when
  * due. With an idempotency key, a job is enqueued at most once per key within
- * {@code redisboot.jobs.idempotency-ttl}.
+ * {@code redisboot.jobs.idempotency-ttl}; the key is stored only as a digest
+ * ({@code redisboot.key-digest-secret}), so it may hold a user id or an e-mail address. A
+ * record under the key that is not a job id (garbage, another Redis type) is replaced and
+ * counted ({@code redisboot.stream.faults{cause=idempotency-record}}).
  *
  * @author redisboot
  */
@@ -34,6 +37,8 @@ public final class JobQueue {
 
 	private final Clock clock;
 
+	private final StreamMetrics metrics;
+
 	/**
 	 * Creates a queue.
 	 * @param store the Redis side
@@ -43,11 +48,26 @@ public final class JobQueue {
 	 * @param idempotencyTtl how long an idempotency key is remembered
 	 */
 	public JobQueue(StreamStore store, JsonPayloads payloads, String stream, long maxLength, Duration idempotencyTtl) {
-		this(store, payloads, stream, maxLength, idempotencyTtl, Clock.systemUTC());
+		this(store, payloads, stream, maxLength, idempotencyTtl, StreamMetrics.NONE);
+	}
+
+	/**
+	 * Creates a queue that counts unreadable idempotency records it replaces.
+	 * @param store the Redis side
+	 * @param payloads payload conversion
+	 * @param stream the jobs stream's name
+	 * @param maxLength approximate length the stream is trimmed to
+	 * @param idempotencyTtl how long an idempotency key is remembered
+	 * @param metrics the metrics
+	 */
+	public JobQueue(StreamStore store, JsonPayloads payloads, String stream, long maxLength, Duration idempotencyTtl,
+			StreamMetrics metrics) {
+		this(store, payloads, stream, maxLength, idempotencyTtl, Clock.systemUTC(), metrics);
 	}
 
 	JobQueue(StreamStore store, JsonPayloads payloads, String stream, long maxLength, Duration idempotencyTtl,
-			Clock clock) {
+			Clock clock, StreamMetrics metrics) {
+		this.metrics = metrics;
 		this.store = store;
 		this.payloads = payloads;
 		this.stream = stream;
@@ -115,8 +135,12 @@ public final class JobQueue {
 			this.store.add(this.stream, fields, this.maxLength);
 			return jobId;
 		}
-		return this.store.enqueue(this.stream, jobId, fields, this.maxLength, idempotencyKey, this.idempotencyTtl,
-				dueAtMillis).jobId();
+		StreamStore.Enqueued enqueued = this.store.enqueue(this.stream, jobId, fields, this.maxLength, idempotencyKey,
+				this.idempotencyTtl, dueAtMillis);
+		if (enqueued.replacedUnreadable()) {
+			this.metrics.fault(this.stream, "idempotency-record");
+		}
+		return enqueued.jobId();
 	}
 
 	/**

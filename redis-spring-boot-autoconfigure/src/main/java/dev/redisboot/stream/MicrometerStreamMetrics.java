@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
  * Stream metrics in Micrometer, tagged {@code stream} and {@code group}:
  * {@code redisboot.stream.messages{result=processed|retried|dead-lettered}},
  * {@code redisboot.stream.processing} (handler time), {@code redisboot.stream.reclaimed},
+ * {@code redisboot.stream.faults} (tag {@code cause}, see {@link StreamMetrics#fault}),
  * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
  * {@code .dead-letters}, read from values the container refreshes periodically (never a
  * Redis call per scrape).
@@ -67,6 +68,17 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 				.description("Entries taken over from consumers that left them pending (presumed dead)")
 				.register(this.registry))
 			.increment(count);
+	}
+
+	@Override
+	public void fault(String stream, String cause) {
+		this.counters
+			.computeIfAbsent(stream + "\n\nfault\n" + cause, (k) -> Counter.builder("redisboot.stream.faults")
+				.tag("stream", stream)
+				.tag("cause", cause)
+				.description("Broken or hostile state in Redis that the streams worked around, by cause")
+				.register(this.registry))
+			.increment();
 	}
 
 	@Override

@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.redisboot.core.WarnOnce;
+import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XReadArgs;
@@ -76,6 +78,8 @@ public final class StreamListenerContainer implements SmartLifecycle {
 
 	private final Map<String, Long> streamMaxLengths = new LinkedHashMap<>();
 
+	private final Map<String, Long> deadLetterMaxLengths = new LinkedHashMap<>();
+
 	private final List<Worker> workers = new ArrayList<>();
 
 	private @Nullable ScheduledExecutorService scheduler;
@@ -115,6 +119,8 @@ public final class StreamListenerContainer implements SmartLifecycle {
 	public synchronized void register(StreamSubscription subscription) {
 		this.subscriptions.add(subscription);
 		this.streamMaxLengths.merge(subscription.stream(), subscription.settings().maxLength(), Math::max);
+		this.deadLetterMaxLengths.merge(subscription.stream(), subscription.settings().deadLetterMaxLength(),
+				Math::max);
 	}
 
 	/**
@@ -153,20 +159,40 @@ public final class StreamListenerContainer implements SmartLifecycle {
 		scheduler.scheduleWithFixedDelay(this::refreshStats, 0, stats, TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Moves due delayed entries of every stream. An unreadable member of a delayed set is
+	 * dead-lettered by the script and counted; a failure of the whole move (a key of another
+	 * type, no permission, Redis down) is counted and logged once per stream and kind, and
+	 * the next poll tries again.
+	 */
 	private void moveDueEntries() {
 		Map<String, Long> streams;
+		Map<String, Long> deadLetterLengths;
 		synchronized (this) {
 			streams = new LinkedHashMap<>(this.streamMaxLengths);
+			deadLetterLengths = new LinkedHashMap<>(this.deadLetterMaxLengths);
 		}
 		streams.forEach((stream, maxLength) -> {
 			try {
-				while (this.running && this.store.moveDue(stream, System.currentTimeMillis(), maxLength,
-						MOVE_BATCH) == MOVE_BATCH) {
-					// more are due: keep moving
+				StreamStore.Moved moved;
+				do {
+					moved = this.store.moveDue(stream, System.currentTimeMillis(), maxLength, MOVE_BATCH,
+							deadLetterLengths.getOrDefault(stream, maxLength));
+					for (int i = 0; i < moved.deadLettered(); i++) {
+						this.metrics.fault(stream, "delayed-member");
+					}
+					if (moved.deadLettered() > 0) {
+						// the member is not quoted: it may hold anything, including personal data
+						this.warnOnce.warn("poison:" + stream, moved.deadLettered() + " unreadable entries of the delayed set "
+								+ "of stream '" + stream + "' were moved to its dead-letter stream (field 'error' says why)",
+								null);
+					}
 				}
+				while (this.running && moved.total() == MOVE_BATCH);
 			}
 			catch (RuntimeException ex) {
-				this.warnOnce.warn("move:" + ex.getClass().getName(),
+				this.metrics.fault(stream, "move");
+				this.warnOnce.warn("move:" + stream + ":" + ex.getClass().getName(),
 						"Could not move due entries of stream '" + stream + "' (delayed jobs, retries): " + ex.getMessage(),
 						null);
 			}
@@ -311,16 +337,21 @@ public final class StreamListenerContainer implements SmartLifecycle {
 				catch (Exception ex) {
 					Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
 					if (String.valueOf(cause.getMessage()).startsWith("NOGROUP")) {
-						groupReady = false; // the stream or group is gone (a flushed or restarted Redis): create it again
+						// the stream or group is gone (deleted, a flushed or restarted Redis): create it again
+						groupReady = false;
+						StreamListenerContainer.this.metrics.fault(this.subscription.stream(), "group-missing");
 						continue;
 					}
 					failures++;
+					StreamListenerContainer.this.metrics.fault(this.subscription.stream(), "consume");
 					StreamListenerContainer.this.warnOnce.warn("read:" + this.subscription.name() + ":" + cause.getClass().getName(),
 							"Stream consumer " + this.consumer + " of '" + this.subscription.stream() + "' could not read ("
 									+ ((cause.getMessage() != null) ? cause.getMessage()
 											: cause.getClass().getSimpleName())
 									+ "); retrying",
-							(cause instanceof TimeoutException) ? null : cause);
+							// an error reply (NOPERM, WRONGTYPE) or a timeout says all in its message: no stack trace
+							(cause instanceof TimeoutException || cause instanceof RedisCommandException
+									|| cause instanceof RedisCommandExecutionException) ? null : cause);
 					if (!pause(Math.min(5000, 250L * failures))) {
 						break;
 					}

@@ -36,6 +36,21 @@ public interface StreamMetrics {
 	}
 
 	/**
+	 * Something in Redis could not be used and was worked around: counted so that an
+	 * operator sees hostile or broken state that the container survives.
+	 * @param stream the stream
+	 * @param cause what went wrong, one of a small fixed set: {@code delayed-member} (an
+	 * unreadable member of the delayed set, moved to the dead-letter stream),
+	 * {@code idempotency-record} (an idempotency key that held no job id, replaced),
+	 * {@code move} (moving due entries failed: wrong key type, no permission, Redis down),
+	 * {@code consume} (a consumer's read, acknowledgement, retry or dead letter failed; it
+	 * backs off and reads again), {@code group-missing} (the stream or its group was deleted
+	 * under a consumer, which created them again)
+	 */
+	default void fault(String stream, String cause) {
+	}
+
+	/**
 	 * Backlog figures, refreshed periodically.
 	 * @param stream the stream
 	 * @param group the group

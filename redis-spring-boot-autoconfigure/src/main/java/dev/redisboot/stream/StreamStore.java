@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.LettuceCommands.Script;
@@ -32,8 +33,9 @@ import dev.redisboot.core.redis.RedisCommandException;
  * <li>{@code [prefix:]stream:{s}:delayed}: a sorted set of entries waiting for their time
  * (delayed jobs, retries), moved into the stream by a script;</li>
  * <li>{@code [prefix:]stream:{s}:dead}: the dead-letter stream;</li>
- * <li>{@code [prefix:]stream:{s}:idempotency:<key>}: the job id enqueued under an
- * idempotency key.</li>
+ * <li>{@code [prefix:]stream:{s}:idempotency:<digest>}: the job id enqueued under an
+ * idempotency key; the key itself appears only as its {@link KeyDigester digest}, since
+ * applications build idempotency keys from user ids, e-mail addresses and the like.</li>
  * </ul>
  *
  * @author redisboot
@@ -61,20 +63,33 @@ public final class StreamStore {
 	/** Field of a dead letter: the id the entry had in the stream. */
 	public static final String SOURCE_ID = "source-id";
 
+	/**
+	 * Field of a dead letter that was an unreadable member of the delayed set: the member,
+	 * cut to 64 KiB.
+	 */
+	public static final String DELAYED_MEMBER = "delayed-member";
+
 	/** Field of a dead letter: when it was given up, epoch milliseconds. */
 	public static final String FAILED_AT = "failed-at";
 
 	/**
 	 * Adds an entry now or, with a due time, to the delayed set; with an idempotency key,
-	 * only if no entry was added under the key before (then returns the earlier job id).
-	 * KEYS: stream, delayed, idempotency key (the stream itself when unused). ARGV: max
-	 * length, idempotency TTL in ms ('0' for none), due time in ms ('0' for now), delayed
-	 * member, job id, then field/value pairs. Returns {1 or 0 (duplicate), job id}.
+	 * only if no entry was added under the key before (then returns the earlier job id). A
+	 * record under the idempotency key that is not a job id (garbage, another type) is
+	 * replaced, and reported. KEYS: stream, delayed, idempotency key (the stream itself when
+	 * unused). ARGV: max length, idempotency TTL in ms ('0' for none), due time in ms ('0'
+	 * for now), delayed member, job id, then field/value pairs. Returns {1 or 0 (duplicate),
+	 * job id, 1 if an unreadable idempotency record was replaced else 0}.
 	 */
 	static final Script ENQUEUE = Script.of("""
+			local replaced = 0
 			if ARGV[2] ~= '0' then
-			  local existing = redis.call('GET', KEYS[3])
-			  if existing then return {0, existing} end
+			  local kind = redis.call('TYPE', KEYS[3]).ok
+			  if kind == 'string' then
+			    local existing = redis.call('GET', KEYS[3])
+			    if string.len(existing) == 36 and string.match(existing, '^[%x%-]+$') then return {0, existing, 0} end
+			  end
+			  if kind ~= 'none' then replaced = 1 end
 			end
 			if ARGV[3] ~= '0' then
 			  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -82,31 +97,73 @@ public final class StreamStore {
 			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(ARGV, 6))
 			end
 			if ARGV[2] ~= '0' then redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[2]) end
-			return {1, ARGV[5]}
+			return {1, ARGV[5], replaced}
 			""");
 
 	/**
-	 * Moves due entries from the delayed set into the stream, atomically. KEYS: stream,
-	 * delayed. ARGV: now in ms, max length, most entries to move. Returns how many moved.
+	 * Moves due entries from the delayed set into the stream, atomically. A member that is
+	 * not a JSON array of an even number of strings, or that the stream refuses, goes to the
+	 * dead-letter stream with the reason (field {@code error}), the member itself in field
+	 * {@code delayed-member} (cut to 64 KiB), so one bad member never holds up the others.
+	 * A stream or dead-letter stream key of another type fails the whole call before
+	 * anything moves. KEYS: stream, delayed, dead. ARGV: now in ms, max length, most entries
+	 * to move, dead-letter max length. Returns {how many moved, how many were
+	 * dead-lettered}.
 	 */
 	static final Script MOVE_DUE = Script.of("""
+			for i = 1, 3, 2 do
+			  local kind = redis.call('TYPE', KEYS[i]).ok
+			  if kind ~= 'none' and kind ~= 'stream' then
+			    return redis.error_reply('WRONGTYPE a key of the stream is not a stream: ' .. kind)
+			  end
+			end
 			local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+			local moved, dead = 0, 0
 			for _, member in ipairs(due) do
-			  local fields = cjson.decode(member)
-			  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+			  local problem = nil
+			  local ok, fields = pcall(cjson.decode, member)
+			  if not ok or type(fields) ~= 'table' or #fields == 0 or #fields % 2 ~= 0 then
+			    problem = 'not a JSON array of field/value pairs'
+			  else
+			    for i = 1, #fields do
+			      if type(fields[i]) ~= 'string' then problem = 'a field or value is not a string' break end
+			    end
+			  end
+			  if problem == nil then
+			    local added, failure = pcall(function()
+			      return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+			    end)
+			    if not added then
+			      problem = 'the stream refused it: ' .. tostring((type(failure) == 'table' and failure.err) or failure)
+			    end
+			  end
+			  if problem == nil then
+			    moved = moved + 1
+			  else
+			    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'error', 'Unreadable delayed entry: ' .. problem,
+			      'delayed-member', string.sub(member, 1, 65536), 'attempt', '0', 'failed-at', ARGV[1])
+			    dead = dead + 1
+			  end
 			  redis.call('ZREM', KEYS[2], member)
 			end
-			return #due
+			return {moved, dead}
 			""");
 
 	/**
 	 * Acknowledges a failed entry and schedules its retry or adds it to the dead-letter
-	 * stream, unless another consumer acknowledged it first. KEYS: stream, delayed, dead.
+	 * stream, unless another consumer acknowledged it first; fails without acknowledging when
+	 * the delayed set or dead-letter stream has another type, so the entry stays pending and
+	 * is reclaimed later. KEYS: stream, delayed, dead.
 	 * ARGV: group, entry id, 'retry' or 'dead', due time, delayed member, dead-letter max
 	 * length, then the dead letter's field/value pairs. Returns 1, or 0 if it was not
 	 * pending.
 	 */
 	static final Script FAIL = Script.of("""
+			-- checked before XACK: a failing write after it would lose the entry (scripts do not roll back)
+			local delayed, dead = redis.call('TYPE', KEYS[2]).ok, redis.call('TYPE', KEYS[3]).ok
+			if (delayed ~= 'none' and delayed ~= 'zset') or (dead ~= 'none' and dead ~= 'stream') then
+			  return redis.error_reply('WRONGTYPE the delayed set or dead-letter stream has another type')
+			end
 			if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 			if ARGV[3] == 'retry' then
 			  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
@@ -117,7 +174,8 @@ public final class StreamStore {
 			""");
 
 	/**
-	 * Moves dead letters back into the stream for another round of attempts. KEYS: stream,
+	 * Moves dead letters back into the stream for another round of attempts; unreadable
+	 * members of the delayed set stay (there is nothing to retry). KEYS: stream,
 	 * dead. ARGV: most entries, max length, group to limit to ('' for all). Returns how many
 	 * moved.
 	 */
@@ -128,15 +186,17 @@ public final class StreamStore {
 			  local fields = entry[2]
 			  local keep = {}
 			  local group = ''
+			  local unreadable = false
 			  for i = 1, #fields, 2 do
 			    local name = fields[i]
 			    if name == 'group' then group = fields[i + 1] end
+			    if name == 'delayed-member' then unreadable = true end
 			    if name == 'payload' or name == 'type' or name == 'job' or name == 'group' then
 			      table.insert(keep, name)
 			      table.insert(keep, fields[i + 1])
 			    end
 			  end
-			  if ARGV[3] == '' or ARGV[3] == group then
+			  if not unreadable and (ARGV[3] == '' or ARGV[3] == group) then
 			    table.insert(keep, 'attempt')
 			    table.insert(keep, '1')
 			    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(keep))
@@ -153,14 +213,18 @@ public final class StreamStore {
 
 	private final RedisKeyNamer keyNamer;
 
+	private final KeyDigester keyDigester;
+
 	/**
 	 * Creates a store.
 	 * @param redis commands on the application's connection (never blocking ones)
 	 * @param keyNamer the key namer
+	 * @param keyDigester digests idempotency keys for their key names
 	 */
-	public StreamStore(LettuceCommands redis, RedisKeyNamer keyNamer) {
+	public StreamStore(LettuceCommands redis, RedisKeyNamer keyNamer, KeyDigester keyDigester) {
 		this.redis = redis;
 		this.keyNamer = keyNamer;
+		this.keyDigester = keyDigester;
 	}
 
 	/**
@@ -185,8 +249,16 @@ public final class StreamStore {
 		return this.keyNamer.hashTaggedKey("stream", stream, "dead");
 	}
 
-	String idempotencyKey(String stream, String key) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "idempotency", key);
+	/**
+	 * Returns the Redis key that remembers the job enqueued under an idempotency key: the
+	 * idempotency key appears in it only as its digest.
+	 * @param stream the stream's name
+	 * @param key the idempotency key
+	 * @return the Redis key
+	 */
+	public String idempotencyKey(String stream, String key) {
+		return this.keyNamer.hashTaggedKey("stream", stream, "idempotency",
+				this.keyDigester.digest("stream-idempotency", key));
 	}
 
 	/**
@@ -217,10 +289,11 @@ public final class StreamStore {
 		List<Object> result = this.redis.evalsha(ENQUEUE, ScriptOutputType.MULTI,
 				keys(stream0, delayedKey(stream), (idempotencyKey != null) ? idempotencyKey(stream, idempotencyKey) : stream0),
 				args.toArray(byte[][]::new));
-		if (result == null || result.size() != 2) {
-			throw new IllegalStateException("Unexpected reply to enqueue: " + result);
+		if (result == null || result.size() != 3) {
+			throw new IllegalStateException("Unexpected reply to enqueue");
 		}
-		return new Enqueued(Long.valueOf(1).equals(result.get(0)), string((byte[]) result.get(1)));
+		return new Enqueued(Long.valueOf(1).equals(result.get(0)), string((byte[]) result.get(1)),
+				Long.valueOf(1).equals(result.get(2)));
 	}
 
 	/**
@@ -242,14 +315,40 @@ public final class StreamStore {
 	 *
 	 * @param added whether the entry was added, false for a duplicate
 	 * @param jobId the job id, the earlier one for a duplicate
+	 * @param replacedUnreadable whether the idempotency key held something other than a job
+	 * id (garbage or another Redis type), which was replaced
 	 */
-	record Enqueued(boolean added, String jobId) {
+	record Enqueued(boolean added, String jobId, boolean replacedUnreadable) {
 	}
 
-	int moveDue(String stream, long nowMillis, long maxLength, int limit) {
-		Long moved = this.redis.evalsha(MOVE_DUE, ScriptOutputType.INTEGER, keys(streamKey(stream), delayedKey(stream)),
-				bytes(Long.toString(nowMillis)), bytes(Long.toString(maxLength)), bytes(Integer.toString(limit)));
-		return (moved != null) ? moved.intValue() : 0;
+	/**
+	 * Moves due entries from the delayed set into the stream; unreadable members go to the
+	 * dead-letter stream.
+	 * @return how many moved and how many were dead-lettered
+	 */
+	Moved moveDue(String stream, long nowMillis, long maxLength, int limit, long deadLetterMaxLength) {
+		List<Object> result = this.redis.evalsha(MOVE_DUE, ScriptOutputType.MULTI,
+				keys(streamKey(stream), delayedKey(stream), deadLetterKey(stream)), bytes(Long.toString(nowMillis)),
+				bytes(Long.toString(maxLength)), bytes(Integer.toString(limit)),
+				bytes(Long.toString(deadLetterMaxLength)));
+		if (result == null || result.size() != 2) {
+			return new Moved(0, 0);
+		}
+		return new Moved(((Number) result.get(0)).intValue(), ((Number) result.get(1)).intValue());
+	}
+
+	/**
+	 * The outcome of a move of due entries.
+	 *
+	 * @param moved entries moved into the stream
+	 * @param deadLettered unreadable members moved to the dead-letter stream
+	 */
+	record Moved(int moved, int deadLettered) {
+
+		int total() {
+			return this.moved + this.deadLettered;
+		}
+
 	}
 
 	/**
@@ -339,10 +438,11 @@ public final class StreamStore {
 	public StreamStats stats(String stream, String group) {
 		byte[] key = bytes(streamKey(stream));
 		List<Object> results = this.redis.execute((commands) -> {
-			var length = commands.xlen(key).toCompletableFuture();
+			// a key of the wrong type gives -1 (shown as no value) for its figure, not a failure of all
+			var length = commands.xlen(key).toCompletableFuture().exceptionally((ex) -> -1L);
 			var groups = commands.xinfoGroups(key).toCompletableFuture().exceptionally((ex) -> List.of());
-			var delayed = commands.zcard(bytes(delayedKey(stream))).toCompletableFuture();
-			var dead = commands.xlen(bytes(deadLetterKey(stream))).toCompletableFuture();
+			var delayed = commands.zcard(bytes(delayedKey(stream))).toCompletableFuture().exceptionally((ex) -> -1L);
+			var dead = commands.xlen(bytes(deadLetterKey(stream))).toCompletableFuture().exceptionally((ex) -> -1L);
 			return java.util.concurrent.CompletableFuture.allOf(length, groups, delayed, dead)
 				.thenApply((ignored) -> List.<Object>of(length.join(), groups.join(), delayed.join(), dead.join()));
 		});

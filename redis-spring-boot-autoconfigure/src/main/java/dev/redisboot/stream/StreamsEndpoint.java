@@ -76,7 +76,10 @@ public class StreamsEndpoint {
 			}
 		}
 		Map<String, Map<String, String>> letters = this.store.deadLetters(stream, 20);
-		letters.values().forEach((fields) -> fields.remove(StreamStore.PAYLOAD));
+		letters.values().forEach((fields) -> {
+			fields.remove(StreamStore.PAYLOAD);
+			fields.remove(StreamStore.DELAYED_MEMBER); // an unreadable delayed entry, payload included
+		});
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("groups", groups);
 		description.put("deadLetters", letters);

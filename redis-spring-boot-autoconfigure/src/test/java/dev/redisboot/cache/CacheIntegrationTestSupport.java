@@ -58,6 +58,10 @@ abstract class CacheIntegrationTestSupport {
 					"redisboot.cache.caches.lookups.null-ttl=30s");
 	}
 
+	protected String prefix() {
+		return this.prefix;
+	}
+
 	protected String key(String cache, Object key) {
 		return this.prefix + ":cache:" + cache + ":" + key;
 	}

@@ -1,11 +1,15 @@
 package dev.redisboot.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.redisboot.test.StandaloneRedis;
 import dev.redisboot.test.WithRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +20,33 @@ import static org.awaitility.Awaitility.await;
  * {@code error}, and rate limiting goes back to Redis once it is back.
  */
 @WithRedis(isolated = true)
+@ExtendWith(OutputCaptureExtension.class)
 class RateLimitOutageIntegrationTests {
+
+	@Test
+	void aFlappingRedisLogsOneWarningAndOneRecoveryAMinuteNotOnePerFlap(StandaloneRedis redis, CapturedOutput output) {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis, "flapping",
+				"redisboot.rate-limit.timeout=300ms", "redisboot.rate-limit.rules[5].limits[0].capacity=100")) {
+			assertThat(RateLimitInstances.get(a, "/api/outage/allow").statusCode()).isEqualTo(200);
+			for (int flap = 0; flap < 5; flap++) {
+				redis.nodes().get(0).pause();
+				try {
+					assertThat(RateLimitInstances.get(a, "/api/outage/allow").statusCode()).isEqualTo(200);
+				}
+				finally {
+					redis.nodes().get(0).resume();
+				}
+				assertThat(RateLimitInstances.get(a, "/api/outage/allow").statusCode()).isEqualTo(200);
+			}
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-allow", "error")).isEqualTo(5);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-allow", "allowed")).isEqualTo(1 + 5);
+		}
+		List<String> lines = output.getAll().lines().toList();
+		assertThat(lines.stream().filter((line) -> line.contains("Redis is unavailable for rate limiting")).count())
+			.isOne();
+		assertThat(lines.stream().filter((line) -> line.contains("Redis is available for rate limiting again")).count())
+			.isOne();
+	}
 
 	@Test
 	void eachFailureModeBehavesAsConfiguredAndRecoversAfterRestart(StandaloneRedis redis) {

@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.WithRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@code @RateLimited}, and the number of Redis commands per decision.
  */
 @WithRedis
+@ExtendWith(OutputCaptureExtension.class)
 class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTests {
 
 	@Override
@@ -156,6 +161,46 @@ class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTe
 			assertThat(rejected.headers().firstValue("RateLimit")).hasValueSatisfying(
 					(value) -> assertThat(value).startsWith("\"reset\";r=0;t="));
 			assertThat(rejected.body()).contains("\"status\":429", "\"rule\":\"reset\"");
+		}
+	}
+
+	@Test
+	void noBucketKeyHoldsAClientIdentityInClear(CapturedOutput output) {
+		String prefix = newPrefix();
+		String secret = "c2VjcmV0LWZvci1yYXRlLWxpbWl0LWtleXM=";
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), prefix,
+				"redisboot.key-digest-secret=" + secret, "redisboot.rate-limit.rules[8].name=tenant",
+				"redisboot.rate-limit.rules[8].paths=/api/me", "redisboot.rate-limit.rules[8].key=expression",
+				"redisboot.rate-limit.rules[8].expression=header('X-Tenant')",
+				"redisboot.rate-limit.rules[8].limits[0].capacity=5", "redisboot.rate-limit.rules[8].limits[0].period=1h")) {
+			assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "pro-key-s3cr3t").statusCode())
+				.isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/me", "X-Test-User", "ann@example.com", "X-Tenant", "tenant-42")
+				.statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.send(a, "POST", "/api/reset/bob@example.com").statusCode()).isEqualTo(200);
+			List<String> keys = redis().nodes().stream()
+				.flatMap((node) -> ((List<?>) node.execute("KEYS", prefix + ":rl:*")).stream())
+				.map((key) -> (key instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : key.toString())
+				.toList();
+			assertThat(keys).hasSize(6).allMatch((key) -> key.matches(
+					java.util.regex.Pattern.quote(prefix) + ":rl:\\{(burst|login|api|me|tenant|reset):(-|pro):[A-Za-z0-9_-]{32}\\}"));
+			for (String identity : List.of("127.0.0.1", "pro-key-s3cr3t", "s3cr3t", "ann", "example.com", "tenant-42",
+					"bob")) {
+				assertThat(keys).noneMatch((key) -> key.contains(identity));
+			}
+			assertThat(output).doesNotContain("s3cr3t", "ann@example.com", "bob@example.com", "tenant-42");
+			KeyDigester digester = KeyDigester.of(secret);
+			assertThat(keys).contains(prefix + ":rl:{burst:-:" + digester.digest("ratelimit", "ip=127.0.0.1") + "}",
+					prefix + ":rl:{login:-:" + digester.digest("ratelimit", "ip=127.0.0.1") + "}",
+					prefix + ":rl:{api:pro:" + digester.digest("ratelimit", "h=pro-key-s3cr3t") + "}",
+					prefix + ":rl:{me:-:" + digester.digest("ratelimit", "u=ann@example.com") + "}",
+					prefix + ":rl:{tenant:-:" + digester.digest("ratelimit", "e=tenant-42") + "}",
+					prefix + ":rl:{reset:-:" + digester.digest("ratelimit", "a=bob@example.com") + "}");
+			assertThat(digester.digest("ratelimit", "ip=127.0.0.1"))
+				.as("keyed: not the digest without the secret")
+				.isNotEqualTo(KeyDigester.unkeyed().digest("ratelimit", "ip=127.0.0.1"));
 		}
 	}
 

@@ -1,7 +1,9 @@
 package dev.redisboot.sample;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -21,6 +23,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -75,6 +79,9 @@ class SampleApplicationRateLimitIntegrationTests {
 
 	@Autowired
 	private MeterRegistry meterRegistry;
+
+	@Autowired
+	private RedisConnectionFactory connectionFactory;
 
 	@Test
 	void eleventhLoginAttemptWithinAMinuteFromOneAddressIsTooManyRequests() {
@@ -199,6 +206,16 @@ class SampleApplicationRateLimitIntegrationTests {
 		assertThat(count("password-reset", "rejected")).isOne();
 
 		assertThat(passwordReset("bob@example.com", "192.0.2.20").getStatus()).isEqualTo(HttpStatus.ACCEPTED);
+		// neither the addresses nor the client IPs stand in the bucket keys, only their digests
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			List<String> keys = connection.keyCommands()
+				.keys("sample-rate-limit-test:rl:*".getBytes(StandardCharsets.UTF_8))
+				.stream()
+				.map((key) -> new String(key, StandardCharsets.UTF_8))
+				.toList();
+			assertThat(keys).anyMatch((key) -> key.startsWith("sample-rate-limit-test:rl:{password-reset:-:"))
+				.noneMatch((key) -> key.contains("example") || key.contains("@") || key.contains("192.0.2."));
+		}
 	}
 
 	/**

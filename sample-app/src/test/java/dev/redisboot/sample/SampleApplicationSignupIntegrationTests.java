@@ -123,7 +123,7 @@ class SampleApplicationSignupIntegrationTests {
 	void enqueuingTheWelcomeMailAgainWithItsIdempotencyKeyAddsNoJob() {
 		UserView user = signUpAndAwaitWelcomeMail("twice");
 		String key = WelcomeEmail.key(user.id());
-		String jobId = this.redis.opsForValue().get(this.streamStore.streamKey("jobs") + ":idempotency:" + key);
+		String jobId = this.redis.opsForValue().get(this.streamStore.idempotencyKey("jobs", key));
 		assertThat(jobId).as("the job id remembered under %s", key).isNotNull();
 		long entries = jobEntries();
 

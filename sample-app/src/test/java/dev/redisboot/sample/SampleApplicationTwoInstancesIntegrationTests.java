@@ -233,7 +233,7 @@ class SampleApplicationTwoInstancesIntegrationTests {
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(a().findByIdCalls(id) + b().findByIdCalls(id)).isOne());
 			// The loader holds the product's lock in Redis, which makes the other instance wait
-			assertThat(redis.node().execute("EXISTS", "sample:cache-lock:products:" + id)).isEqualTo(1L);
+			assertThat(redis.node().execute("EXISTS", a().lockKey("products", id))).isEqualTo(1L);
 			release.countDown();
 
 			List<ProductView> views = new ArrayList<>();
@@ -252,7 +252,7 @@ class SampleApplicationTwoInstancesIntegrationTests {
 		}
 		assertThat(a().findByIdCalls(id) + b().findByIdCalls(id)).isOne();
 		assertThat(a().loads() + b().loads()).isEqualTo(loads + 1);
-		assertThat(redis.node().execute("EXISTS", "sample:cache-lock:products:" + id)).isEqualTo(0L);
+		assertThat(redis.node().execute("EXISTS", a().lockKey("products", id))).isEqualTo(0L);
 	}
 
 	@Test
@@ -349,6 +349,14 @@ class SampleApplicationTwoInstancesIntegrationTests {
 		private final RepositorySpy repositorySpy;
 
 		private final RestTestClient client;
+
+		/**
+		 * The lock key of a cache entry: the cache key appears only as its digest.
+		 */
+		String lockKey(String cache, Object key) {
+			return "sample:cache-lock:" + cache + ":"
+					+ this.context.getBean(dev.redisboot.core.KeyDigester.class).digest("cache-lock", String.valueOf(key));
+		}
 
 		private Instance(ConfigurableApplicationContext context, RepositorySpy repositorySpy) {
 			this.context = context;

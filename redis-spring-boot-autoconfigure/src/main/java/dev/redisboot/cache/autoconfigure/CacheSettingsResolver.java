@@ -90,7 +90,8 @@ final class CacheSettingsResolver {
 				(near.getMaxSize() != null) ? near.getMaxSize() : p.getNearCache().getMaxSize(),
 				(near.getTtl() != null) ? near.getTtl() : p.getNearCache().getTtl(),
 				(spec.getTtl() != null) ? prefix + "ttl" : PREFIX + "default-ttl", ttl);
-		return new CacheSettings(ttl, jitter, timeToIdle, cacheNulls, nullTtl, envelope, loading, nearCache);
+		return new CacheSettings(ttl, jitter, timeToIdle, cacheNulls, nullTtl, envelope, loading, nearCache,
+				spec.isDigestKeys());
 	}
 
 	private CacheSettings.Loading loading(String prefix, Duration lockTtl, Duration lockWait,

@@ -15,6 +15,7 @@ import dev.redisboot.cache.MicrometerCacheMetricsFactory;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCacheManager;
 import dev.redisboot.cache.UnlistedCacheVerifier;
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -78,7 +79,7 @@ public final class RedisbootCacheAutoConfiguration {
 	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties, LettuceConnectionFactory connectionFactory,
 			RedisKeyNamer keyNamer, RedisCircuitBreaker circuitBreaker, BeanFactory beanFactory,
 			ObjectProvider<CacheMetricsFactory> metricsFactory,
-			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation) {
+			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		List<String> applicationPackages = AutoConfigurationPackages.has(beanFactory)
 				? AutoConfigurationPackages.get(beanFactory) : List.of();
@@ -90,7 +91,8 @@ public final class RedisbootCacheAutoConfiguration {
 			.circuitBreaker(circuitBreaker)
 			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE))
 			.nearCacheInvalidation(nearCacheInvalidation.getIfAvailable())
-			.refreshThreads(resolver.refreshThreads());
+			.refreshThreads(resolver.refreshThreads())
+			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed));
 		resolver.caches().forEach(builder::cache);
 		return builder.build();
 	}

@@ -509,6 +509,13 @@ public class RedisbootCacheProperties {
 		private @Nullable Boolean cacheNulls;
 
 		/**
+		 * Whether entries are stored under an HMAC digest of their key (keyed with
+		 * redisboot.key-digest-secret) instead of the key itself, for caches keyed by e-mail
+		 * addresses or other personal data. Such a cache cannot be evicted by pattern.
+		 */
+		private boolean digestKeys;
+
+		/**
 		 * Time-to-live of cached null results.
 		 */
 		private @Nullable Duration nullTtl;
@@ -603,6 +610,14 @@ public class RedisbootCacheProperties {
 
 		public @Nullable Boolean getCacheNulls() {
 			return this.cacheNulls;
+		}
+
+		public boolean isDigestKeys() {
+			return this.digestKeys;
+		}
+
+		public void setDigestKeys(boolean digestKeys) {
+			this.digestKeys = digestKeys;
 		}
 
 		public void setCacheNulls(@Nullable Boolean cacheNulls) {

@@ -2,6 +2,7 @@ package dev.redisboot.ratelimit.autoconfigure;
 
 import java.util.List;
 
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -83,9 +84,9 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimiter redisbootRateLimiter(RateLimitProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, ObjectProvider<RateLimitMetrics> metrics) {
+			RedisKeyNamer keyNamer, KeyDigester keyDigester, ObjectProvider<RateLimitMetrics> metrics) {
 		RateLimitRulesResolver resolver = new RateLimitRulesResolver(properties);
-		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer,
+		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer, keyDigester,
 				properties.getCircuitBreaker().createBreaker("redisboot.rate-limit.circuit-breaker."),
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
 	}

@@ -178,7 +178,8 @@ public class RateLimitProperties {
 		/**
 		 * Who a bucket belongs to: 'ip' (the client address as the servlet container
 		 * reports it), 'user' (the authenticated principal), 'header:<Name>' (such as
-		 * 'header:X-API-Key'), or 'expression' (see 'expression').
+		 * 'header:X-API-Key'), or 'expression' (see 'expression'). The value stands in Redis
+		 * keys only as its digest, keyed with 'redisboot.key-digest-secret'.
 		 */
 		private String key = "ip";
 

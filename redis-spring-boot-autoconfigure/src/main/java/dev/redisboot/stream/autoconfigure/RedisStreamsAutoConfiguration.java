@@ -1,7 +1,8 @@
 package dev.redisboot.stream.autoconfigure;
 
-import dev.redisboot.core.RedisUsage;
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.stream.JobQueue;
@@ -50,9 +51,9 @@ public final class RedisStreamsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamStore redisbootStreamStore(StreamProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer) {
+			RedisKeyNamer keyNamer, ObjectProvider<KeyDigester> keyDigester) {
 		return new StreamStore(new LettuceCommands(connectionFactory, new StreamSettingsResolver(properties).timeout()),
-				keyNamer);
+				keyNamer, keyDigester.getIfAvailable(KeyDigester::unkeyed));
 	}
 
 	@Bean
@@ -84,9 +85,11 @@ public final class RedisStreamsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, StreamProperties properties, JobProperties jobs) {
+	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, StreamProperties properties, JobProperties jobs,
+			ObjectProvider<StreamMetrics> metrics) {
 		StreamListenerRegistrar.JobSettings settings = new StreamSettingsResolver(properties).jobs(jobs);
-		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(), jobs.getIdempotencyTtl());
+		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(), jobs.getIdempotencyTtl(),
+				metrics.getIfAvailable(() -> StreamMetrics.NONE));
 	}
 
 	@Bean
