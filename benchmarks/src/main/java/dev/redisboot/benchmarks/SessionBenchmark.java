@@ -285,8 +285,10 @@ public class SessionBenchmark {
 			for (int i = 0; i < Math.max(100, this.requests.size()); i++) {
 				request();
 			}
+			// as many requests per thread: 1,000 with one thread, 1,008 with 16, 1,024 with 64
+			int counted = (COUNTED_REQUESTS + threads - 1) / threads * threads;
 			System.out.println("SessionBenchmark " + this.scenario + ", " + this.sessions + " sessions, " + threads
-					+ " threads: " + countCommands(threads, COUNTED_REQUESTS));
+					+ " threads, " + counted + " requests: " + countCommands(threads, counted));
 		}
 		catch (RuntimeException ex) {
 			tearDown();
