@@ -136,9 +136,7 @@ for i = 1, n do
   retry = math.max(retry, wait)
 end
 
-if bad == 1 then
-  redis.call('del', KEYS[1])
-end
+-- SET replaces a key of any type
 state[#state + 1] = '.'
 redis.call('set', KEYS[1], table.concat(state, ' '), 'px', math.max(1, untilFull) + 1000)
 return { allowed and 1 or 0, remaining or 0, untilFull, allowed and 0 or retry, bad }
