@@ -36,7 +36,7 @@ class RateLimitBenchmarkTests {
 	}
 
 	@Test
-	void theConcurrencyBenchmarkCountsOneRoundTripPerDecisionOfRedisbootOnAHotBucket() throws InterruptedException {
+	void theConcurrencyBenchmarkCountsAtMostOneRoundTripPerDecisionOfRedisbootOnAHotBucket() throws InterruptedException {
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		benchmark.setUp();
 		try {
@@ -44,7 +44,8 @@ class RateLimitBenchmarkTests {
 				RateLimitBenchmark.Run hot = benchmark.run(RateLimitBenchmark.Implementation.REDISBOOT, threads, 10, true);
 				assertThat(hot.decisions()).isEqualTo(threads * 10L);
 				assertThat(hot.allowed()).isEqualTo(hot.decisions());
-				assertThat(hot.commandsPerDecision()).as("%d threads on one bucket", threads).isEqualTo(1.0);
+				assertThat(hot.commandsPerDecision()).as("%d threads on one bucket: at most one, fewer when batched",
+						threads).isPositive().isLessThanOrEqualTo(1.0);
 				assertThat(hot.p99Micros()).isGreaterThanOrEqualTo(hot.p50Micros()).isPositive();
 			}
 			RateLimitBenchmark.Run spread = benchmark.run(RateLimitBenchmark.Implementation.REDISBOOT, 16, 10, false);

@@ -1,21 +1,25 @@
--- One rate-limit decision on one bucket, computed in Redis: takes one request from every limit
--- of the bucket, or from none. The limits come as arguments on every call, so a rule change
+-- Rate-limit decisions on one bucket, computed in Redis: for each of ARGV[1] requests (concurrent
+-- ones of one instance, batched), takes one request from every limit of the bucket, or from none;
+-- the first requests are allowed while every limit has one left, the rest rejected. The limits come as arguments on every call, so a rule change
 -- applies to live buckets and nothing stored in Redis can raise a limit.
--- KEYS[1]: the bucket. ARGV: per limit, capacity, period in ms, and 'g' (greedy) or 'i' (intervally).
+-- KEYS[1]: the bucket. ARGV[1]: the requests; then per limit, capacity, period in ms, and 'g'
+-- (greedy) or 'i' (intervally).
 -- Times come from the server's clock (TIME), so that instances with skewed clocks agree.
 -- State (a string): 'rl1 <ms> <limit>... .', a greedy limit as g<debt>, where debt / capacity is the
 -- ms until the limit is full again, an intervally one as i<window start ms>,<used>; the final '.'
 -- makes every truncated state unusable rather than a different state.
--- Returns {allowed (1/0), remaining, ms until full, ms until a request is allowed again, bad}, where
+-- Returns {requests allowed, remaining after them, ms until full, ms until a request is allowed again
+-- (0 when all were allowed), bad}, where
 -- bad is 1 when the key held no usable state (garbage, another Redis type) and a fresh bucket replaced it.
 local t = redis.call('time')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local n = math.floor(#ARGV / 3)
+local requests = tonumber(ARGV[1])
+local n = math.floor((#ARGV - 1) / 3)
 local cap, per, kind = {}, {}, {}
 for i = 1, n do
-  cap[i] = tonumber(ARGV[3 * i - 2])
-  per[i] = tonumber(ARGV[3 * i - 1])
-  kind[i] = ARGV[3 * i]
+  cap[i] = tonumber(ARGV[3 * i - 1])
+  per[i] = tonumber(ARGV[3 * i])
+  kind[i] = ARGV[3 * i + 1]
 end
 
 local bad = 0
@@ -83,16 +87,14 @@ if raw then
 end
 
 local elapsed = math.max(0, now - ts)
-local allowed = true
+local allowed = requests
 for i = 1, n do
   if kind[i] == 'g' then
     local full = cap[i] * per[i]
     local debt = fresh and 0 or math.min(full, a[i])
     debt = math.max(0, debt - elapsed * cap[i])
     a[i] = debt
-    if debt + per[i] > full then
-      allowed = false
-    end
+    allowed = math.min(allowed, math.floor((full - debt) / per[i]))
   else
     local w, u = now, 0
     if not fresh then
@@ -102,9 +104,7 @@ for i = 1, n do
       end
     end
     a[i], b[i] = w, u
-    if u + 1 > cap[i] then
-      allowed = false
-    end
+    allowed = math.min(allowed, cap[i] - u)
   end
 end
 
@@ -113,17 +113,13 @@ local state = { 'rl1', string.format('%.0f', now) }
 for i = 1, n do
   local left, full, wait
   if kind[i] == 'g' then
-    if allowed then
-      a[i] = a[i] + per[i]
-    end
+    a[i] = a[i] + allowed * per[i]
     left = math.floor((cap[i] * per[i] - a[i]) / per[i])
     full = math.ceil(a[i] / cap[i])
     wait = math.ceil(math.max(0, a[i] + per[i] - cap[i] * per[i]) / cap[i])
     state[#state + 1] = 'g' .. string.format('%.0f', a[i])
   else
-    if allowed then
-      b[i] = b[i] + 1
-    end
+    b[i] = b[i] + allowed
     left = cap[i] - b[i]
     full = (b[i] > 0) and (a[i] + per[i] - now) or 0
     wait = (b[i] + 1 > cap[i]) and (a[i] + per[i] - now) or 0
@@ -139,4 +135,4 @@ end
 -- SET replaces a key of any type
 state[#state + 1] = '.'
 redis.call('set', KEYS[1], table.concat(state, ' '), 'px', math.max(1, untilFull) + 1000)
-return { allowed and 1 or 0, remaining or 0, untilFull, allowed and 0 or retry, bad }
+return { allowed, remaining or 0, untilFull, (allowed < requests) and retry or 0, bad }

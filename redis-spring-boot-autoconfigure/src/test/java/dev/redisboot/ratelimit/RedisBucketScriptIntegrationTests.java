@@ -66,7 +66,7 @@ class RedisBucketScriptIntegrationTests {
 
 	@ParameterizedTest(name = "{0} threads")
 	@ValueSource(ints = { 16, 64 })
-	void oneScriptCallPerDecisionOnOneHotBucketAndExactlyTheCapacityAllowed(int threads) throws Exception {
+	void atMostOneScriptCallPerDecisionOnOneHotBucketAndExactlyTheCapacityAllowed(int threads) throws Exception {
 		RateLimiter limiter = new RateLimiter(new LettuceCommands(connectionFactory, Duration.ofSeconds(10)),
 				new RedisKeyNamer(newPrefix()), KeyDigester.unkeyed(),
 				new RedisCircuitBreaker(3, Duration.ofSeconds(5), Clock.systemUTC()), RateLimitMetrics.NONE);
@@ -103,9 +103,36 @@ class RedisBucketScriptIntegrationTests {
 		Map<String, Long> calls = commandCalls();
 		assertThat(allowed.get()).as("the capacity less the first decision, never more").isEqualTo(299);
 		long decisions = (long) threads * decisionsPerThread;
-		// one EVALSHA per decision from the client; Redis counts the script's own commands too, once per run
+		// at most one EVALSHA per decision from the client (fewer when concurrent decisions were batched);
+		// Redis counts the script's own commands too, once per run
+		long scripts = calls.getOrDefault("evalsha", 0L);
+		assertThat(scripts).as("script calls for %d decisions", decisions).isBetween(1L, decisions);
 		assertThat(calls).as("commands Redis ran for %d decisions", decisions)
-			.isEqualTo(Map.of("evalsha", decisions, "time", decisions, "get", decisions, "set", decisions));
+			.isEqualTo(Map.of("evalsha", scripts, "time", scripts, "get", scripts, "set", scripts));
+	}
+
+	@Test
+	void aBatchAllowsItsFirstRequestsWhileEveryLimitHasOneLeft() {
+		byte[] key = newKey();
+		List<Limit> limits = List.of(Limit.of(5, Duration.ofHours(1)), new Limit(3, Duration.ofDays(1),
+				Limit.Refill.INTERVALLY));
+		RedisBucketScript.Batch batch = script.call(key, limits, 4);
+		assertThat(batch.allowed()).isEqualTo(3);
+		assertThat(batch.remaining()).isZero();
+		assertThat(batch.millisUntilAllowed()).as("the end of the day window").isPositive();
+		assertThat(script.call(key, limits, 1).allowed()).as("the day limit is used up").isZero();
+		byte[] greedy = newKey();
+		assertThat(script.call(greedy, List.of(Limit.of(5, Duration.ofHours(1))), 4).remaining()).isEqualTo(1);
+		RedisBucketScript.Batch next = script.call(greedy, List.of(Limit.of(5, Duration.ofHours(1))), 4);
+		assertThat(next.allowed()).as("4 of 5 taken: 1 left").isEqualTo(1);
+		assertThat(next.remaining()).isZero();
+		assertThat(next.millisUntilAllowed()).as("one request back every 12 minutes")
+			.isCloseTo(Duration.ofMinutes(12).toMillis(), within(2000L));
+		assertThat(script.call(newKey(), limits, 2)).satisfies((fresh) -> {
+			assertThat(fresh.allowed()).isEqualTo(2);
+			assertThat(fresh.remaining()).isEqualTo(1);
+			assertThat(fresh.millisUntilAllowed()).isZero();
+		});
 	}
 
 	@Test
