@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * Decides requests against rules with token buckets in Redis, one bucket per rule, plan and
  * client under {@code [prefix:]rl:{<rule>:<plan>:<digest>}}, each expiring once it would be
  * full again; the digest is the client key's {@link KeyDigester} digest, so no identity
- * appears in Redis. A decision is one Lua script in Redis, one round trip at any concurrency
- * (see {@link RedisBucketScript}); Bucket4j serves only the in-JVM buckets of
+ * appears in Redis. A decision is one Lua script in Redis, at most one round trip at any
+ * concurrency (concurrent decisions on one bucket are batched, see {@link RedisBucketScript});
+ * Bucket4j serves only the in-JVM buckets of
  * {@code on-redis-failure: local}. While Redis is unavailable (or the circuit breaker is
  * open), refuses a command ({@code NOPERM}, {@code OOM}) or a decision fails otherwise, each
  * rule follows its {@link RateLimitRule.RedisFailureAction}; a bucket that held bad state is
