@@ -19,9 +19,11 @@ import dev.redisboot.ratelimit.RateLimitMetrics;
 import dev.redisboot.ratelimit.RateLimitRule;
 import dev.redisboot.ratelimit.RateLimiter;
 import io.github.bucket4j.BandwidthBuilder;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -47,15 +49,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * One rate-limit decision (take one request from a client's bucket) on a bucket seen before,
- * single-threaded, against a redis-server of the benchmark's own:
+ * against a redis-server of the benchmark's own. The JMH methods are single-threaded; the
+ * concurrency benchmark ({@link #main}, {@link #run}) decides from 1, 16 and 64 threads on one
+ * hot bucket and on a bucket per thread, the implementations interleaved, and reports
+ * throughput, p50/p99 latency and Redis commands per decision.
  * <ul>
  * <li>{@link #redisboot()}: redisboot's {@link RateLimiter} on Spring Boot's Lettuce
- * connection (Bucket4j on redisboot's compare-and-swap proxy manager);</li>
+ * connection (one Lua script per decision, {@code decide.lua});</li>
  * <li>{@link #bucket4jLettuce()}: stock Bucket4j, {@code Bucket4jLettuce.casBasedBuilder}
  * ({@code LettuceBasedProxyManager}), the same limits;</li>
+ * <li>Bucket4j with its batching optimization ({@code Optimizations.batching()}, one
+ * shared proxy per bucket), in the concurrency benchmark only: concurrent requests on one
+ * bucket wait for the one in flight and go to Redis together;</li>
  * <li>{@link #luaTokenBucket()}: a single Lua token-bucket script per decision
- * ({@code EVALSHA}), the approach of Spring Cloud Gateway's Redis rate limiter: the
- * one-round-trip floor.</li>
+ * ({@code EVALSHA}), the approach of Spring Cloud Gateway's Redis rate limiter, with one
+ * limit and no headers or failure modes: the one-round-trip floor.</li>
  * </ul>
  * Every client command is counted by a Lettuce {@link CommandListener}, so
  * {@link #roundTripsPerDecision} reports round trips per decision for each. The limits are
@@ -214,7 +222,7 @@ public class RateLimitBenchmark {
 	/**
 	 * Round trips (client commands) per decision of each implementation, over a number of
 	 * decisions on buckets seen before, and with two limiters ("instances") taking turns on
-	 * one bucket, where every decision of redisboot's finds the state changed by the other.
+	 * one bucket (which cost the earlier compare-and-swap path a failed swap per decision).
 	 * @param decisions how many decisions to count
 	 * @return round trips per decision by implementation
 	 */
@@ -249,33 +257,124 @@ public class RateLimitBenchmark {
 	}
 
 	/**
-	 * Round trips per decision of redisboot's limiter with threads of one instance all
-	 * deciding on one bucket at once (a hot bucket): every swap that loses the race costs a
-	 * round trip more. Measured for the issue that revisits the Redis path under contention.
+	 * What the concurrency benchmark compares.
+	 */
+	enum Implementation {
+
+		/**
+		 * redisboot's {@link RateLimiter}: one script per decision.
+		 */
+		REDISBOOT("redisboot (decide.lua)"),
+
+		/**
+		 * Stock Bucket4j with Lettuce, compare-and-swap, one proxy per decision.
+		 */
+		BUCKET4J("Bucket4j CAS"),
+
+		/**
+		 * Stock Bucket4j with Lettuce and {@code Optimizations.batching()} on one shared proxy
+		 * per bucket.
+		 */
+		BUCKET4J_BATCHING("Bucket4j CAS + batching");
+
+		final String label;
+
+		Implementation(String label) {
+			this.label = label;
+		}
+
+	}
+
+	/**
+	 * The outcome of one concurrent run.
+	 *
+	 * @param decisions decisions made
+	 * @param allowed decisions that allowed
+	 * @param decisionsPerSecond throughput
+	 * @param p50Micros median decision latency
+	 * @param p99Micros 99th percentile of decision latency
+	 * @param commandsPerDecision client commands (round trips) per decision
+	 */
+	record Run(long decisions, long allowed, double decisionsPerSecond, double p50Micros, double p99Micros,
+			double commandsPerDecision) {
+
+	}
+
+	private final Map<String, Bucket> batchingProxies = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private Bucket batchingProxy(byte[] key) {
+		return this.batchingProxies.computeIfAbsent(new String(key, StandardCharsets.UTF_8),
+				(name) -> this.bucket4j.builder()
+					.withOptimization(Optimizations.batching())
+					.build(key, () -> this.configuration));
+	}
+
+	private boolean decide(Implementation implementation, int bucket) {
+		String client = "ip=10.0." + (bucket / 256) + "." + (bucket % 256);
+		byte[] key = ("bench:rl:b4j:" + bucket).getBytes(StandardCharsets.UTF_8);
+		return switch (implementation) {
+			case REDISBOOT -> this.limiter.consume(this.rule, client, null).allowed();
+			case BUCKET4J -> this.bucket4j.getProxy(key, () -> this.configuration).tryConsume(1);
+			case BUCKET4J_BATCHING -> batchingProxy(key).tryConsume(1);
+		};
+	}
+
+	/**
+	 * Decides from a number of threads at once, each making the same number of decisions, on
+	 * one bucket shared by all (hot) or on a bucket of each thread's own (spread); every
+	 * bucket seen once before. Counts the client commands of the implementation's connection.
+	 * @param implementation what decides
 	 * @param threads the threads
 	 * @param decisionsPerThread decisions each thread makes
-	 * @return round trips per decision
+	 * @param hot whether all threads share one bucket
+	 * @return the outcome
 	 */
-	double roundTripsPerDecisionOnAHotBucket(int threads, int decisionsPerThread) throws InterruptedException {
+	Run run(Implementation implementation, int threads, int decisionsPerThread, boolean hot)
+			throws InterruptedException {
+		// each run its own buckets (a new generation of bucket numbers), seen once before it starts
+		int base = this.generation.getAndAdd(threads + 1);
+		for (int t = 0; t < threads; t++) {
+			decide(implementation, hot ? base : base + 1 + t);
+		}
+		AtomicLong commands = (implementation == Implementation.REDISBOOT) ? this.bootCommands : this.rawCommands;
+		long[][] latencies = new long[threads][decisionsPerThread];
+		java.util.concurrent.atomic.AtomicLong allowed = new java.util.concurrent.atomic.AtomicLong();
 		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
 		try {
+			java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
 			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-			long before = this.bootCommands.get();
 			List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
 			for (int t = 0; t < threads; t++) {
+				int thread = t;
 				futures.add(pool.submit(() -> {
+					int bucket = hot ? base : base + 1 + thread;
+					ready.countDown();
 					start.await();
+					long[] mine = latencies[thread];
+					long taken = 0;
 					for (int i = 0; i < decisionsPerThread; i++) {
-						redisboot();
+						long begin = System.nanoTime();
+						if (decide(implementation, bucket)) {
+							taken++;
+						}
+						mine[i] = System.nanoTime() - begin;
 					}
+					allowed.addAndGet(taken);
 					return null;
 				}));
 			}
+			ready.await();
+			long before = commands.get();
+			long began = System.nanoTime();
 			start.countDown();
 			for (java.util.concurrent.Future<?> future : futures) {
-				future.get(5, TimeUnit.MINUTES);
+				future.get(10, TimeUnit.MINUTES);
 			}
-			return (double) (this.bootCommands.get() - before) / ((long) threads * decisionsPerThread);
+			long elapsed = System.nanoTime() - began;
+			long decisions = (long) threads * decisionsPerThread;
+			long[] all = java.util.Arrays.stream(latencies).flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+			return new Run(decisions, allowed.get(), decisions * 1e9 / elapsed, percentile(all, 0.50) / 1e3,
+					percentile(all, 0.99) / 1e3, (double) (commands.get() - before) / decisions);
 		}
 		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
 			throw new IllegalStateException(ex);
@@ -285,25 +384,99 @@ public class RateLimitBenchmark {
 		}
 	}
 
+	private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+
+	private static double percentile(long[] sorted, double quantile) {
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+	}
+
 	/**
-	 * Prints the round trips per decision: {@code java -cp benchmarks.jar
-	 * dev.redisboot.benchmarks.RateLimitBenchmark}.
-	 * @param args ignored
+	 * Runs the concurrency benchmark and prints a table: {@code java -cp benchmarks.jar
+	 * dev.redisboot.benchmarks.RateLimitBenchmark [rounds] [decisions per run]}. Every round
+	 * runs every implementation at 1, 16 and 64 threads, hot and spread, in an order rotated
+	 * each round (interleaved, so that drift in a shared machine's load spreads over all);
+	 * the table shows the median of the rounds, with the lowest and highest throughput.
+	 * @param args rounds (default 5) and decisions per run (default 6,400)
 	 */
 	public static void main(String[] args) throws InterruptedException {
+		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
+		int decisionsPerRun = (args.length > 1) ? Integer.parseInt(args[1]) : 6_400;
+		int[] threadCounts = { 1, 16, 64 };
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		benchmark.setUp();
 		try {
-			benchmark.roundTripsPerDecision(10_000)
+			benchmark.roundTripsPerDecision(2_000)
 				.forEach((name, trips) -> System.out.printf("%-40s %.3f round trips per decision%n", name, trips));
-			for (int threads : new int[] { 2, 4, 16 }) {
-				System.out.printf("%-40s %.3f round trips per decision%n", "redisboot, " + threads + " threads on one bucket",
-						benchmark.roundTripsPerDecisionOnAHotBucket(threads, 2_000 / threads));
+			List<String> cases = new java.util.ArrayList<>();
+			for (boolean hot : new boolean[] { true, false }) {
+				for (int threads : threadCounts) {
+					for (Implementation implementation : Implementation.values()) {
+						cases.add(implementation.name() + "/" + threads + "/" + hot);
+					}
+				}
+			}
+			Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
+			cases.forEach((name) -> runs.put(name, new java.util.ArrayList<>()));
+			for (int round = 0; round < rounds; round++) {
+				List<String> order = new java.util.ArrayList<>(cases);
+				java.util.Collections.rotate(order, round * 5);
+				for (String name : order) {
+					String[] parts = name.split("/");
+					int threads = Integer.parseInt(parts[1]);
+					runs.get(name).add(benchmark.run(Implementation.valueOf(parts[0]), threads,
+							Math.max(1, decisionsPerRun / threads), Boolean.parseBoolean(parts[2])));
+				}
+				System.out.printf("round %d of %d done%n", round + 1, rounds);
+			}
+			System.out.printf("%n%-26s %-7s %7s %10s %18s %9s %9s %9s%n", "implementation", "bucket", "threads",
+					"decisions/s", "(min-max)", "p50 us", "p99 us", "cmds/dec");
+			for (String name : cases) {
+				String[] parts = name.split("/");
+				List<Run> results = runs.get(name);
+				System.out.printf("%-26s %-7s %7s %10.0f %18s %9.0f %9.0f %9.3f%n",
+						Implementation.valueOf(parts[0]).label, Boolean.parseBoolean(parts[2]) ? "hot" : "spread",
+						parts[1], median(results, Run::decisionsPerSecond),
+						String.format("(%.0f-%.0f)", results.stream().mapToDouble(Run::decisionsPerSecond).min().orElse(0),
+								results.stream().mapToDouble(Run::decisionsPerSecond).max().orElse(0)),
+						median(results, Run::p50Micros), median(results, Run::p99Micros),
+						median(results, Run::commandsPerDecision));
+			}
+			System.out.println();
+			for (Implementation implementation : Implementation.values()) {
+				for (int threads : threadCounts) {
+					List<Run> hot = runs.get(implementation.name() + "/" + threads + "/true");
+					List<Run> spread = runs.get(implementation.name() + "/" + threads + "/false");
+					List<Run> single = runs.get(implementation.name() + "/1/true");
+					// ratios per round, then their median: both sides of a ratio ran in the same round
+					double[] throughput = new double[rounds];
+					double[] p99 = new double[rounds];
+					double[] p99Spread = new double[rounds];
+					for (int round = 0; round < rounds; round++) {
+						throughput[round] = hot.get(round).decisionsPerSecond() / spread.get(round).decisionsPerSecond();
+						p99[round] = hot.get(round).p99Micros() / single.get(round).p99Micros();
+						p99Spread[round] = hot.get(round).p99Micros() / spread.get(round).p99Micros();
+					}
+					System.out.printf("%-26s %2d threads: hot/spread throughput %.2f (rounds %.2f-%.2f),"
+							+ " hot p99 / single-threaded p99 %.2f, hot p99 / spread p99 %.2f%n", implementation.label,
+							threads, median(throughput), java.util.Arrays.stream(throughput).min().orElse(0),
+							java.util.Arrays.stream(throughput).max().orElse(0), median(p99), median(p99Spread));
+				}
 			}
 		}
 		finally {
 			benchmark.tearDown();
 		}
+	}
+
+	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+		return median(runs.stream().mapToDouble(value).toArray());
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		java.util.Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 }

@@ -18,17 +18,18 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides requests against rules with Bucket4j token buckets in Redis, one bucket per rule,
- * plan and client under {@code [prefix:]rl:{<rule>:<plan>:<digest>}}, each expiring once it
- * would be full again; the digest is the client key's {@link KeyDigester} digest, so no
- * identity appears in Redis. A decision is one Redis round trip for a bucket seen before (see
- * {@link RedisbootProxyManager}). While Redis is unavailable (or the circuit breaker is
+ * Decides requests against rules with token buckets in Redis, one bucket per rule, plan and
+ * client under {@code [prefix:]rl:{<rule>:<plan>:<digest>}}, each expiring once it would be
+ * full again; the digest is the client key's {@link KeyDigester} digest, so no identity
+ * appears in Redis. A decision is one Lua script in Redis, at most one round trip at any
+ * concurrency (concurrent decisions on one bucket are batched, see {@link RedisBucketScript});
+ * Bucket4j serves only the in-JVM buckets of
+ * {@code on-redis-failure: local}. While Redis is unavailable (or the circuit breaker is
  * open), refuses a command ({@code NOPERM}, {@code OOM}) or a decision fails otherwise, each
  * rule follows its {@link RateLimitRule.RedisFailureAction}; a bucket that held bad state is
  * replaced by a fresh one. Such decisions count as {@code error}, and none throws. Logging is
@@ -46,13 +47,11 @@ public final class RateLimiter {
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
-	private static final int MAX_REMEMBERED_STATES = 100_000;
-
 	private static final int MAX_LOCAL_BUCKETS = 100_000;
 
 	private static final long QUIET_BETWEEN_OUTAGE_LOGS = TimeUnit.MINUTES.toNanos(1);
 
-	private final RedisbootProxyManager proxies;
+	private final RedisBucketScript buckets;
 
 	private final RedisKeyNamer keyNamer;
 
@@ -87,9 +86,7 @@ public final class RateLimiter {
 	 */
 	public RateLimiter(LettuceCommands commands, RedisKeyNamer keyNamer, KeyDigester keyDigester,
 			RedisCircuitBreaker circuitBreaker, RateLimitMetrics metrics) {
-		this.proxies = new RedisbootProxyManager(commands,
-				ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(java.time.Duration.ofSeconds(1)),
-				MAX_REMEMBERED_STATES);
+		this.buckets = new RedisBucketScript(commands);
 		this.keyNamer = keyNamer;
 		this.keyDigester = keyDigester;
 		this.circuitBreaker = circuitBreaker;
@@ -110,23 +107,25 @@ public final class RateLimiter {
 					+ "' (one the rule does not list); applying the rule's own limits");
 		}
 		List<Limit> limits = rule.limitsFor(effectivePlan);
-		BucketConfiguration configuration = this.configurations.computeIfAbsent(limits, RateLimiter::configuration);
 		// the client's identity stands in the key only as a keyed digest: no IP, user or API key in clear
 		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":"
 				+ this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
 		if (this.circuitBreaker.allowRequest()) {
 			boolean reported = false;
-			RedisbootProxyManager.Access access = new RedisbootProxyManager.Access(
-					this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8));
+			byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
 			try {
-				ConsumptionProbe probe = this.proxies.builder()
-					.build(access, () -> configuration)
-					.tryConsumeAndReturnRemaining(1);
+				RedisBucketScript.Outcome outcome = this.buckets.consume(key, limits);
 				this.circuitBreaker.onSuccess();
 				reported = true;
 				recovered();
-				RateLimitDecision decision = decision(rule, limits, probe, RateLimitDecision.Source.REDIS);
-				if (access.foundBadState()) {
+				RateLimitDecision decision = outcome.allowed()
+						? new RateLimitDecision(rule.name(), limits, true, RateLimitDecision.Source.REDIS,
+								outcome.remaining(), seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilFull())),
+								rule.headers())
+						: new RateLimitDecision(rule.name(), limits, false, RateLimitDecision.Source.REDIS, 0,
+								Math.max(1, seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilAllowed()))),
+								rule.headers());
+				if (outcome.badStateReplaced()) {
 					this.problems.warn("bad-state:" + rule.name(), "A rate-limit bucket of rule '" + rule.name()
 							+ "' held no usable bucket state (bytes that do not decode, or a key of another Redis type);"
 							+ " it was replaced by a fresh bucket", null);
@@ -138,7 +137,6 @@ public final class RateLimiter {
 				return decision;
 			}
 			catch (RuntimeException ex) {
-				this.proxies.forget(access);
 				RedisCommandException failure = redisFailure(ex);
 				boolean unavailable = failure != null && failure.isRedisUnavailable();
 				if (unavailable) {
@@ -151,7 +149,7 @@ public final class RateLimiter {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
 				}
-				return fallback(rule, limits, configuration, bucket, unavailable);
+				return fallback(rule, limits, bucket, unavailable);
 			}
 			finally {
 				if (!reported) {
@@ -159,7 +157,7 @@ public final class RateLimiter {
 				}
 			}
 		}
-		return fallback(rule, limits, configuration, bucket, true);
+		return fallback(rule, limits, bucket, true);
 	}
 
 	/**
@@ -187,8 +185,7 @@ public final class RateLimiter {
 		return (text.length() <= 160) ? text : text.substring(0, 160) + "...";
 	}
 
-	private RateLimitDecision fallback(RateLimitRule rule, List<Limit> limits, BucketConfiguration configuration,
-			String bucket, boolean unavailable) {
+	private RateLimitDecision fallback(RateLimitRule rule, List<Limit> limits, String bucket, boolean unavailable) {
 		this.metrics.decision(rule.name(), "error");
 		if (unavailable) {
 			this.degraded = true;
@@ -204,15 +201,16 @@ public final class RateLimiter {
 					limits.get(0).capacity(), 0, false);
 			case DENY -> new RateLimitDecision(rule.name(), limits, false, RateLimitDecision.Source.NONE, 0, 0,
 					rule.headers());
-			case LOCAL -> decision(rule, limits, localBucket(bucket, configuration).tryConsumeAndReturnRemaining(1),
+			case LOCAL -> decision(rule, limits, localBucket(bucket, limits).tryConsumeAndReturnRemaining(1),
 					RateLimitDecision.Source.LOCAL);
 		};
 	}
 
-	private Bucket localBucket(String bucket, BucketConfiguration configuration) {
+	private Bucket localBucket(String bucket, List<Limit> limits) {
 		if (this.localBuckets.size() >= MAX_LOCAL_BUCKETS) {
 			this.localBuckets.clear();
 		}
+		BucketConfiguration configuration = this.configurations.computeIfAbsent(limits, RateLimiter::configuration);
 		return this.localBuckets.computeIfAbsent(bucket, (key) -> {
 			var builder = Bucket.builder(); // the same limits as in Redis
 			for (Bandwidth bandwidth : configuration.getBandwidths()) {

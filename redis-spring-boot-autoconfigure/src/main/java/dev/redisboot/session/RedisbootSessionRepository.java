@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,9 @@ import org.springframework.util.Assert;
 public final class RedisbootSessionRepository
 		implements FindByIndexNameSessionRepository<RedisbootSessionRepository.RedisbootSession>, PrincipalSessions,
 		ApplicationEventPublisherAware {
+
+	// rounds of a revocation: each later one finds only sessions that id changes moved meanwhile
+	private static final int MAX_REVOCATION_ROUNDS = 5;
 
 	static final String CREATION_TIME = "creationTime";
 
@@ -764,13 +768,27 @@ public final class RedisbootSessionRepository
 		return revoke(principalName, sessionHandle(keptSessionId));
 	}
 
+	/**
+	 * Revokes every indexed session of a principal but one. An id change indexes its new
+	 * session before it claims the old one, so one whose claim won before this revocation
+	 * deleted the old session has its new session in the index by then: reading the index
+	 * again after each round of deletions finds it. Rounds end when one finds nothing new.
+	 */
 	private int revoke(String principalName, @Nullable String keptHandle) {
 		byte[] indexKey = bytes(principalKey(principalName));
-		List<String> targets = indexMembers(indexKey).stream()
-			.map((member) -> string(member.getValue()))
-			.filter((handle) -> !handle.equals(keptHandle))
-			.toList();
-		return deleteSessions(indexKey, targets, "revoked");
+		Set<String> seen = new HashSet<>();
+		int revoked = 0;
+		for (int round = 0; round < MAX_REVOCATION_ROUNDS; round++) {
+			List<String> targets = indexMembers(indexKey).stream()
+				.map((member) -> string(member.getValue()))
+				.filter((handle) -> !handle.equals(keptHandle) && seen.add(handle))
+				.toList();
+			if (targets.isEmpty()) {
+				break;
+			}
+			revoked += deleteSessions(indexKey, targets, "revoked");
+		}
+		return revoked;
 	}
 
 	/**

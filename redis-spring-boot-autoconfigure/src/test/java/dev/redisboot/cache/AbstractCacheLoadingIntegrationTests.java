@@ -126,9 +126,12 @@ abstract class AbstractCacheLoadingIntegrationTests extends CacheIntegrationTest
 				assertThat(result.get(30, TimeUnit.SECONDS).name()).isEqualTo("loaded-once");
 			}
 			assertThat(this.prices.loadCount()).as("loads across both instances").isEqualTo(1);
-			double waitsA = lockWaits(a, "value");
-			double waitsB = lockWaits(b, "value");
-			assertThat(waitsA + waitsB).as("the instance that did not load waited for the other's value")
+			// A waiter either sees the value appear ("value") or, on a loaded host, finds the lock free
+			// once the holder has stored and released it, takes it and reads the stored value
+			// ("took-over"): a wait either way, and the single load above shows nobody loaded twice.
+			double waits = lockWaits(a, "value") + lockWaits(b, "value") + lockWaits(a, "took-over")
+					+ lockWaits(b, "took-over");
+			assertThat(waits).as("the instance that did not load waited for the other's value")
 				.isGreaterThanOrEqualTo(1);
 			assertThat(scan(a, "*cache-lock*")).as("lock released").isEmpty();
 		}));

@@ -128,7 +128,9 @@ abstract class AbstractStreamFaultIntegrationTests {
 			assertThat(store.deadLetters("jobs", 1).values().iterator().next().get("error"))
 				.contains("No @JobHandler for job type 'sms'");
 		}
-		assertThat(lines(output, "Could not move due entries")).isEqualTo(1);
+		// once per kind of failure: WRONGTYPE, plus at most a command timeout on a loaded host
+		// (the mover runs every few hundred milliseconds, so an unbounded log would show dozens)
+		assertThat(lines(output, "Could not move due entries")).isBetween(1L, 2L);
 		assertThat(lines(output, "could not read")).isLessThanOrEqualTo(2);
 	}
 

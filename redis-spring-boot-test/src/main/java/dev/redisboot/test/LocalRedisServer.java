@@ -24,15 +24,23 @@ final class LocalRedisServer implements RedisNode, AutoCloseable {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
+	private static final int MAX_PORT_ATTEMPTS = 5;
+
 	private final String name;
 
 	private final Path executable;
 
-	private final int port;
+	private int port;
 
 	private final Path directory;
 
-	private final List<String> arguments;
+	private List<String> arguments;
+
+	private final List<String> configuration;
+
+	private final List<String> extraArguments;
+
+	private boolean startedOnce;
 
 	private @Nullable Process process;
 
@@ -51,14 +59,20 @@ final class LocalRedisServer implements RedisNode, AutoCloseable {
 	LocalRedisServer(String name, Path executable, List<String> configuration, List<String> arguments) {
 		this.name = name;
 		this.executable = executable;
-		this.port = FreePorts.next();
+		this.configuration = List.copyOf(configuration);
+		this.extraArguments = List.copyOf(arguments);
 		this.directory = ProcessJanitor.newWorkingDirectory(name);
+		usePort(FreePorts.next());
+		ProcessJanitor.register(this);
+	}
+
+	private void usePort(int port) {
+		this.port = port;
 		List<String> command = new ArrayList<>();
 		command.add(this.executable.toString());
-		command.add(writeConfiguration(configuration).toString());
-		command.addAll(arguments);
+		command.add(writeConfiguration(this.configuration).toString());
+		command.addAll(this.extraArguments);
 		this.arguments = List.copyOf(command);
-		ProcessJanitor.register(this);
 	}
 
 	private Path writeConfiguration(List<String> configuration) {
@@ -109,6 +123,41 @@ final class LocalRedisServer implements RedisNode, AutoCloseable {
 		if (isRunning()) {
 			return;
 		}
+		if (this.startedOnce) {
+			launch();
+			return;
+		}
+		// The first start may pick another port: a free port can be taken by another process
+		// between the check and the bind. Later starts keep the port clients know.
+		for (int attempt = 1;; attempt++) {
+			try {
+				launch();
+				this.startedOnce = true;
+				return;
+			}
+			catch (IllegalStateException ex) {
+				if (attempt >= MAX_PORT_ATTEMPTS || !logTail().contains("Address already in use")) {
+					throw ex;
+				}
+				kill();
+				clearLogs();
+				usePort(FreePorts.next());
+			}
+		}
+	}
+
+	private void clearLogs() {
+		for (String file : List.of("redis.log", "stdout.log")) {
+			try {
+				Files.deleteIfExists(this.directory.resolve(file));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+	}
+
+	private void launch() {
 		try {
 			this.process = new ProcessBuilder(this.arguments).directory(this.directory.toFile())
 				.redirectErrorStream(true)

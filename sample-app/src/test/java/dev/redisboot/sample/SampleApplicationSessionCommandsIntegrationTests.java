@@ -46,12 +46,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * browsers, each with an address of its own, from RFC 5737's documentation range, sent in
  * {@code X-Forwarded-For} as a trusted reverse proxy would).
  * <p>
- * Concurrent requests of one address share one rate-limit bucket, which the rate limiter
- * updates by compare-and-swap: a request that loses the race reads and swaps again, one more
- * {@code EVALSHA} each time (and a {@code GET} when it must read the bucket again; some
- * requests were even seen with none sent from their own thread). That is the rate limiter's
- * behaviour under contention, not the session's: the concurrent tests only print its mean, and
- * hold the session layer and the sample to their exact counts.
+ * Concurrent requests of one address share one rate-limit bucket. How the rate limiter updates
+ * it under contention is its own business (a compare-and-swap version sent up to 18
+ * {@code EVALSHA} for one request; the one-script version sends at most one, and some requests
+ * none from their own thread): the concurrent tests only print its mean, and hold the session
+ * layer and the sample to their exact counts.
  * <p>
  * A context of its own (the counting listener must be on Lettuce's client before it
  * connects) with a key prefix of its own on the shared Redis, and the relaxed rate limits of
