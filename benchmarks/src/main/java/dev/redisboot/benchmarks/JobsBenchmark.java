@@ -106,6 +106,9 @@ import org.springframework.context.annotation.Configuration;
  * benchmark thread. The handler-side latency (enqueue started to handler called) of every job
  * of the measured iterations, and the time of the enqueue call alone (until Redis's reply is
  * back on the producer thread), are printed at the end of the trial.</li>
+ * <li>{@code *EnqueueToHandler} (sample time, µs): the same cycle on as many producer threads
+ * as JMH runs ({@code -t 1}, {@code 16}, {@code 64}), each waiting for its own job's handler
+ * ({@link Jobs#concurrentJob()}); the 4 consumers serve them all.</li>
  * </ul>
  * Redis commands per job are counted from {@code INFO commandstats} deltas by
  * {@link #main(String[])} and checked by {@code JobsBenchmarkTests}.
