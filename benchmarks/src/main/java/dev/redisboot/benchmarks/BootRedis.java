@@ -68,6 +68,9 @@ final class BootRedis {
 		// Keep benchmark output readable: only warnings and errors from the application.
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("logging.level.root", "warn");
+		// commons-pool2 is on the class path for ConcurrentCacheBenchmark; Boot would then pool by default,
+		// which applications without it (and the starter) do not.
+		defaults.put("spring.data.redis.lettuce.pool.enabled", "false");
 		for (String property : properties) {
 			int equals = property.indexOf('=');
 			if (equals < 1) {

@@ -8,7 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,6 +106,9 @@ import org.springframework.context.annotation.Configuration;
  * benchmark thread. The handler-side latency (enqueue started to handler called) of every job
  * of the measured iterations, and the time of the enqueue call alone (until Redis's reply is
  * back on the producer thread), are printed at the end of the trial.</li>
+ * <li>{@code *EnqueueToHandler} (sample time, µs): the same cycle on as many producer threads
+ * as JMH runs ({@code -t 1}, {@code 16}, {@code 64}), each waiting for its own job's handler
+ * ({@link Jobs#concurrentJob()}); the 4 consumers serve them all.</li>
  * </ul>
  * Redis commands per job are counted from {@code INFO commandstats} deltas by
  * {@link #main(String[])} and checked by {@code JobsBenchmarkTests}.
@@ -229,6 +238,34 @@ public class JobsBenchmark {
 	}
 
 	/**
+	 * One job through redisboot, from enqueue until the handler has seen it, on as many
+	 * producer threads as JMH runs ({@code -t}), all on the application's one {@link JobQueue}.
+	 * @param jobs the redisboot application
+	 * @return the job's sequence number
+	 * @throws InterruptedException if interrupted
+	 */
+	@Benchmark
+	@BenchmarkMode(Mode.SampleTime)
+	@OutputTimeUnit(TimeUnit.MICROSECONDS)
+	public long redisbootEnqueueToHandler(RedisbootJobs jobs) throws InterruptedException {
+		return jobs.concurrentJob();
+	}
+
+	/**
+	 * One job through raw Lettuce, from {@code XADD} until the handler has seen it, on as many
+	 * producer threads as JMH runs, all on the one producer connection.
+	 * @param jobs the raw producer and consumers
+	 * @return the job's sequence number
+	 * @throws InterruptedException if interrupted
+	 */
+	@Benchmark
+	@BenchmarkMode(Mode.SampleTime)
+	@OutputTimeUnit(TimeUnit.MICROSECONDS)
+	public long rawEnqueueToHandler(RawJobs jobs) throws InterruptedException {
+		return jobs.concurrentJob();
+	}
+
+	/**
 	 * Counts Redis commands per job, from {@code INFO commandstats} deltas, for each path and
 	 * scenario, and prints them as table rows:
 	 * <pre>
@@ -248,6 +285,9 @@ public class JobsBenchmark {
 				print(path.name(), "pipeline", path.countPipeline(jobs));
 				print(path.name(), "drain", path.countDrain(jobs));
 				print(path.name(), "one at a time", path.countOneAtATime(jobs / 10));
+				for (int threads : new int[] { 16, 64 }) {
+					print(path.name(), threads + " producer threads", path.countConcurrent(threads, jobs / threads));
+				}
 			}
 			finally {
 				path.stop();
@@ -397,6 +437,8 @@ public class JobsBenchmark {
 
 		private final AtomicLong duplicates = new AtomicLong();
 
+		private final Map<Long, CountDownLatch> waiting = new ConcurrentHashMap<>();
+
 		private final AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
 
 		private boolean measuring;
@@ -477,6 +519,11 @@ public class JobsBenchmark {
 			CountDownLatch gate = this.gate;
 			if (gate != null) {
 				gate.await();
+			}
+			CountDownLatch waiter = this.waiting.remove(job.seq());
+			if (waiter != null) {
+				waiter.countDown();
+				return;
 			}
 			Batch batch = this.batch;
 			long index = job.seq() - batch.firstSeq;
@@ -564,6 +611,66 @@ public class JobsBenchmark {
 				recordEnqueue(enqueued - start);
 			}
 			return batch.firstSeq;
+		}
+
+		/**
+		 * Enqueues one job and waits until its handler has seen it; safe to call from many
+		 * threads at once (a second delivery of such a job counts as a stray).
+		 * @return its sequence number
+		 * @throws InterruptedException if interrupted
+		 */
+		final long concurrentJob() throws InterruptedException {
+			long seq = this.nextSeq.getAndIncrement();
+			CountDownLatch handled = new CountDownLatch(1);
+			this.waiting.put(seq, handled);
+			enqueue(new BenchJob(seq, System.nanoTime(), this.data));
+			if (!handled.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(name() + ": job " + seq + " was not handled within 60 s",
+						this.consumerFailure.get());
+			}
+			return seq;
+		}
+
+		/**
+		 * Counts the commands of jobs enqueued by several threads at once, each waiting for
+		 * its job's handler before the next.
+		 * @param threads producer threads
+		 * @param jobsPerThread jobs each enqueues
+		 * @return the counts
+		 * @throws InterruptedException if interrupted
+		 */
+		final CommandCounts countConcurrent(int threads, int jobsPerThread) throws InterruptedException {
+			return count(threads * jobsPerThread, () -> concurrently(threads, jobsPerThread));
+		}
+
+		/**
+		 * Runs jobs on several producer threads at once (see {@link #concurrentJob()}).
+		 * @param threads producer threads
+		 * @param jobsPerThread jobs each enqueues
+		 * @throws InterruptedException if interrupted
+		 */
+		final void concurrently(int threads, int jobsPerThread) throws InterruptedException {
+			ExecutorService producers = Executors.newFixedThreadPool(threads);
+			try {
+				List<Future<?>> done = new ArrayList<>();
+				for (int t = 0; t < threads; t++) {
+					done.add(producers.submit(() -> {
+						for (int i = 0; i < jobsPerThread; i++) {
+							concurrentJob();
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : done) {
+					future.get(120, TimeUnit.SECONDS);
+				}
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				throw new IllegalStateException(name() + ": a producer failed", ex);
+			}
+			finally {
+				producers.shutdownNow();
+			}
 		}
 
 		private Batch newBatch(int jobs, boolean recordLatency) {

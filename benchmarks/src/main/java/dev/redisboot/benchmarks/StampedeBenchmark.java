@@ -2,6 +2,7 @@ package dev.redisboot.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,7 +51,8 @@ import org.springframework.data.redis.cache.RedisCacheWriter;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * A cache stampede: {@value #CALLERS} concurrent callers of a {@code @Cacheable} method on a
+ * A cache stampede: {@value #CALLERS} concurrent callers (or {@link #callers}: 1, 16 and 64 for
+ * the concurrency figures) of a {@code @Cacheable} method on a
  * cold key, released together, whose method body (the "database") takes
  * {@value #LOAD_MILLIS} ms. Counts how often that body runs per round. Every round uses a
  * fresh key, so every round starts cold; the callers are platform threads of a pool created in
@@ -98,11 +100,21 @@ public class StampedeBenchmark {
 	@Param
 	public Scenario scenario;
 
+	/**
+	 * Concurrent callers per round.
+	 */
+	@Param({ "" + CALLERS })
+	public int callers = CALLERS;
+
+	private Map<String, Map<String, Long>> commandsBefore;
+
+	private Map<String, Double> commandsPerRound = Map.of();
+
 	private BenchmarkRedis redis;
 
 	private final List<StampedeService> services = new ArrayList<>();
 
-	private ThreadPoolExecutor callers;
+	private ThreadPoolExecutor callerPool;
 
 	private Product product;
 
@@ -143,13 +155,13 @@ public class StampedeBenchmark {
 				service.setProduct(this.product);
 				this.services.add(service);
 			}
-			this.callers = new ThreadPoolExecutor(CALLERS, CALLERS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+			this.callerPool = new ThreadPoolExecutor(this.callers, this.callers, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
 					(task) -> {
 						Thread thread = new Thread(task, "stampede-caller");
 						thread.setDaemon(true);
 						return thread;
 					});
-			this.callers.prestartAllCoreThreads();
+			this.callerPool.prestartAllCoreThreads();
 		}
 		catch (RuntimeException ex) {
 			tearDown();
@@ -160,6 +172,9 @@ public class StampedeBenchmark {
 	@Setup(Level.Iteration)
 	public void startIteration(IterationParams iteration) {
 		this.measuring = iteration.getType() == IterationType.MEASUREMENT;
+		if (this.measuring && this.commandsBefore == null) {
+			this.commandsBefore = commandCalls();
+		}
 	}
 
 	/**
@@ -171,14 +186,14 @@ public class StampedeBenchmark {
 		this.id = this.nextId++;
 		this.loadsBefore = loads();
 		this.release = new CountDownLatch(1);
-		this.done = new CountDownLatch(CALLERS);
-		CountDownLatch ready = new CountDownLatch(CALLERS);
+		this.done = new CountDownLatch(this.callers);
+		CountDownLatch ready = new CountDownLatch(this.callers);
 		long id = this.id;
 		CountDownLatch release = this.release;
 		CountDownLatch done = this.done;
-		for (int i = 0; i < CALLERS; i++) {
+		for (int i = 0; i < this.callers; i++) {
 			StampedeService service = this.services.get(i % this.services.size());
-			this.callers.execute(() -> {
+			this.callerPool.execute(() -> {
 				try {
 					ready.countDown();
 					release.await();
@@ -234,16 +249,21 @@ public class StampedeBenchmark {
 	public void tearDown() {
 		try {
 			if (!this.measuredRounds.isEmpty()) {
+				if (this.commandsBefore != null) {
+					this.commandsPerRound = BenchmarkDeployment.perOperation(this.commandsBefore, commandCalls(),
+							this.measuredRounds.size());
+				}
 				System.out.println();
 				System.out.println(summary());
 			}
-			if (this.callers != null) {
-				this.callers.shutdownNow();
+			if (this.callerPool != null) {
+				this.callerPool.shutdownNow();
 			}
 		}
 		finally {
 			this.services.clear();
-			this.callers = null;
+			this.callerPool = null;
+			this.commandsBefore = null;
 			if (this.redis != null) {
 				this.redis.close();
 				this.redis = null;
@@ -272,6 +292,42 @@ public class StampedeBenchmark {
 	 */
 	void measureFromNowOn() {
 		this.measuring = true;
+		this.commandsBefore = commandCalls();
+	}
+
+	/**
+	 * Redis commands per measured round (including those of the callers' lock waits), from
+	 * {@code INFO commandstats}, by {@code primary:command}, computed at the end of the trial
+	 * or by {@link #commandsSoFar()}.
+	 * @return the counts
+	 */
+	Map<String, Double> commandsPerRound() {
+		return this.commandsPerRound;
+	}
+
+	/**
+	 * Computes {@link #commandsPerRound()} now (for the smoke test).
+	 * @return the counts
+	 */
+	Map<String, Double> commandsSoFar() {
+		this.commandsPerRound = BenchmarkDeployment.perOperation(this.commandsBefore, commandCalls(),
+				this.measuredRounds.size());
+		return this.commandsPerRound;
+	}
+
+	private Map<String, Map<String, Long>> commandCalls() {
+		Map<String, Long> calls = new java.util.TreeMap<>();
+		for (String line : this.redis.rawLettuce().info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_")) {
+				int colon = line.indexOf(':');
+				for (String field : line.substring(colon + 1).split(",")) {
+					if (field.startsWith("calls=")) {
+						calls.put(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)));
+					}
+				}
+			}
+		}
+		return Map.of("primary", calls);
 	}
 
 	/**
@@ -282,8 +338,9 @@ public class StampedeBenchmark {
 		int min = this.measuredRounds.stream().mapToInt(Integer::intValue).min().orElse(-1);
 		int max = this.measuredRounds.stream().mapToInt(Integer::intValue).max().orElse(-1);
 		return String.format("StampedeBenchmark %s: %d callers, %d instance(s), %d measured rounds; "
-				+ "loader calls per round: min %d, max %d, all %s", this.scenario, CALLERS, this.scenario.instances,
-				this.measuredRounds.size(), min, max, this.measuredRounds);
+				+ "loader calls per round: min %d, max %d, all %s; Redis commands per round: %s", this.scenario,
+				this.callers, this.scenario.instances, this.measuredRounds.size(), min, max, this.measuredRounds,
+				this.commandsPerRound);
 	}
 
 	private int loads() {

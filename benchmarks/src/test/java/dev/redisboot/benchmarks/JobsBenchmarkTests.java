@@ -58,6 +58,26 @@ class JobsBenchmarkTests {
 	}
 
 	@Test
+	void concurrentProducersHaveEveryJobHandledOnceWithOneXaddAndOneAck() throws InterruptedException {
+		for (Jobs jobs : new Jobs[] { new RedisbootJobs(), new RawJobs() }) {
+			jobs.start();
+			try {
+				CommandCounts counts = jobs.countConcurrent(16, 20);
+				assertThat(counts.jobs()).isEqualTo(320);
+				assertThat(counts.perJob("xadd")).as("%s: one XADD per job", jobs.name()).isEqualTo(1.0);
+				assertThat(counts.perJob("xack")).as("%s: one XACK per job", jobs.name()).isEqualTo(1.0);
+				assertThat(counts.perJob("xreadgroup")).as("%s: reads per job", jobs.name()).isPositive();
+				assertThat(jobs.strays()).as("jobs delivered twice or late").isZero();
+				assertThat(jobs.duplicates()).isZero();
+				jobs.verify();
+			}
+			finally {
+				jobs.stop();
+			}
+		}
+	}
+
+	@Test
 	void percentilesAreNearestRank() {
 		long[] sorted = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 		assertThat(JobsBenchmark.percentile(sorted, 0.5)).isEqualTo(5);

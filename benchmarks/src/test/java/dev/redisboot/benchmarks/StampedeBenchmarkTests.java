@@ -48,4 +48,52 @@ class StampedeBenchmarkTests {
 		}
 	}
 
+
+	@ParameterizedTest
+	@EnumSource(names = { "BOOT_PLAIN", "REDISBOOT_PROTECTED_TWO_INSTANCES" })
+	void sixteenCallersAndCommandsPerRound(Scenario scenario) throws InterruptedException {
+		StampedeBenchmark benchmark = new StampedeBenchmark();
+		benchmark.scenario = scenario;
+		benchmark.callers = 16;
+		benchmark.setUp();
+		try {
+			benchmark.measureFromNowOn();
+			for (int round = 0; round < 2; round++) {
+				benchmark.prepareRound();
+				benchmark.round(new StampedeBenchmark.LoaderCalls());
+				benchmark.finishRound();
+			}
+			java.util.Map<String, Double> commands = benchmark.commandsSoFar();
+			// every caller reads the key at least once
+			assertThat(BenchmarkDeployment.total(commands, "get")).as("%s", commands).isGreaterThanOrEqualTo(16.0);
+			if (scenario == Scenario.REDISBOOT_PROTECTED_TWO_INSTANCES) {
+				assertThat(benchmark.measuredRounds()).containsOnly(1);
+				// the one load stores the value, and takes the lock, once a round
+				assertThat(BenchmarkDeployment.total(commands, "set")).as("%s", commands).isGreaterThanOrEqualTo(2.0);
+			}
+			assertThat(benchmark.summary()).contains("16 callers").contains("Redis commands per round");
+		}
+		finally {
+			benchmark.tearDown();
+		}
+	}
+
+	@org.junit.jupiter.api.Test
+	void oneCallerLoadsOnce() throws InterruptedException {
+		StampedeBenchmark benchmark = new StampedeBenchmark();
+		benchmark.scenario = Scenario.BOOT_PLAIN;
+		benchmark.callers = 1;
+		benchmark.setUp();
+		try {
+			benchmark.measureFromNowOn();
+			benchmark.prepareRound();
+			benchmark.round(new StampedeBenchmark.LoaderCalls());
+			benchmark.finishRound();
+			assertThat(benchmark.measuredRounds()).containsExactly(1);
+		}
+		finally {
+			benchmark.tearDown();
+		}
+	}
+
 }

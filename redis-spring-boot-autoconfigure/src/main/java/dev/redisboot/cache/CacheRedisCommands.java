@@ -11,6 +11,7 @@ import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -44,6 +45,8 @@ public final class CacheRedisCommands {
 
 	private final LettuceCommands commands;
 
+	private final boolean replicaReads;
+
 	/**
 	 * Creates the commands.
 	 * @param connectionFactory the application's connection factory
@@ -51,6 +54,33 @@ public final class CacheRedisCommands {
 	 */
 	public CacheRedisCommands(LettuceConnectionFactory connectionFactory, Duration timeout) {
 		this.commands = new LettuceCommands(connectionFactory, timeout);
+		this.replicaReads = connectionFactory.getClientConfiguration()
+			.getReadFrom()
+			.filter((readFrom) -> readFrom != ReadFrom.UPSTREAM && readFrom != ReadFrom.MASTER)
+			.isPresent();
+	}
+
+	/**
+	 * Reads a value from the primary even when the connection reads from replicas
+	 * ({@code spring.data.redis.lettuce.read-from}): a near cache fills from this read right
+	 * after an invalidation, and a replica that has not yet applied the write behind that
+	 * invalidation would leave the old value in memory until the near cache's time-to-live.
+	 * {@code GETEX} without options reads like {@code GET}, but Lettuce sends it to the
+	 * primary because it is not a read-only command. Without replica reads this is a
+	 * {@code GET}.
+	 * @param key the key
+	 * @return the value, {@code null} when missing
+	 */
+	@Nullable byte[] getFromPrimary(byte[] key) {
+		return this.replicaReads ? execute((commands) -> commands.getex(key, new GetExArgs())) : get(key);
+	}
+
+	/**
+	 * Whether reads may go to replicas.
+	 * @return {@code true} with a {@code read-from} setting other than the primary
+	 */
+	boolean isReplicaReads() {
+		return this.replicaReads;
 	}
 
 	/**
@@ -100,10 +130,23 @@ public final class CacheRedisCommands {
 	 * (negative when the key has none or is missing)
 	 */
 	ValueWithTtl getWithTtl(byte[] key) {
+		return getWithTtl(key, false);
+	}
+
+	/**
+	 * Reads a value and its remaining time-to-live in one round trip, from the primary when
+	 * {@code fromPrimary} and the connection reads from replicas (see
+	 * {@link #getFromPrimary}).
+	 * @param key the key
+	 * @param fromPrimary whether the value must come from the primary
+	 * @return the value (or {@code null}) and its remaining time-to-live in milliseconds
+	 */
+	ValueWithTtl getWithTtl(byte[] key, boolean fromPrimary) {
+		boolean primary = fromPrimary && this.replicaReads;
 		ValueWithTtl result;
 		try {
 			result = execute((commands) -> {
-			RedisFuture<byte[]> value = commands.get(key);
+			RedisFuture<byte[]> value = primary ? commands.getex(key, new GetExArgs()) : commands.get(key);
 			RedisFuture<Long> pttl = commands.pttl(key);
 			return value.thenCombine(pttl, (stored, ttl) -> new ValueWithTtl(stored, (ttl != null) ? ttl : -2))
 				.toCompletableFuture();

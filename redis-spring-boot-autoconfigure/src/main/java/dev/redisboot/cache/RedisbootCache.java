@@ -652,7 +652,8 @@ public class RedisbootCache implements Cache {
 		ValueWrapper value;
 		long pttl = -1;
 		if (withTtl) {
-			CacheRedisCommands.ValueWithTtl stored = redis(false, () -> this.commands.getWithTtl(keyBytes));
+			CacheRedisCommands.ValueWithTtl stored = redis(false,
+					() -> this.commands.getWithTtl(keyBytes, this.near != null));
 			value = (stored != null) ? decode(keyBytes, stored.value()) : null;
 			pttl = (stored != null) ? stored.pttl() : -1;
 		}
@@ -696,9 +697,11 @@ public class RedisbootCache implements Cache {
 	}
 
 	private @Nullable ValueWrapper read(byte[] redisKey) {
+		// a near cache fills from this read: from the primary, never from a lagging replica (GETEX, the
+		// time-to-idle read, always goes to the primary)
 		byte[] stored = redis(false, () -> (this.settings.timeToIdle() != null)
 				? this.commands.getAndExpire(redisKey, this.settings.timeToIdle().toMillis())
-				: this.commands.get(redisKey));
+				: (this.near != null) ? this.commands.getFromPrimary(redisKey) : this.commands.get(redisKey));
 		return decode(redisKey, stored);
 	}
 

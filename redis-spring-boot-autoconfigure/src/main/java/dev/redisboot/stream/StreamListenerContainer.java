@@ -191,6 +191,9 @@ public final class StreamListenerContainer implements SmartLifecycle {
 				while (this.running && moved.total() == MOVE_BATCH);
 			}
 			catch (RuntimeException ex) {
+				if (!this.running || Thread.currentThread().isInterrupted()) {
+					return; // stopping: the scheduler was interrupted mid-command, nothing is wrong
+				}
 				this.metrics.fault(stream, "move");
 				this.warnOnce.warn("move:" + stream + ":" + ex.getClass().getName(),
 						"Could not move due entries of stream '" + stream + "' (delayed jobs, retries): " + ex.getMessage(),

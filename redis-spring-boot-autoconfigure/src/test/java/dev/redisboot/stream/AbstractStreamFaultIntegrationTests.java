@@ -129,8 +129,9 @@ abstract class AbstractStreamFaultIntegrationTests {
 				.contains("No @JobHandler for job type 'sms'");
 		}
 		// once per kind of failure: WRONGTYPE, plus at most a command timeout on a loaded host
-		// (the mover runs every few hundred milliseconds, so an unbounded log would show dozens)
-		assertThat(lines(output, "Could not move due entries")).isBetween(1L, 2L);
+		// (the mover runs every few hundred milliseconds, so an unbounded log would show dozens);
+		// other streams of the JVM's contexts are not this test's, and a stop is no failure
+		assertThat(lines(output, "Could not move due entries of stream 'jobs'")).isBetween(1L, 2L);
 		assertThat(lines(output, "could not read")).isLessThanOrEqualTo(2);
 	}
 
