@@ -1,5 +1,6 @@
 package dev.redisboot.cache;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * breaker. Meters of optional features are registered when first used:
  * {@code cache.near.gets} (tag {@code result}), {@code cache.near.invalidations}, the
  * {@code cache.lock.waits} timer (tag {@code outcome}) and {@code cache.refreshes} (tag
- * {@code outcome}); and those of faults, when one first happens: {@code cache.decode.errors}
+ * {@code outcome}); and those of faults: {@code cache.decode.errors} (the common causes from the start, the others when first met)
  * (tag {@code cause}, see {@link CacheMetrics#decodeError(String)}),
  * {@code cache.refused.puts} (tag {@code reason}) and
  * {@code cache.near.invalidation.errors}.
@@ -55,6 +56,8 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 	}
 
 	private static final class MicrometerCacheMetrics implements CacheMetrics {
+
+		private static final List<String> COMMON_DECODE_CAUSES = List.of("json", "shape", "refused-type", "wrong-type");
 
 		private final Counter hits;
 
@@ -108,6 +111,19 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 				.tags(tags)
 				.description("Time spent computing values after a miss")
 				.register(registry);
+			// the causes every cache can meet exist from the start at 0, so that dashboards and
+			// alerts see a rate of 0 rather than no series; rarer causes appear when first met
+			for (String cause : COMMON_DECODE_CAUSES) {
+				decodeErrors(cause);
+			}
+		}
+
+		private Counter decodeErrors(String cause) {
+			return Counter.builder("cache.decode.errors")
+				.tags(this.tags)
+				.tag("cause", cause)
+				.description("Stored values that could not be read back and were deleted, by cause")
+				.register(this.registry);
 		}
 
 		@Override
@@ -132,12 +148,7 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 
 		@Override
 		public void decodeError(String cause) {
-			Counter.builder("cache.decode.errors")
-				.tags(this.tags)
-				.tag("cause", cause)
-				.description("Stored values that could not be read back and were deleted, by cause")
-				.register(this.registry)
-				.increment();
+			decodeErrors(cause).increment();
 		}
 
 		@Override
