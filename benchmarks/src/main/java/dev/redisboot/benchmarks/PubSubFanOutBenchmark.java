@@ -41,12 +41,15 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.data.redis.annotation.RedisListener;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -94,6 +97,14 @@ public class PubSubFanOutBenchmark {
 	@Param({ "4" })
 	public int subscribers;
 
+	/**
+	 * The executor of the subscribers' listener containers: {@code default}, the one Boot
+	 * gives (a new thread per message); {@code pool}, a fixed pool of 4 threads set by the
+	 * benchmark, to tell the executor's share from the rest.
+	 */
+	@Param({ "default", "pool" })
+	public String executor = "default";
+
 	private BenchmarkRedis redis;
 
 	private ChannelPublisher<Event> publisher;
@@ -140,7 +151,9 @@ public class PubSubFanOutBenchmark {
 		this.redis = BenchmarkRedis.start();
 		try {
 			for (int i = 0; i < this.subscribers; i++) {
-				this.redis.application(SubscriberApplication.class).getBean(Subscriber.class).benchmark = this;
+				this.redis.application(SubscriberApplication.class, "bench.listener-executor=" + this.executor)
+					.getBean(Subscriber.class)
+					.benchmark = this;
 			}
 			ConfigurableApplicationContext publishing = this.redis.application(PublisherApplication.class);
 			this.publisher = publishing.getBean(RedisPublisher.class).channel(REDISBOOT_CHANNEL, Event.class);
@@ -359,6 +372,28 @@ public class PubSubFanOutBenchmark {
 		@Bean
 		Subscriber subscriber() {
 			return new Subscriber();
+		}
+
+		@Bean
+		static BeanPostProcessor listenerExecutor(Environment environment) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof RedisMessageListenerContainer container
+							&& "pool".equals(environment.getProperty("bench.listener-executor"))) {
+						ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+						pool.setCorePoolSize(4);
+						pool.setMaxPoolSize(4);
+						pool.setThreadNamePrefix("bench-listener-");
+						pool.setDaemon(true);
+						pool.initialize();
+						container.setTaskExecutor(pool);
+					}
+					return bean;
+				}
+
+			};
 		}
 
 	}
