@@ -4,9 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.redisboot.cache.CacheValueSerializerAccess;
 import dev.redisboot.core.codec.CompressionCodec;
 import dev.redisboot.core.codec.ValueEnvelope;
+import dev.redisboot.core.json.TypeAllowlist;
+import dev.redisboot.core.json.TypedJsonSerializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,7 +61,7 @@ public class CacheDecodeBenchmark {
 	@Param({ "1024", "10240" })
 	public int valueSize;
 
-	private CacheValueSerializerAccess redisbootJson;
+	private TypedJsonSerializer redisbootJson;
 
 	private ValueEnvelope envelope;
 
@@ -82,7 +83,8 @@ public class CacheDecodeBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.redisbootJson = new CacheValueSerializerAccess(List.of(CacheDecodeBenchmark.class.getPackageName()));
+		this.redisbootJson = new TypedJsonSerializer(
+				TypeAllowlist.of(List.of(CacheDecodeBenchmark.class.getPackageName())));
 		// As redisboot's CacheSettingsResolver builds them from the default properties (no keys)
 		this.envelope = ValueEnvelope.defaults()
 			.withCompression(CompressionCodec.ZSTD, ValueEnvelope.DEFAULT_COMPRESS_ABOVE);

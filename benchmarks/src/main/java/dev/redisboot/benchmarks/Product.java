@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import dev.redisboot.cache.CacheValueSerializerAccess;
+import dev.redisboot.core.json.TypeAllowlist;
+import dev.redisboot.core.json.TypedJsonSerializer;
 
 /**
  * A cached value as an application would have one: a product view with a few typed fields,
@@ -42,7 +43,7 @@ public record Product(long id, String sku, String name, String category, BigDeci
 	 * @return the product
 	 */
 	static Product withJsonSize(int jsonSize) {
-		CacheValueSerializerAccess json = new CacheValueSerializerAccess(List.of(Product.class.getPackageName()));
+		TypedJsonSerializer json = new TypedJsonSerializer(TypeAllowlist.of(List.of(Product.class.getPackageName())));
 		int emptyLength = json.serialize(withDescriptionLength(0)).length;
 		if (emptyLength > jsonSize) {
 			throw new IllegalArgumentException(

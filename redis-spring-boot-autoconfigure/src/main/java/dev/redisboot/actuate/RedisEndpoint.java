@@ -5,14 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import dev.redisboot.core.CacheStatistics;
+import dev.redisboot.core.CacheStatisticsProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -44,7 +40,9 @@ import org.springframework.cache.CacheManager;
  * first segment) are shown, the rest is a digest.
  * <ul>
  * <li>{@code GET /actuator/redis/memory}: {@code MEMORY DOCTOR} of every node;</li>
- * <li>{@code GET /actuator/redis/caches}: per-cache statistics;</li>
+ * <li>{@code GET /actuator/redis/caches}: per-cache statistics, of the cache managers that
+ * report them ({@link CacheStatisticsProvider}, as redisboot's does when Micrometer is
+ * present);</li>
  * <li>{@code DELETE /actuator/redis/caches/{name}}: clears one cache (a write operation).</li>
  * </ul>
  *
@@ -61,8 +59,6 @@ public class RedisEndpoint {
 
 	private final Supplier<Map<String, CacheManager>> cacheManagers;
 
-	private final @Nullable MeterRegistry registry;
-
 	private final BigKeySettings bigKeys;
 
 	private final KeyRedactor redactor;
@@ -72,16 +68,14 @@ public class RedisEndpoint {
 	 * @param snapshots the shared readings
 	 * @param advisor the advice rules
 	 * @param cacheManagers the application's cache managers, by bean name, looked up on use
-	 * @param registry the meter registry for cache statistics, or {@code null}
 	 * @param bigKeys limits of the big-key sampling
 	 * @param redactor turns key names into what the endpoint may show
 	 */
 	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor, Supplier<Map<String, CacheManager>> cacheManagers,
-			@Nullable MeterRegistry registry, BigKeySettings bigKeys, KeyRedactor redactor) {
+			BigKeySettings bigKeys, KeyRedactor redactor) {
 		this.snapshots = snapshots;
 		this.advisor = advisor;
 		this.cacheManagers = cacheManagers;
-		this.registry = registry;
 		this.bigKeys = bigKeys;
 		this.redactor = redactor;
 	}
@@ -199,23 +193,10 @@ public class RedisEndpoint {
 				if (cache != null) {
 					stats.put("type", cache.getClass().getSimpleName());
 				}
-				if (this.registry != null) {
-					double hits = count("cache.gets", name, "hit");
-					double misses = count("cache.gets", name, "miss");
-					stats.put("hits", (long) hits);
-					stats.put("misses", (long) misses);
-					if (hits + misses > 0) {
-						stats.put("hitRatio", Math.round(hits * 1000 / (hits + misses)) / 1000.0);
-					}
-					stats.put("puts", (long) count("cache.puts", name, null));
-					stats.put("evictions", (long) count("cache.evictions", name, null));
-					stats.put("nearHits", (long) count("cache.near.gets", name, "hit"));
-					stats.put("nearMisses", (long) count("cache.near.gets", name, "miss"));
-					Timer loads = this.registry.find("cache.load").tag("cache", name).timer();
-					if (loads != null) {
-						stats.put("loads", loads.count());
-						stats.put("loadMeanMillis", Math.round(loads.mean(TimeUnit.MICROSECONDS)) / 1000.0);
-					}
+				CacheStatistics statistics = (manager instanceof CacheStatisticsProvider provider)
+						? provider.getCacheStatistics(name) : null;
+				if (statistics != null) {
+					putStatistics(stats, statistics);
 				}
 				caches.add(stats);
 			}
@@ -223,21 +204,21 @@ public class RedisEndpoint {
 		return caches;
 	}
 
-	private double count(String meter, String cache, @Nullable String result) {
-		double total = 0;
-		var search = this.registry.find(meter).tag("cache", cache);
-		if (result != null) {
-			search = search.tag("result", result);
+	private static void putStatistics(Map<String, Object> stats, CacheStatistics statistics) {
+		long reads = statistics.hits() + statistics.misses();
+		stats.put("hits", statistics.hits());
+		stats.put("misses", statistics.misses());
+		if (reads > 0) {
+			stats.put("hitRatio", Math.round(statistics.hits() * 1000.0 / reads) / 1000.0);
 		}
-		for (Meter found : search.meters()) {
-			if (found instanceof Counter counter) {
-				total += counter.count();
-			}
-			else if (found instanceof FunctionCounter counter) {
-				total += counter.count();
-			}
-		}
-		return total;
+		stats.put("puts", statistics.puts());
+		stats.put("evictions", statistics.evictions());
+		stats.put("nearHits", statistics.nearHits());
+		stats.put("nearMisses", statistics.nearMisses());
+		stats.put("loads", statistics.loads());
+		double meanMicros = (statistics.loads() > 0)
+				? statistics.loadTime().toNanos() / 1000.0 / statistics.loads() : 0;
+		stats.put("loadMeanMillis", Math.round(meanMicros) / 1000.0);
 	}
 
 	private static int positive(@Nullable Integer value, int fallback) {

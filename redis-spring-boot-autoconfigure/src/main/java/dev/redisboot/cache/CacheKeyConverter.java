@@ -19,6 +19,10 @@ import org.springframework.util.ReflectionUtils;
  * joined with {@code ,}; a {@code ,} or {@code \} inside a parameter is escaped with
  * {@code \} and {@code null} is written as {@code \0}, so different parameter lists never
  * give the same key.
+ * <p>
+ * {@code SimpleKey}'s parameters are read from its private field by reflection; the
+ * auto-configuration registers that field for native images
+ * ({@code RedisbootCacheRuntimeHints}), so keys are the same there as on the JVM.
  */
 final class CacheKeyConverter {
 

@@ -1,5 +1,8 @@
 package dev.redisboot.cache;
 
+import dev.redisboot.core.CacheStatistics;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Counts what one cache does. Implementations must be cheap and thread-safe: every method
  * is on a cache hot path.
@@ -126,6 +129,15 @@ public interface CacheMetrics {
 	 * {@code rejected} (too many refreshes queued)
 	 */
 	default void refresh(String outcome) {
+	}
+
+	/**
+	 * What these metrics have counted, for the cache manager's
+	 * {@link dev.redisboot.core.CacheStatisticsProvider statistics}.
+	 * @return the counts, or {@code null} when these metrics keep none (the default)
+	 */
+	default @Nullable CacheStatistics statistics() {
+		return null;
 	}
 
 }

@@ -1,5 +1,8 @@
 package dev.redisboot.cache;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +33,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * primary of a Cluster (Lettuce's cluster SCAN visits each one), and never uses
  * {@code KEYS}.
  */
-public final class CacheRedisCommands {
+final class CacheRedisCommands {
 
 	private static final int SCAN_BATCH = 1000;
 
-	static final Script UNLOCK = Script.of("if redis.call('get', KEYS[1]) == ARGV[1] then "
-			+ "return redis.call('del', KEYS[1]) else return 0 end");
+	/**
+	 * The compare-and-delete script that releases a load lock, a resource beside this class.
+	 */
+	static final String UNLOCK_SCRIPT = "dev/redisboot/cache/unlock.lua";
+
+	static final Script UNLOCK = Script.of(load(UNLOCK_SCRIPT));
 
 	/**
 	 * Returned by the reads in place of a value when the key holds another Redis type
@@ -52,7 +59,7 @@ public final class CacheRedisCommands {
 	 * @param connectionFactory the application's connection factory
 	 * @param timeout the longest a single command may take
 	 */
-	public CacheRedisCommands(LettuceConnectionFactory connectionFactory, Duration timeout) {
+	CacheRedisCommands(LettuceConnectionFactory connectionFactory, Duration timeout) {
 		this.commands = new LettuceCommands(connectionFactory, timeout);
 		this.replicaReads = connectionFactory.getClientConfiguration()
 			.getReadFrom()
@@ -238,6 +245,18 @@ public final class CacheRedisCommands {
 	 * @param pttl the remaining time-to-live in milliseconds, negative when there is none
 	 */
 	record ValueWithTtl(byte @Nullable [] value, long pttl) {
+	}
+
+	private static String load(String resource) {
+		try (InputStream input = CacheRedisCommands.class.getClassLoader().getResourceAsStream(resource)) {
+			if (input == null) {
+				throw new IllegalStateException("Missing " + resource);
+			}
+			return new String(input.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }

@@ -25,6 +25,8 @@ import org.springframework.context.ApplicationListener;
  * Runs the {@link CacheWarmer} beans once the context has started: in the background, or
  * before the application reports ready when told to wait, and never longer than the timeout,
  * after which unfinished warmers are interrupted.
+ * <p>
+ * Public for the auto-configuration; not API.
  */
 public class CacheWarmingRunner implements ApplicationListener<ApplicationStartedEvent>, DisposableBean {
 

@@ -1,8 +1,10 @@
 package dev.redisboot.cache;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.redisboot.core.CacheStatistics;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +25,11 @@ import org.jspecify.annotations.Nullable;
  * {@code outcome}); and those of faults: {@code cache.decode.errors} (the common causes from the start, the others when first met)
  * (tag {@code cause}, see {@link CacheMetrics#decodeError(String)}),
  * {@code cache.refused.puts} (tag {@code reason}) and
- * {@code cache.near.invalidation.errors}.
+ * {@code cache.near.invalidation.errors}. The counts of hits, misses, puts, evictions, near
+ * hits and misses and loads are read back as each cache's {@link CacheMetrics#statistics()}.
+ * <p>
+ * Public for the auto-configuration, and for applications that wrap it in a
+ * {@link CacheMetricsFactory} of their own.
  */
 public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory {
 
@@ -222,6 +228,19 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 				.description("Time callers waited for another caller's load after a miss")
 				.register(this.registry)
 				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public CacheStatistics statistics() {
+			Counter nearHits = this.nearHits;
+			Counter nearMisses = this.nearMisses;
+			return new CacheStatistics(count(this.hits), count(this.misses), count(this.puts), count(this.evictions),
+					count(nearHits), count(nearMisses), this.loads.count(),
+					Duration.ofNanos((long) this.loads.totalTime(TimeUnit.NANOSECONDS)));
+		}
+
+		private static long count(@Nullable Counter counter) {
+			return (counter != null) ? (long) counter.count() : 0;
 		}
 
 		@Override

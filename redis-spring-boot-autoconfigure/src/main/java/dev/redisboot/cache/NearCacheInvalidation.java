@@ -79,7 +79,8 @@ public final class NearCacheInvalidation implements SmartLifecycle {
 	private volatile boolean running;
 
 	/**
-	 * Creates the channel; it subscribes when started.
+	 * Creates the channel; it subscribes when started. Public for the auto-configuration;
+	 * not API (applications inject the bean, they do not create it).
 	 * @param connectionFactory the application's connection factory, whose client opens the
 	 * pub/sub connection
 	 * @param keyNamer names the channel

@@ -1,5 +1,7 @@
 package dev.redisboot.cache;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -7,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.redisboot.core.CacheStatistics;
+import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.json.TypeAllowlist;
@@ -17,14 +21,19 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.AbstractCacheManager;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.Assert;
 
 /**
  * Cache manager of {@link RedisbootCache redisboot caches}: the caches listed in
  * configuration are created at startup with their own settings; others are created on first
- * use with the default settings, unless unlisted caches are not allowed.
+ * use with the default settings, unless unlisted caches are not allowed. It reports each
+ * cache's {@link #getCacheStatistics statistics} when its metrics keep counts.
+ * <p>
+ * The auto-configuration builds it with a {@link Builder}, which applications adjust with
+ * {@code RedisbootCacheManagerBuilderCustomizer} beans.
  */
-public class RedisbootCacheManager extends AbstractCacheManager implements DisposableBean {
+public class RedisbootCacheManager extends AbstractCacheManager implements DisposableBean, CacheStatisticsProvider {
 
 	private final CacheRedisCommands commands;
 
@@ -55,7 +64,7 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	private final KeyDigester keyDigester;
 
 	private RedisbootCacheManager(Builder builder) {
-		this.commands = builder.commands;
+		this.commands = new CacheRedisCommands(builder.connectionFactory, builder.timeout);
 		this.keyNamer = builder.keyNamer;
 		this.serializer = new TypedJsonSerializer(builder.allowlist);
 		this.defaultSettings = builder.defaultSettings;
@@ -71,15 +80,15 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 	/**
 	 * Starts building a cache manager.
-	 * @param commands the Redis commands
+	 * @param connectionFactory the application's connection factory
 	 * @param keyNamer names the keys
 	 * @param allowlist types that values may have
 	 * @param defaultSettings settings of caches not listed in {@link Builder#cache}
 	 * @return a builder
 	 */
-	public static Builder builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
-			CacheSettings defaultSettings) {
-		return new Builder(commands, keyNamer, allowlist, defaultSettings);
+	public static Builder builder(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
+			TypeAllowlist allowlist, CacheSettings defaultSettings) {
+		return new Builder(connectionFactory, keyNamer, allowlist, defaultSettings);
 	}
 
 	@Override
@@ -118,15 +127,34 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		return this.circuitBreaker;
 	}
 
+	/**
+	 * What one cache has counted, when the caches' metrics keep counts (with Micrometer).
+	 * @param cacheName the cache's name
+	 * @return the statistics, or {@code null} for a cache that does not exist (yet) or
+	 * keeps no counts
+	 */
+	@Override
+	public @Nullable CacheStatistics getCacheStatistics(String cacheName) {
+		return (lookupCache(cacheName) instanceof RedisbootCache cache) ? cache.statistics() : null;
+	}
+
 	private RedisbootCache createCache(String name, CacheSettings settings) {
-		if (settings.nearCache() != null && this.nearCacheInvalidation == null) {
+		CacheSettings.NearCache nearCache = settings.nearCache();
+		NearCacheInvalidation invalidation = this.nearCacheInvalidation;
+		if (nearCache != null && invalidation == null) {
 			throw new IllegalStateException("Cache '" + name
 					+ "' has a near cache but the cache manager has no NearCacheInvalidation to keep it consistent");
 		}
+		CacheMetrics metrics = this.metricsFactory.create(name);
+		CacheStore store = new CacheStore(name, settings, this.commands, this.serializer, this.failureMode,
+				this.circuitBreaker, metrics);
+		NearCacheTier near = (nearCache != null && invalidation != null)
+				? NearCacheTier.of(name, nearCache, invalidation, store, metrics) : NearCacheTier.NONE;
 		BackgroundRefresher refresher = (settings.loading().refreshAhead() > 0) ? refresher() : null;
-		return new RedisbootCache(name, settings, this.commands, this.keyNamer, this.serializer, this.failureMode,
-				this.circuitBreaker, this.metricsFactory.create(name), this.nearCacheInvalidation, refresher,
-				this.keyDigester, (task) -> asyncReads().execute(task));
+		CacheEntryLoader loader = new CacheEntryLoader(name, settings, store, near, metrics, this.keyNamer,
+				this.keyDigester, refresher);
+		return new RedisbootCache(name, settings, this.keyNamer, this.keyDigester, store, near, loader, metrics,
+				(task) -> asyncReads().execute(task));
 	}
 
 	private synchronized BackgroundRefresher refresher() {
@@ -171,13 +199,15 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	 */
 	public static final class Builder {
 
-		private final CacheRedisCommands commands;
+		private final LettuceConnectionFactory connectionFactory;
 
 		private final RedisKeyNamer keyNamer;
 
 		private final TypeAllowlist allowlist;
 
-		private final CacheSettings defaultSettings;
+		private CacheSettings defaultSettings;
+
+		private Duration timeout = Duration.ofMillis(500);
 
 		private final Map<String, CacheSettings> cacheSettings = new LinkedHashMap<>();
 
@@ -185,8 +215,8 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 		private CacheFailureMode failureMode = CacheFailureMode.DEGRADE;
 
-		private RedisCircuitBreaker circuitBreaker = new RedisCircuitBreaker(3, java.time.Duration.ofSeconds(5),
-				java.time.Clock.systemUTC());
+		private RedisCircuitBreaker circuitBreaker = new RedisCircuitBreaker(3, Duration.ofSeconds(5),
+				Clock.systemUTC());
 
 		private CacheMetricsFactory metricsFactory = CacheMetricsFactory.NONE;
 
@@ -196,16 +226,39 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 		private KeyDigester keyDigester = KeyDigester.unkeyed();
 
-		private Builder(CacheRedisCommands commands, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
+		private Builder(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
 				CacheSettings defaultSettings) {
-			this.commands = commands;
+			this.connectionFactory = connectionFactory;
 			this.keyNamer = keyNamer;
 			this.allowlist = allowlist;
 			this.defaultSettings = defaultSettings;
 		}
 
 		/**
-		 * Lists a cache with its own settings; it is created at startup.
+		 * Sets the settings of caches that are not listed.
+		 * @param defaultSettings the settings
+		 * @return this builder
+		 */
+		public Builder defaultSettings(CacheSettings defaultSettings) {
+			this.defaultSettings = defaultSettings;
+			return this;
+		}
+
+		/**
+		 * Sets the longest a single Redis command of a cache may take, whatever the
+		 * connection's own command timeout (default 500 ms).
+		 * @param timeout the timeout
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
+			this.timeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Lists a cache with its own settings; it is created at startup; a name listed
+		 * again replaces the earlier settings.
 		 * @param name the cache name
 		 * @param settings its settings
 		 * @return this builder

@@ -10,6 +10,8 @@ import java.util.UUID;
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.cache.fixtures.Product;
 import dev.redisboot.cache.fixtures.ProductService;
+import dev.redisboot.core.CacheStatistics;
+import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.test.RedisDeployment;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -262,6 +264,29 @@ abstract class AbstractRedisbootCacheIntegrationTests extends CacheIntegrationTe
 			assertThat(count(context, "cache.gets", name, "result", "miss")).isEqualTo(1);
 			assertThat(count(context, "cache.gets", name, "result", "hit")).isEqualTo(1);
 			assertThat(count(context, "cache.puts", name)).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void theCacheManagerReportsEachCachesStatistics() {
+		runner().run((context) -> {
+			String name = "statistics-" + UUID.randomUUID();
+			CacheManager cacheManager = context.getBean(CacheManager.class);
+			Cache cache = cacheManager.getCache(name);
+			assertThat(cache.get("absent")).isNull();
+			cache.put("present", "value");
+			assertThat(cache.get("present").get()).isEqualTo("value");
+			assertThat(cache.get("loaded", () -> "computed")).isEqualTo("computed");
+			cache.evict("present");
+			CacheStatistics statistics = ((CacheStatisticsProvider) cacheManager).getCacheStatistics(name);
+			assertThat(statistics).isNotNull();
+			assertThat(statistics.hits()).isEqualTo(1);
+			assertThat(statistics.misses()).isEqualTo(2);
+			assertThat(statistics.puts()).isEqualTo(2);
+			assertThat(statistics.evictions()).isEqualTo(1);
+			assertThat(statistics.loads()).isEqualTo(1);
+			assertThat(statistics.hitRatio()).isEqualTo(1 / 3.0);
+			assertThat(((CacheStatisticsProvider) cacheManager).getCacheStatistics("never-used-" + name)).isNull();
 		});
 	}
 

@@ -129,7 +129,7 @@ public final class RedisObservabilityAutoConfiguration {
 						.stream()
 						.flatMap((manager) -> manager.getCacheNames().stream())
 						.collect(Collectors.toSet()));
-			return new RedisEndpoint(snapshots, advisor, cacheManagers, registry.getIfAvailable(),
+			return new RedisEndpoint(snapshots, advisor, cacheManagers,
 					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()),
 					redactor);
 		}

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.redisboot.cache.CacheSettings;
-import dev.redisboot.cache.autoconfigure.RedisbootCacheProperties.CacheSpec;
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.codec.CompressionCodec;
 import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypeAllowlist;
@@ -20,7 +20,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link RedisbootCacheProperties} into validated {@link CacheSettings}, failing with an
- * {@link InvalidPropertyException} that names the property for every wrong value.
+ * {@link InvalidPropertyException} that names the property for every wrong value. The one
+ * place where {@code redisboot.cache.*} is validated, with the shared
+ * {@link PropertyChecks}.
  */
 final class CacheSettingsResolver {
 
@@ -41,11 +43,11 @@ final class CacheSettingsResolver {
 
 	CacheSettings defaults() {
 		RedisbootCacheProperties p = this.properties;
-		Duration ttl = positive(PREFIX + "default-ttl", p.getDefaultTtl());
-		Duration timeToIdle = optionalPositive(PREFIX + "time-to-idle", p.getTimeToIdle());
+		Duration ttl = PropertyChecks.positive(PREFIX + "default-ttl", p.getDefaultTtl(), "1h");
+		Duration timeToIdle = PropertyChecks.positiveIfSet(PREFIX + "time-to-idle", p.getTimeToIdle(), "30m");
 		RedisbootCacheProperties.NearCache near = p.getNearCache();
 		return new CacheSettings(ttl, jitter(PREFIX + "ttl-jitter", p.getTtlJitter()), timeToIdle, p.isCacheNulls(),
-				positive(PREFIX + "null-ttl", p.getNullTtl()),
+				PropertyChecks.positive(PREFIX + "null-ttl", p.getNullTtl(), "1m"),
 				envelope(PREFIX, p.getCompression().isEnabled(), p.getCompression().getCompressAbove(),
 						p.getEncryption().isEnabled()),
 				loading(PREFIX, p.getLockTtl(), p.getLockWait(), p.getRefreshAhead(), PREFIX + "time-to-idle",
@@ -63,14 +65,15 @@ final class CacheSettingsResolver {
 	private CacheSettings cache(String name, CacheSpec spec, CacheSettings defaults) {
 		String prefix = PREFIX + "caches." + name + ".";
 		RedisbootCacheProperties p = this.properties;
-		Duration ttl = (spec.getTtl() != null) ? positive(prefix + "ttl", spec.getTtl()) : defaults.ttl();
+		Duration ttl = (spec.getTtl() != null) ? PropertyChecks.positive(prefix + "ttl", spec.getTtl(), "15m")
+				: defaults.ttl();
 		double jitter = (spec.getTtlJitter() != null) ? jitter(prefix + "ttl-jitter", spec.getTtlJitter())
 				: defaults.ttlJitter();
-		Duration timeToIdle = (spec.getTimeToIdle() != null) ? positive(prefix + "time-to-idle", spec.getTimeToIdle())
-				: defaults.timeToIdle();
+		Duration timeToIdle = (spec.getTimeToIdle() != null)
+				? PropertyChecks.positive(prefix + "time-to-idle", spec.getTimeToIdle(), "30m") : defaults.timeToIdle();
 		boolean cacheNulls = (spec.getCacheNulls() != null) ? spec.getCacheNulls() : defaults.cacheNulls();
-		Duration nullTtl = (spec.getNullTtl() != null) ? positive(prefix + "null-ttl", spec.getNullTtl())
-				: defaults.nullTtl();
+		Duration nullTtl = (spec.getNullTtl() != null)
+				? PropertyChecks.positive(prefix + "null-ttl", spec.getNullTtl(), "1m") : defaults.nullTtl();
 		Boolean compression = spec.getCompression().getEnabled();
 		DataSize compressAbove = spec.getCompression().getCompressAbove();
 		Boolean encrypted = spec.getEncryption().getEnabled();
@@ -84,7 +87,7 @@ final class CacheSettingsResolver {
 				(spec.getLockWait() != null) ? spec.getLockWait() : p.getLockWait(),
 				(spec.getRefreshAhead() != null) ? spec.getRefreshAhead() : p.getRefreshAhead(), timeToIdleProperty,
 				timeToIdle);
-		RedisbootCacheProperties.CacheNearCache near = spec.getNearCache();
+		CacheSpec.NearCache near = spec.getNearCache();
 		CacheSettings.NearCache nearCache = nearCache(prefix,
 				(near.getEnabled() != null) ? near.getEnabled() : p.getNearCache().isEnabled(),
 				(near.getMaxSize() != null) ? near.getMaxSize() : p.getNearCache().getMaxSize(),
@@ -96,14 +99,14 @@ final class CacheSettingsResolver {
 
 	private CacheSettings.Loading loading(String prefix, Duration lockTtl, Duration lockWait,
 			@Nullable String refreshAhead, String timeToIdleProperty, @Nullable Duration timeToIdle) {
-		positive(prefix + "lock-ttl", lockTtl);
+		PropertyChecks.positive(prefix + "lock-ttl", lockTtl, "10s");
 		if (lockTtl.compareTo(MAX_LOCK_TTL) > 0) {
 			throw new InvalidPropertyException(prefix + "lock-ttl", lockTtl,
 					"The lock TTL must be at most " + MAX_LOCK_TTL.toMinutes()
 							+ " minutes: it is how long every other caller may wait when a loader dies",
 					"Use a duration a little longer than the slowest load, such as 10s.");
 		}
-		positive(prefix + "lock-wait", lockWait);
+		PropertyChecks.positive(prefix + "lock-wait", lockWait, "10s");
 		double refresh = 0;
 		if (refreshAhead != null) {
 			refresh = percentage(prefix + "refresh-ahead", refreshAhead, 0.0, false, 1.0, false,
@@ -129,11 +132,8 @@ final class CacheSettingsResolver {
 					"Add com.github.ben-manes.caffeine:caffeine (redis-spring-boot-starter brings it), or set "
 							+ prefix + "near-cache.enabled=false.");
 		}
-		if (maxSize < 1) {
-			throw new InvalidPropertyException(prefix + "near-cache.max-size", maxSize,
-					"The near cache must be able to hold at least one entry", "Use a size such as 10000.");
-		}
-		positive(prefix + "near-cache.ttl", ttl);
+		PropertyChecks.atLeast(prefix + "near-cache.max-size", maxSize, 1, "10000");
+		PropertyChecks.positive(prefix + "near-cache.ttl", ttl, "1m");
 		if (ttl.compareTo(cacheTtl) > 0) {
 			throw new InvalidPropertyException(prefix + "near-cache.ttl", ttl,
 					"The near cache would keep entries longer than Redis does (" + cacheTtlProperty + "=" + cacheTtl
@@ -205,36 +205,57 @@ final class CacheSettingsResolver {
 		return envelope.withDecryptionOnly(encryption.createKeyRing(PREFIX + "encryption."));
 	}
 
+	/**
+	 * The types that cached values may have: the application's packages (those of its
+	 * {@code @SpringBootApplication} or {@code @AutoConfigurationPackage} classes) and
+	 * {@code redisboot.cache.allowed-packages}. An application package too broad to allow
+	 * (one segment, such as {@code app}) is left out; if nothing else is allowed then,
+	 * startup fails with a message that says what was derived and what to set.
+	 * @param applicationPackages the application's packages, from
+	 * {@code AutoConfigurationPackages}
+	 * @return the allowlist
+	 */
 	TypeAllowlist allowlist(List<String> applicationPackages) {
-		List<String> packages = new ArrayList<>(applicationPackages);
-		packages.addAll(this.properties.getAllowedPackages());
+		List<String> configured = this.properties.getAllowedPackages();
 		try {
-			return TypeAllowlist.of(packages);
+			TypeAllowlist.of(configured);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidPropertyException(PREFIX + "allowed-packages", this.properties.getAllowedPackages(),
-					ex.getMessage(), "List package names such as com.example.shop; each allows its sub-packages.");
+			throw new InvalidPropertyException(PREFIX + "allowed-packages", configured, ex.getMessage(),
+					"List package names such as com.example.shop; each allows its sub-packages.");
 		}
+		List<String> packages = new ArrayList<>(configured);
+		List<String> tooBroad = new ArrayList<>();
+		for (String applicationPackage : applicationPackages) {
+			try {
+				TypeAllowlist.of(List.of(applicationPackage));
+				packages.add(applicationPackage);
+			}
+			catch (IllegalArgumentException ex) {
+				tooBroad.add(applicationPackage);
+			}
+		}
+		if (!tooBroad.isEmpty() && configured.isEmpty()) {
+			String names = String.join("', '", tooBroad);
+			throw new InvalidPropertyException(PREFIX + "allowed-packages", null,
+					"It is not set, and the application's package '" + names + "' (where its @SpringBootApplication "
+							+ "class is, found through AutoConfigurationPackages), from which cached values would "
+							+ "be allowed by default, is too broad to allow: a package of one segment may hold "
+							+ "classes that must never be created from data in Redis",
+					"Set " + PREFIX + "allowed-packages to the packages of the types you cache, each of at least "
+							+ "two segments, such as " + tooBroad.get(0) + ".model (types directly in '"
+							+ tooBroad.get(0) + "' cannot be allowed: move them to a sub-package), or set "
+							+ PREFIX + "enabled=false if the application caches nothing.");
+		}
+		return TypeAllowlist.of(packages);
 	}
 
 	Duration timeout() {
-		return positive(PREFIX + "timeout", this.properties.getTimeout());
+		return PropertyChecks.positive(PREFIX + "timeout", this.properties.getTimeout(), "500ms");
 	}
 
 	Duration warmingTimeout() {
-		return positive(PREFIX + "warming.timeout", this.properties.getWarming().getTimeout());
-	}
-
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidPropertyException(property, value, "The duration must be positive",
-					"Use a positive duration such as 15m, 1h or 30s.");
-		}
-		return value;
-	}
-
-	private static @Nullable Duration optionalPositive(String property, @Nullable Duration value) {
-		return (value != null) ? positive(property, value) : null;
+		return PropertyChecks.positive(PREFIX + "warming.timeout", this.properties.getWarming().getTimeout(), "60s");
 	}
 
 	/**

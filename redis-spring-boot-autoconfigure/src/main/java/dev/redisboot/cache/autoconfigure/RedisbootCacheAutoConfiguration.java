@@ -7,14 +7,12 @@ import java.util.concurrent.TimeUnit;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheMetricsFactory;
-import dev.redisboot.cache.CacheRedisCommands;
 import dev.redisboot.cache.CacheWarmer;
 import dev.redisboot.cache.CacheWarmingListener;
 import dev.redisboot.cache.CacheWarmingRunner;
 import dev.redisboot.cache.MicrometerCacheMetricsFactory;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCacheManager;
-import dev.redisboot.cache.UnlistedCacheVerifier;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -23,8 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
@@ -34,6 +33,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -44,17 +45,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the {@link RedisbootCacheManager}: Redis caches with per-cache
  * settings from {@code redisboot.cache.*}, on the application's Lettuce connection. Caching
  * is enabled without {@code @EnableCaching}; a {@link CacheManager} bean of the application's
  * own wins; {@code redisboot.cache.enabled=false} switches the feature off. Runs before
- * Spring Boot's cache auto-configuration, which then backs off.
+ * Spring Boot's cache auto-configuration, which then backs off; what an application would
+ * have customized there is applied here: {@link RedisbootCacheManagerBuilderCustomizer}
+ * beans to the builder, then Spring Boot's {@code CacheManagerCustomizer} beans to the
+ * built manager, each in order.
+ * <p>
+ * The caches' circuit breaker is the bean {@value #CIRCUIT_BREAKER_BEAN_NAME}, not a default
+ * candidate: another feature's {@code RedisCircuitBreaker} neither replaces it nor is
+ * replaced by it; an application replaces it by declaring a bean of that name.
  *
  * @author redisboot
  */
@@ -64,12 +74,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redisboot.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisbootCacheProperties.class)
+@ImportRuntimeHints(RedisbootCacheRuntimeHints.class)
 public final class RedisbootCacheAutoConfiguration {
+
+	/**
+	 * Name of the caches' circuit breaker bean.
+	 */
+	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootCacheCircuitBreaker";
 
 	private static final String CACHE_MANAGER_BEAN_NAME = "cacheManager";
 
-	@Bean
-	@ConditionalOnMissingBean
+	private static final String BOOT_CACHE_MANAGER_CUSTOMIZERS = "org.springframework.boot.cache.autoconfigure."
+			+ "CacheManagerCustomizers";
+
+	@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
 	RedisCircuitBreaker redisbootCacheCircuitBreaker(RedisbootCacheProperties properties) {
 		return properties.getCircuitBreaker().createBreaker("redisboot.cache.circuit-breaker.");
 	}
@@ -77,15 +96,16 @@ public final class RedisbootCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
 	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, RedisCircuitBreaker circuitBreaker, BeanFactory beanFactory,
-			ObjectProvider<CacheMetricsFactory> metricsFactory,
-			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester) {
+			RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
+			ConfigurableListableBeanFactory beanFactory, ObjectProvider<CacheMetricsFactory> metricsFactory,
+			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester,
+			ObjectProvider<RedisbootCacheManagerBuilderCustomizer> customizers) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		List<String> applicationPackages = AutoConfigurationPackages.has(beanFactory)
 				? AutoConfigurationPackages.get(beanFactory) : List.of();
 		RedisbootCacheManager.Builder builder = RedisbootCacheManager
-			.builder(new CacheRedisCommands(connectionFactory, resolver.timeout()), keyNamer,
-					resolver.allowlist(applicationPackages), resolver.defaults())
+			.builder(connectionFactory, keyNamer, resolver.allowlist(applicationPackages), resolver.defaults())
+			.timeout(resolver.timeout())
 			.allowUnlisted(properties.isAllowUnlisted())
 			.failureMode(properties.getOnFailure())
 			.circuitBreaker(circuitBreaker)
@@ -94,7 +114,10 @@ public final class RedisbootCacheAutoConfiguration {
 			.refreshThreads(resolver.refreshThreads())
 			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed));
 		resolver.caches().forEach(builder::cache);
-		return builder.build();
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		RedisbootCacheManager cacheManager = builder.build();
+		return ClassUtils.isPresent(BOOT_CACHE_MANAGER_CUSTOMIZERS, beanFactory.getBeanClassLoader())
+				? BootCacheManagerCustomizers.apply(cacheManager, beanFactory) : cacheManager;
 	}
 
 	@Bean
@@ -153,6 +176,31 @@ public final class RedisbootCacheAutoConfiguration {
 		return new UnlistedCacheVerifier(beanFactory, properties.getCaches().keySet());
 	}
 
+	/**
+	 * Applies Spring Boot's {@code CacheManagerCustomizer} beans as Boot's cache
+	 * auto-configuration does (which backs off for this cache manager): through a
+	 * {@code CacheManagerCustomizers} bean if the application declares one, otherwise through
+	 * one made of the customizer beans in order, so that each applies only to the cache
+	 * manager type it declares. In a class of its own, loaded only when
+	 * {@code spring-boot-cache} is on the class path.
+	 */
+	static final class BootCacheManagerCustomizers {
+
+		private BootCacheManagerCustomizers() {
+		}
+
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		static RedisbootCacheManager apply(RedisbootCacheManager cacheManager, ListableBeanFactory beanFactory) {
+			CacheManagerCustomizers customizers = beanFactory.getBeanProvider(CacheManagerCustomizers.class)
+				.getIfAvailable(() -> new CacheManagerCustomizers((List) beanFactory
+					.getBeanProvider(CacheManagerCustomizer.class)
+					.orderedStream()
+					.toList()));
+			return customizers.customize(cacheManager);
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	static class CacheMetricsConfiguration {
@@ -162,7 +210,7 @@ public final class RedisbootCacheAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		CacheMetricsFactory redisbootCacheMetricsFactory(ObjectProvider<MeterRegistry> registry,
-				RedisCircuitBreaker circuitBreaker) {
+				@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker) {
 			MeterRegistry meterRegistry = registry.getIfAvailable();
 			return (meterRegistry != null)
 					? new MicrometerCacheMetricsFactory(meterRegistry, CACHE_MANAGER_BEAN_NAME, circuitBreaker)

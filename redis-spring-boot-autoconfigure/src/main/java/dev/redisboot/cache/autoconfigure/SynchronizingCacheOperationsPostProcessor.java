@@ -1,6 +1,5 @@
 package dev.redisboot.cache.autoconfigure;
 
-import dev.redisboot.cache.SynchronizingCacheOperationSource;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.bind.Binder;

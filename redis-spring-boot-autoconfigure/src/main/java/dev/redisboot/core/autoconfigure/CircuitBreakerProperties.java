@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 
 /**
@@ -48,15 +49,9 @@ public class CircuitBreakerProperties {
 	 * @throws InvalidPropertyException naming the property of a wrong value
 	 */
 	public RedisCircuitBreaker createBreaker(String prefix) {
-		if (this.failureThreshold < 1) {
-			throw new InvalidPropertyException(prefix + "failure-threshold", this.failureThreshold,
-					"The threshold must be at least 1", "Use a small count such as 3.");
-		}
-		if (this.openDuration.isNegative() || this.openDuration.isZero()) {
-			throw new InvalidPropertyException(prefix + "open-duration", this.openDuration,
-					"The duration must be positive", "Use a duration such as 5s.");
-		}
-		return new RedisCircuitBreaker(this.failureThreshold, this.openDuration, Clock.systemUTC());
+		int threshold = PropertyChecks.atLeast(prefix + "failure-threshold", this.failureThreshold, 1, "3");
+		Duration open = PropertyChecks.positive(prefix + "open-duration", this.openDuration, "5s");
+		return new RedisCircuitBreaker(threshold, open, Clock.systemUTC());
 	}
 
 }

@@ -5,16 +5,26 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stops calling Redis for a while after consecutive failures, so that during an outage
- * callers get a miss at once instead of each waiting for the command timeout. After the
- * back-off one call is let through as a probe: its success closes the breaker, its failure
- * opens it for another back-off. Shared by every cache of a cache manager, since they share
- * one Redis.
+ * callers get their fallback at once (a cache miss, a rate-limit decision by the rule's
+ * failure mode) instead of each waiting for the command timeout. After the back-off one call
+ * is let through as a probe: its success closes the breaker, its failure opens it for another
+ * back-off. One breaker per feature (each feature's auto-configuration creates its own, under
+ * a bean name of its own), shared by every caller of that feature.
+ * <p>
+ * Callers use {@link #call(Supplier, Fallback)}, which owns the bookkeeping: ask whether
+ * Redis may be called, call it, report success or failure (only a
+ * {@link RedisCommandException#isRedisUnavailable() unavailable} Redis counts as a failure;
+ * an error reply or an interrupted caller only lets the next probe through), and fall back.
+ * The single steps ({@link #allowRequest()}, {@link #onSuccess()}, {@link #onFailure},
+ * {@link #releaseProbe()}) remain for callers that have not moved to it yet.
  */
 public final class RedisCircuitBreaker {
 
@@ -44,6 +54,61 @@ public final class RedisCircuitBreaker {
 		this.failureThreshold = failureThreshold;
 		this.openMillis = openDuration.toMillis();
 		this.clock = clock;
+	}
+
+	/**
+	 * Runs one Redis call under the breaker. When the breaker is open the call is skipped and
+	 * the fallback answers with a {@code null} failure. When the call throws, a
+	 * {@link RedisCommandException} (the exception itself or one of its causes) that says
+	 * Redis is unavailable counts towards opening the breaker; anything else (an error reply,
+	 * an interrupted caller, a failure of the caller's own) does not, but lets another caller
+	 * probe. The fallback then answers with the exception; it may rethrow it.
+	 * @param <T> the result type
+	 * @param call the Redis call
+	 * @param fallback the answer when Redis was not called or failed
+	 * @return the call's result, or the fallback's
+	 */
+	public <T extends @Nullable Object> T call(Supplier<T> call, Fallback<T> fallback) {
+		if (!allowRequest()) {
+			return fallback.apply(null);
+		}
+		boolean reported = false;
+		try {
+			T result = call.get();
+			onSuccess();
+			reported = true;
+			return result;
+		}
+		catch (RuntimeException ex) {
+			RedisCommandException redis = redisFailure(ex);
+			if (redis != null && redis.isRedisUnavailable()) {
+				onFailure(redis);
+			}
+			else {
+				releaseProbe();
+			}
+			reported = true;
+			return fallback.apply(ex);
+		}
+		finally {
+			if (!reported) {
+				releaseProbe(); // an Error: no verdict on Redis
+			}
+		}
+	}
+
+	/**
+	 * The {@link RedisCommandException} in a failure's cause chain.
+	 * @param failure what a Redis call threw, or {@code null}
+	 * @return the Redis failure, or {@code null} when there is none
+	 */
+	public static @Nullable RedisCommandException redisFailure(@Nullable Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RedisCommandException redis) {
+				return redis;
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -77,7 +142,7 @@ public final class RedisCircuitBreaker {
 		long until = this.openUntil.get();
 		if (until != 0 && this.openUntil.compareAndSet(until, 0)) {
 			recovered = true;
-			logger.info("Redis answers again: caches use it again");
+			logger.info("Redis answers again: its callers use it again");
 		}
 		if (this.probing.get()) {
 			this.probing.set(false);
@@ -97,8 +162,8 @@ public final class RedisCircuitBreaker {
 			long until = this.clock.millis() + this.openMillis;
 			if (current == 0 && this.openUntil.compareAndSet(0, until)) {
 				logger.warn("Redis failed " + failures + " times in a row (" + cause.getMessage()
-						+ "): caches stop calling it for " + this.openMillis
-						+ " ms at a time until it answers again; reads are misses, writes are dropped");
+						+ "): its callers stop calling it for " + this.openMillis
+						+ " ms at a time until it answers again, and follow their failure mode meanwhile");
 			}
 			else {
 				this.openUntil.set(until);
@@ -131,6 +196,24 @@ public final class RedisCircuitBreaker {
 	 */
 	public long skippedCalls() {
 		return this.skipped.get();
+	}
+
+	/**
+	 * The answer of a call that did not reach Redis or failed.
+	 *
+	 * @param <T> the result type
+	 */
+	@FunctionalInterface
+	public interface Fallback<T extends @Nullable Object> {
+
+		/**
+		 * Answers in place of Redis.
+		 * @param failure what the call threw, or {@code null} when the breaker was open and
+		 * Redis was not called
+		 * @return the answer
+		 */
+		T apply(@Nullable RuntimeException failure);
+
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.redisboot.cache.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheSettings;
@@ -9,13 +12,24 @@ import dev.redisboot.cache.RedisbootCache;
 import dev.redisboot.cache.RedisbootCacheManager;
 import dev.redisboot.cache.fixtures.ProductService;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
+import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.AutoConfigureAfter;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
@@ -23,6 +37,7 @@ import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,7 +122,7 @@ class RedisbootCacheAutoConfigurationTests {
 	@Test
 	void nearCacheOfNoEntriesFails() {
 		assertFailure(this.runner.withPropertyValues("redisboot.cache.near-cache.enabled=true",
-				"redisboot.cache.near-cache.max-size=0"), "redisboot.cache.near-cache.max-size", "at least one entry");
+				"redisboot.cache.near-cache.max-size=0"), "redisboot.cache.near-cache.max-size", "at least 1");
 	}
 
 	@Test
@@ -223,6 +238,110 @@ class RedisbootCacheAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void builderCustomizersAreAppliedInOrderAfterTheProperties() {
+		this.runner.withUserConfiguration(BuilderCustomizersConfiguration.class)
+			.withPropertyValues("redisboot.cache.caches.products.ttl=15m")
+			.run((context) -> {
+				assertThat(context.getBean(BuilderCustomizersConfiguration.class).applied).containsExactly("first",
+						"second");
+				RedisbootCache products = (RedisbootCache) context.getBean(CacheManager.class).getCache("products");
+				assertThat(products.getSettings().ttl()).isEqualTo(Duration.ofMinutes(3));
+				assertThat(context.getBean(CacheManager.class).getCacheNames()).contains("from-customizer");
+			});
+	}
+
+	@Test
+	void springBootsCacheManagerCustomizersAreAppliedToo() {
+		this.runner.withUserConfiguration(BootCustomizersConfiguration.class).run((context) -> {
+			assertThat(context.getBean(BootCustomizersConfiguration.class).customized)
+				.containsExactly(context.getBean(RedisbootCacheManager.class));
+			assertThat(context.getBean(BootCustomizersConfiguration.class).otherTypeCalled).isFalse();
+		});
+	}
+
+	@Test
+	void anApplicationsCacheManagerCustomizersBeanIsUsedWhenDeclared() {
+		List<CacheManager> customized = new ArrayList<>();
+		this.runner
+			.withBean(CacheManagerCustomizers.class,
+					() -> new CacheManagerCustomizers(List.of((CacheManagerCustomizer<CacheManager>) customized::add)))
+			.run((context) -> assertThat(customized).containsExactly(context.getBean(RedisbootCacheManager.class)));
+	}
+
+	@Test
+	void worksWithoutSpringBootsCacheModule() {
+		this.runner.withClassLoader(new FilteredClassLoader(CacheManagerCustomizers.class))
+			.withUserConfiguration(BuilderCustomizersConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(RedisbootCacheManager.class));
+	}
+
+	@Test
+	void theCachesCircuitBreakerIsANamedBeanThatOtherBreakersDoNotReplace() {
+		this.runner.withUserConfiguration(OtherFeatureBreakerConfiguration.class).run((context) -> {
+			RedisCircuitBreaker other = context.getBean("otherFeatureCircuitBreaker", RedisCircuitBreaker.class);
+			RedisCircuitBreaker cache = context.getBean(RedisbootCacheAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME,
+					RedisCircuitBreaker.class);
+			assertThat(cache).isNotSameAs(other);
+			assertThat(context.getBean(RedisbootCacheManager.class).getCircuitBreaker()).isSameAs(cache);
+		});
+	}
+
+	@Test
+	void theCachesCircuitBreakerDoesNotMakeAnotherFeatureBackOff() {
+		this.runner.withConfiguration(AutoConfigurations.of(BreakerOnMissingBeanConfiguration.class))
+			.run((context) -> assertThat(context).hasBean("anotherFeaturesBreaker")
+				.hasBean(RedisbootCacheAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME));
+	}
+
+	@Test
+	void theCachesCircuitBreakerIsReplacedByABeanOfItsName() {
+		this.runner.withUserConfiguration(CacheBreakerConfiguration.class)
+			.run((context) -> assertThat(context.getBean(RedisbootCacheManager.class).getCircuitBreaker())
+				.isSameAs(context.getBean(RedisbootCacheAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME)));
+	}
+
+	@Test
+	void statisticsAreReportedWhenMetricsKeepCounts() {
+		this.runner.withPropertyValues("redisboot.cache.caches.products.ttl=15m").run((context) -> {
+			CacheStatisticsProvider statistics = context.getBean(RedisbootCacheManager.class);
+			assertThat(statistics.getCacheStatistics("products")).isNull();
+		});
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("redisboot.cache.caches.products.ttl=15m")
+			.run((context) -> {
+				CacheStatisticsProvider statistics = context.getBean(RedisbootCacheManager.class);
+				assertThat(statistics.getCacheStatistics("products")).isNotNull()
+					.satisfies((products) -> assertThat(products.hits() + products.misses()).isZero());
+				assertThat(statistics.getCacheStatistics("unknown")).isNull();
+			});
+	}
+
+	@Test
+	void aSingleSegmentApplicationPackageFailsSayingWhatWasDerivedAndWhatToSet() {
+		ApplicationContextRunner inPackageApp = this.runner.withInitializer((context) -> AutoConfigurationPackages
+			.register((BeanDefinitionRegistry) context.getBeanFactory(), "app"));
+		inPackageApp.run((context) -> {
+			FailureAnalysis analysis = analyze(context);
+			assertThat(analysis.getDescription()).contains("redisboot.cache.allowed-packages")
+				.contains("<none>")
+				.contains("application's package 'app'")
+				.contains("@SpringBootApplication")
+				.doesNotContain("'[]'");
+			assertThat(analysis.getAction()).contains("redisboot.cache.allowed-packages").contains("app.model");
+		});
+		inPackageApp.withPropertyValues("redisboot.cache.allowed-packages=app.model")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(RedisbootCacheManager.class));
+	}
+
+	@Test
+	void aMultiSegmentApplicationPackageIsAllowedWithoutConfiguration() {
+		this.runner
+			.withInitializer((context) -> AutoConfigurationPackages
+				.register((BeanDefinitionRegistry) context.getBeanFactory(), "com.example.shop"))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
 	private static void assertFailure(ApplicationContextRunner runner, String property, String reason) {
 		runner.run((context) -> {
 			FailureAnalysis analysis = analyze(context);
@@ -235,6 +354,89 @@ class RedisbootCacheAutoConfigurationTests {
 		FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(context.getStartupFailure());
 		assertThat(analysis).isNotNull();
 		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BuilderCustomizersConfiguration {
+
+		final List<String> applied = new ArrayList<>();
+
+		@Bean
+		@Order(2)
+		RedisbootCacheManagerBuilderCustomizer second() {
+			return (builder) -> {
+				this.applied.add("second");
+				builder.cache("from-customizer", new CacheSettings(Duration.ofMinutes(1), 0, null, false,
+						Duration.ofMinutes(1), dev.redisboot.core.codec.ValueEnvelope.defaults()));
+			};
+		}
+
+		@Bean
+		@Order(1)
+		RedisbootCacheManagerBuilderCustomizer first() {
+			return (builder) -> {
+				this.applied.add("first");
+				builder.cache("products", new CacheSettings(Duration.ofMinutes(3), 0, null, false,
+						Duration.ofMinutes(1), dev.redisboot.core.codec.ValueEnvelope.defaults()));
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BootCustomizersConfiguration {
+
+		final List<CacheManager> customized = new ArrayList<>();
+
+		boolean otherTypeCalled;
+
+		@Bean
+		CacheManagerCustomizer<RedisbootCacheManager> redisbootCustomizer() {
+			return this.customized::add;
+		}
+
+		@Bean
+		CacheManagerCustomizer<ConcurrentMapCacheManager> concurrentMapCustomizer() {
+			return (cacheManager) -> this.otherTypeCalled = true;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherFeatureBreakerConfiguration {
+
+		@Bean
+		RedisCircuitBreaker otherFeatureCircuitBreaker() {
+			return new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CacheBreakerConfiguration {
+
+		@Bean(RedisbootCacheAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME)
+		RedisCircuitBreaker cacheBreaker() {
+			return new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC());
+		}
+
+	}
+
+	/**
+	 * Stands for another feature's auto-configuration, after the cache's, that declares its
+	 * breaker the way the cache's was declared before: it must not back off because of the
+	 * cache's breaker.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigureAfter(RedisbootCacheAutoConfiguration.class)
+	static class BreakerOnMissingBeanConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisCircuitBreaker anotherFeaturesBreaker() {
+			return new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -5,9 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class RedisCircuitBreakerTests {
 
@@ -71,6 +75,98 @@ class RedisCircuitBreakerTests {
 		assertThat(this.breaker.allowRequest()).isFalse();
 		this.clock.advance(Duration.ofSeconds(1));
 		assertThat(this.breaker.allowRequest()).isTrue();
+	}
+
+	@Test
+	void callReturnsTheResultAndClosesTheBreaker() {
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
+		assertThat(this.breaker.<String>call(() -> "value", (failure) -> "fallback")).isEqualTo("value");
+		this.breaker.onFailure(new IllegalStateException("down"));
+		this.breaker.onFailure(new IllegalStateException("down"));
+		assertThat(this.breaker.isOpen()).as("the success reset the count").isFalse();
+	}
+
+	@Test
+	void callCountsAnUnavailableRedisAndFallsBackWithTheFailure() {
+		List<RuntimeException> failures = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.breaker.<String>call(() -> {
+				throw unavailable();
+			}, (failure) -> {
+				failures.add(failure);
+				return "fallback";
+			})).isEqualTo("fallback");
+		}
+		assertThat(failures).hasSize(3).allSatisfy((failure) -> assertThat(failure).isInstanceOf(RuntimeException.class));
+		assertThat(this.breaker.isOpen()).isTrue();
+	}
+
+	@Test
+	void callFindsTheRedisFailureAmongTheCauses() {
+		for (int i = 0; i < 3; i++) {
+			this.breaker.call(() -> {
+				throw new IllegalStateException("wrapped", unavailable());
+			}, (failure) -> null);
+		}
+		assertThat(this.breaker.isOpen()).isTrue();
+	}
+
+	@Test
+	void callDoesNotCountErrorRepliesInterruptionsOrOtherFailures() {
+		for (int i = 0; i < 5; i++) {
+			this.breaker.call(() -> {
+				throw new RedisCommandException(RedisCommandException.Kind.COMMAND_ERROR, "NOPERM",
+						new IllegalStateException("NOPERM"));
+			}, (failure) -> null);
+			this.breaker.call(() -> {
+				throw new RedisCommandException(RedisCommandException.Kind.INTERRUPTED, "interrupted",
+						new InterruptedException());
+			}, (failure) -> null);
+			this.breaker.call(() -> {
+				throw new IllegalArgumentException("a bug");
+			}, (failure) -> null);
+		}
+		assertThat(this.breaker.isOpen()).isFalse();
+	}
+
+	@Test
+	void callSkipsRedisWhileOpenAndFallsBackWithoutAFailure() {
+		open();
+		List<String> calls = new ArrayList<>();
+		assertThat(this.breaker.<String>call(() -> {
+			calls.add("called");
+			return "value";
+		}, (failure) -> (failure == null) ? "skipped" : "failed")).isEqualTo("skipped");
+		assertThat(calls).isEmpty();
+		assertThat(this.breaker.skippedCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void aProbeThatEndsWithoutAVerdictLetsTheNextCallerProbe() {
+		open();
+		this.clock.advance(Duration.ofSeconds(6));
+		this.breaker.call(() -> {
+			throw new RedisCommandException(RedisCommandException.Kind.COMMAND_ERROR, "ERR", new IllegalStateException());
+		}, (failure) -> null);
+		assertThat(this.breaker.<String>call(() -> "value", (failure) -> "fallback")).isEqualTo("value");
+		assertThat(this.breaker.isOpen()).isFalse();
+	}
+
+	@Test
+	void theFallbackMayRethrowAfterTheBookkeeping() {
+		for (int i = 0; i < 3; i++) {
+			assertThatIllegalStateException().isThrownBy(() -> this.breaker.call(() -> {
+				throw new IllegalStateException("mine", unavailable());
+			}, (failure) -> {
+				throw failure;
+			}));
+		}
+		assertThat(this.breaker.isOpen()).isTrue();
+	}
+
+	private static RedisCommandException unavailable() {
+		return new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE, "down", new IllegalStateException());
 	}
 
 	private void open() {

@@ -1,4 +1,4 @@
-package dev.redisboot.cache;
+package dev.redisboot.cache.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.Collection;
@@ -21,7 +21,7 @@ import org.springframework.cache.interceptor.CacheOperation;
  * annotation names a cache that is not listed under {@code redisboot.cache.caches}, so a typo
  * or a forgotten TTL is found before the first request rather than by it.
  */
-public class UnlistedCacheVerifier implements SmartInitializingSingleton {
+final class UnlistedCacheVerifier implements SmartInitializingSingleton {
 
 	static final String PROPERTY = "redisboot.cache.allow-unlisted";
 
@@ -36,7 +36,7 @@ public class UnlistedCacheVerifier implements SmartInitializingSingleton {
 	 * @param beanFactory the bean factory whose beans are checked
 	 * @param listedCacheNames the caches listed in configuration
 	 */
-	public UnlistedCacheVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> listedCacheNames) {
+	UnlistedCacheVerifier(ConfigurableListableBeanFactory beanFactory, Set<String> listedCacheNames) {
 		this.beanFactory = beanFactory;
 		this.listedCacheNames = Set.copyOf(listedCacheNames);
 	}

@@ -1,4 +1,4 @@
-package dev.redisboot.cache;
+package dev.redisboot.cache.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.Collection;
@@ -19,12 +19,13 @@ import org.springframework.util.StringUtils;
 
 /**
  * Makes every {@code @Cacheable} of chosen caches behave as {@code @Cacheable(sync = true)},
- * so that their misses reach {@link RedisbootCache#get(Object, java.util.concurrent.Callable)}
+ * so that their misses reach
+ * {@link dev.redisboot.cache.RedisbootCache#get(Object, java.util.concurrent.Callable)}
  * with the loader: loaded once across the deployment, and refreshable in the background.
  * Operations that Spring cannot synchronize (with {@code unless}, more than one cache, or
  * other cache annotations on the same method) are left as they are, with a warning.
  */
-public final class SynchronizingCacheOperationSource implements CacheOperationSource {
+final class SynchronizingCacheOperationSource implements CacheOperationSource {
 
 	private static final Log logger = LogFactory.getLog(SynchronizingCacheOperationSource.class);
 
@@ -39,7 +40,7 @@ public final class SynchronizingCacheOperationSource implements CacheOperationSo
 	 * @param delegate the source of the operations
 	 * @param synchronizedCache which caches' operations to synchronize
 	 */
-	public SynchronizingCacheOperationSource(CacheOperationSource delegate, Predicate<String> synchronizedCache) {
+	SynchronizingCacheOperationSource(CacheOperationSource delegate, Predicate<String> synchronizedCache) {
 		this.delegate = delegate;
 		this.synchronizedCache = synchronizedCache;
 	}

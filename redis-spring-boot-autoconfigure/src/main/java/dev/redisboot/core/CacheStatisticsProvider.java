@@ -1,0 +1,23 @@
+package dev.redisboot.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A cache manager that reports what its caches have counted, for readers such as the
+ * {@code redis} Actuator endpoint that must not depend on a cache implementation (features
+ * meet only in {@code core}). Implemented by redisboot's cache manager.
+ *
+ * @author redisboot
+ */
+@FunctionalInterface
+public interface CacheStatisticsProvider {
+
+	/**
+	 * What one cache has counted.
+	 * @param cacheName the cache's name
+	 * @return its statistics, or {@code null} when the cache does not exist (it is not
+	 * created by this call) or keeps no counts (no meter registry)
+	 */
+	@Nullable CacheStatistics getCacheStatistics(String cacheName);
+
+}
