@@ -66,6 +66,18 @@ final class RateLimitClientResolver {
 	}
 
 	/**
+	 * Decides a request, or a {@code @RateLimited} call without a key expression, by the
+	 * rule's own key of the current HTTP request.
+	 * @param limiter the limiter
+	 * @param rule the rule
+	 * @param request the current HTTP request, or {@code null} outside one
+	 * @return the decision
+	 */
+	RateLimitDecision decide(RateLimiter limiter, RateLimitRule rule, @Nullable HttpServletRequest request) {
+		return decide(limiter, rule, request, (request != null) ? rule.key().resolve(request) : null);
+	}
+
+	/**
 	 * Decides a request or call: the limiter's decision for its client, or the decision for
 	 * a missing client.
 	 * @param limiter the limiter

@@ -67,7 +67,7 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 			if (!rule.matches(request.getMethod(), path)) {
 				continue;
 			}
-			RateLimitDecision decision = this.clients.decide(this.limiter, rule, request, rule.key().resolve(request));
+			RateLimitDecision decision = this.clients.decide(this.limiter, rule, request);
 			decisions.add(decision);
 			if (!decision.allowed()) {
 				RateLimitHeaders.write(response, decisions);

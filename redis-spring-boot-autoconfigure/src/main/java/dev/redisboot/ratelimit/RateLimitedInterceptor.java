@@ -68,9 +68,10 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		}
 		RateLimitRule rule = rule(rateLimited, method);
 		HttpServletRequest request = currentRequest();
-		String key = StringUtils.hasText(rateLimited.key()) ? argumentKey(rateLimited, method, invocation.getArguments())
-				: (request != null) ? rule.key().resolve(request) : null;
-		RateLimitDecision decision = this.clients.decide(this.limiter.get(), rule, request, key);
+		RateLimitDecision decision = StringUtils.hasText(rateLimited.key())
+				? this.clients.decide(this.limiter.get(), rule, request,
+						argumentKey(rateLimited, method, invocation.getArguments()))
+				: this.clients.decide(this.limiter.get(), rule, request);
 		if (!decision.allowed()) {
 			throw new RateLimitExceededException(decision, rule.keyKind());
 		}
