@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Counts decisions as {@code redisboot.ratelimit.requests}, tagged {@code rule} and
  * {@code result} only: never a client IP, user or key, whose number is unbounded.
+ * <p>
+ * Public for the auto-configuration; not API. Replace it with a {@link RateLimitMetrics}
+ * bean of your own.
  */
 public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
 

@@ -28,6 +28,24 @@ public record RateLimitDecision(String rule, List<Limit> limits, boolean allowed
 	}
 
 	/**
+	 * Whether the request was turned away for having no known client (no client key, or
+	 * one the {@link RatePlanResolver} does not know) under {@code missing-key: deny}.
+	 * @return whether the client was missing
+	 */
+	public boolean isMissingClient() {
+		return this.source == Source.NO_CLIENT;
+	}
+
+	/**
+	 * The decision for a request without a known client under {@code missing-key: deny}.
+	 * @param rule the rule
+	 * @return the decision
+	 */
+	static RateLimitDecision missingClient(RateLimitRule rule) {
+		return new RateLimitDecision(rule.name(), rule.limits(), false, Source.NO_CLIENT, 0, 0, false);
+	}
+
+	/**
 	 * What a decision is based on.
 	 */
 	public enum Source {
@@ -47,7 +65,14 @@ public record RateLimitDecision(String rule, List<Limit> limits, boolean allowed
 		 * Redis was unavailable: the rule's failure mode alone ({@code allow} or
 		 * {@code deny}).
 		 */
-		NONE
+		NONE,
+
+		/**
+		 * No bucket at all: the request had no known client and the rule's
+		 * {@code missing-key} is {@code deny} (answered 401). See
+		 * {@link RateLimitRule.MissingKey}.
+		 */
+		NO_CLIENT
 
 	}
 

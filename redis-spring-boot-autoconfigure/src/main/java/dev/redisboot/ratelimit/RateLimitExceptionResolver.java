@@ -13,8 +13,11 @@ import org.springframework.web.servlet.ModelAndView;
 
 /**
  * Answers a {@link RateLimitExceededException} from a controller or anything it calls the way
- * the rate-limit filter answers: 429 (or 503) with {@code Retry-After}, the rate-limit
- * headers and a problem body. Runs before Spring MVC's other resolvers.
+ * the rate-limit filter answers: 429 (or 503) with {@code Retry-After}, 401 without a known
+ * client, the rate-limit headers and a problem body. Runs before Spring MVC's other
+ * resolvers.
+ * <p>
+ * Public for the auto-configuration; not API.
  */
 public final class RateLimitExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -37,7 +40,8 @@ public final class RateLimitExceptionResolver implements HandlerExceptionResolve
 		try {
 			RateLimitHeaders.write(response, List.of(exceeded.getDecision()));
 			RateLimitHeaders.reject(response,
-					RateLimitHeaders.rejection(exceeded.getDecision(), this.unavailableRetrySeconds),
+					RateLimitHeaders.rejection(exceeded.getDecision(), this.unavailableRetrySeconds,
+						exceeded.clientKeyKind()),
 					request.getRequestURI());
 			return new ModelAndView();
 		}

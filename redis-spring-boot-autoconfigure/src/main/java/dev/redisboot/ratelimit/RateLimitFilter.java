@@ -18,7 +18,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Applies the rate-limit rules of one {@link RateLimitRule.Stage stage} to requests: each
  * matching rule takes one request from the client's bucket (or, with the {@code first}
  * strategy, only the first matching rule does). A request over a limit gets 429 with
- * {@code Retry-After}; allowed requests carry the rate-limit headers.
+ * {@code Retry-After}; allowed requests carry the rate-limit headers. Who the client is
+ * follows {@link RateLimitClientResolver}, as for {@link RateLimited @RateLimited}: a request
+ * without a known client gets the rule's {@code missing-key} (401, or the client IP's
+ * bucket).
+ * <p>
+ * Public for the auto-configuration, which registers one per stage; not API. Replace a
+ * stage's filter by declaring a bean of the registration's name
+ * ({@code redisbootRateLimitFilterBeforeAuthentication} or
+ * {@code redisbootRateLimitFilterAfterAuthentication}).
  */
 public final class RateLimitFilter extends OncePerRequestFilter {
 
@@ -26,7 +34,7 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 
 	private final RateLimiter limiter;
 
-	private final @Nullable RatePlanResolver planResolver;
+	private final RateLimitClientResolver clients;
 
 	private final boolean firstMatchOnly;
 
@@ -44,7 +52,7 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 			boolean firstMatchOnly, long unavailableRetrySeconds) {
 		this.rules = List.copyOf(rules);
 		this.limiter = limiter;
-		this.planResolver = planResolver;
+		this.clients = new RateLimitClientResolver(() -> planResolver);
 		this.firstMatchOnly = firstMatchOnly;
 		this.unavailableRetrySeconds = unavailableRetrySeconds;
 	}
@@ -59,28 +67,12 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 			if (!rule.matches(request.getMethod(), path)) {
 				continue;
 			}
-			String clientKey = rule.key().resolve(request);
-			String plan = null;
-			if (clientKey != null && !rule.plans().isEmpty() && this.planResolver != null) {
-				plan = this.planResolver.resolvePlan(request, rule.name());
-				if (plan == null) {
-					clientKey = null; // an unknown client (an invented API key) must not get a fresh bucket
-				}
-			}
-			if (clientKey == null && rule.missingKey() == RateLimitRule.MissingKey.IP) {
-				clientKey = ClientKeyResolver.ip().resolve(request);
-			}
-			if (clientKey == null) {
-				RateLimitHeaders.write(response, decisions);
-				RateLimitHeaders.reject(response, RateLimitHeaders.missingKey(rule), path.value());
-				return;
-			}
-			RateLimitDecision decision = this.limiter.consume(rule, clientKey, plan);
+			RateLimitDecision decision = this.clients.decide(this.limiter, rule, request);
 			decisions.add(decision);
 			if (!decision.allowed()) {
 				RateLimitHeaders.write(response, decisions);
-				RateLimitHeaders.reject(response, RateLimitHeaders.rejection(decision, this.unavailableRetrySeconds),
-						path.value());
+				RateLimitHeaders.reject(response,
+						RateLimitHeaders.rejection(decision, this.unavailableRetrySeconds, rule.keyKind()), path.value());
 				return;
 			}
 			if (this.firstMatchOnly) {

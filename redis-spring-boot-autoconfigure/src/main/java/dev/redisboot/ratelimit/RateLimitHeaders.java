@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.StringJoiner;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes rate-limit decisions to HTTP responses: the {@code RateLimit-Policy} and
@@ -17,18 +18,21 @@ import jakarta.servlet.http.HttpServletResponse;
  * A rule with several limits lists each in {@code RateLimit-Policy} (the first under the
  * rule's name, the others as {@code "<rule>-2"} and so on) and reports its remaining
  * requests (the least of all its limits) under the rule's name in {@code RateLimit}.
+ * <p>
+ * One writer for the filter and {@link RateLimitExceptionResolver}, so that a request turned
+ * away by either gets the same answer.
  */
-public final class RateLimitHeaders {
+final class RateLimitHeaders {
 
 	/**
 	 * The policy header.
 	 */
-	public static final String POLICY = "RateLimit-Policy";
+	static final String POLICY = "RateLimit-Policy";
 
 	/**
 	 * The state header.
 	 */
-	public static final String STATE = "RateLimit";
+	static final String STATE = "RateLimit";
 
 	private RateLimitHeaders() {
 	}
@@ -38,7 +42,7 @@ public final class RateLimitHeaders {
 	 * @param response the response
 	 * @param decisions the decisions
 	 */
-	public static void write(HttpServletResponse response, List<RateLimitDecision> decisions) {
+	static void write(HttpServletResponse response, List<RateLimitDecision> decisions) {
 		StringJoiner policies = new StringJoiner(", ");
 		StringJoiner states = new StringJoiner(", ");
 		for (RateLimitDecision decision : decisions) {
@@ -69,7 +73,7 @@ public final class RateLimitHeaders {
 	 * @param instance the request path, for the problem's {@code instance}
 	 * @throws IOException when the body cannot be written
 	 */
-	public static void reject(HttpServletResponse response, Rejection rejection, String instance)
+	static void reject(HttpServletResponse response, Rejection rejection, String instance)
 			throws IOException {
 		response.setStatus(rejection.status());
 		if (rejection.retryAfterSeconds() > 0) {
@@ -89,9 +93,16 @@ public final class RateLimitHeaders {
 	 * The rejection for a decision that did not allow the request.
 	 * @param decision the decision
 	 * @param unavailableRetrySeconds {@code Retry-After} when the limiter was unavailable
+	 * @param clientKeyKind the kind of key the rule needs, for a missing client's message
 	 * @return the rejection
 	 */
-	public static Rejection rejection(RateLimitDecision decision, long unavailableRetrySeconds) {
+	static Rejection rejection(RateLimitDecision decision, long unavailableRetrySeconds,
+			@Nullable String clientKeyKind) {
+		if (decision.isMissingClient()) {
+			return new Rejection(401, "Unauthorized", decision.rule(), "This request needs a known client identity"
+					+ ((clientKeyKind != null) ? " (" + clientKeyKind + ")" : "") + " for the rate limit '"
+					+ decision.rule() + "'.", 0);
+		}
 		if (decision.isUnavailable()) {
 			return new Rejection(503, "Service Unavailable", decision.rule(),
 					"The rate limit '" + decision.rule() + "' cannot be checked right now; try again later.",
@@ -99,18 +110,6 @@ public final class RateLimitHeaders {
 		}
 		return new Rejection(429, "Too Many Requests", decision.rule(), "Too many requests for '" + decision.rule()
 				+ "'; try again in " + decision.resetSeconds() + " s.", decision.resetSeconds());
-	}
-
-	/**
-	 * The rejection of a request that has no client key for a rule that needs one.
-	 * @param rule the rule
-	 * @return the rejection
-	 */
-	public static Rejection missingKey(RateLimitRule rule) {
-		return new Rejection(401, "Unauthorized", rule.name(),
-				"This request needs a client identity (" + rule.keyKind() + ") for the rate limit '" + rule.name()
-						+ "'.",
-				0);
 	}
 
 	private static String json(String text) {
@@ -145,7 +144,7 @@ public final class RateLimitHeaders {
 	 * @param detail the problem detail
 	 * @param retryAfterSeconds {@code Retry-After}, or 0 for none
 	 */
-	public record Rejection(int status, String title, String rule, String detail, long retryAfterSeconds) {
+	record Rejection(int status, String title, String rule, String detail, long retryAfterSeconds) {
 	}
 
 }

@@ -24,8 +24,12 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Applies {@link RateLimited @RateLimited}: takes one request from the bucket of the call's
- * key before the method runs, and throws {@link RateLimitExceededException} instead of
- * running it when the limit is reached.
+ * client before the method runs, and throws {@link RateLimitExceededException} instead of
+ * running it when the limit is reached or the call has no known client under
+ * {@code missing-key: deny}. Who the client is follows {@link RateLimitClientResolver}, as
+ * for the filter.
+ * <p>
+ * Public for the auto-configuration; not API.
  */
 public final class RateLimitedInterceptor implements MethodInterceptor {
 
@@ -35,7 +39,7 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 
 	private final Supplier<RateLimiter> limiter;
 
-	private final Supplier<@Nullable RatePlanResolver> planResolver;
+	private final RateLimitClientResolver clients;
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
@@ -51,7 +55,7 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			Supplier<@Nullable RatePlanResolver> planResolver) {
 		this.rules = rules;
 		this.limiter = limiter;
-		this.planResolver = planResolver;
+		this.clients = new RateLimitClientResolver(planResolver);
 	}
 
 	@Override
@@ -64,14 +68,12 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		}
 		RateLimitRule rule = rule(rateLimited, method);
 		HttpServletRequest request = currentRequest();
-		String key = key(rateLimited, rule, method, invocation.getArguments(), request);
-		RatePlanResolver plans = this.planResolver.get();
-		// the plan of the HTTP client making the call, if any; the key here comes from the arguments
-		String plan = (request != null && plans != null && !rule.plans().isEmpty())
-				? plans.resolvePlan(request, rule.name()) : null;
-		RateLimitDecision decision = this.limiter.get().consume(rule, key, plan);
+		RateLimitDecision decision = StringUtils.hasText(rateLimited.key())
+				? this.clients.decide(this.limiter.get(), rule, request,
+						argumentKey(rateLimited, method, invocation.getArguments()))
+				: this.clients.decide(this.limiter.get(), rule, request);
 		if (!decision.allowed()) {
-			throw new RateLimitExceededException(decision);
+			throw new RateLimitExceededException(decision, rule.keyKind());
 		}
 		return invocation.proceed();
 	}
@@ -94,29 +96,18 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		return rule;
 	}
 
-	private String key(RateLimited rateLimited, RateLimitRule rule, Method method, Object[] arguments,
-			@Nullable HttpServletRequest request) {
-		String key = null;
-		if (StringUtils.hasText(rateLimited.key())) {
-			Expression expression = this.expressions.computeIfAbsent(method,
-					(m) -> parser.parseExpression(rateLimited.key()));
-			Object value = expression.getValue(
-					new MethodBasedEvaluationContext(null, method, arguments, this.parameterNames));
-			String text = (value != null) ? value.toString() : null;
-			key = StringUtils.hasText(text) ? "a=" + text : null; // digested by the limiter, as every key
-		}
-		else if (request != null) {
-			key = rule.key().resolve(request);
-		}
-		if (key == null && rule.missingKey() == RateLimitRule.MissingKey.IP && request != null) {
-			key = ClientKeyResolver.ip().resolve(request);
-		}
-		if (key == null) {
-			throw new IllegalArgumentException("No rate-limit key for " + method + " (rule '" + rule.name() + "'): "
-					+ (StringUtils.hasText(rateLimited.key()) ? "'" + rateLimited.key() + "' is empty"
-							: "no key expression and no HTTP request"));
-		}
-		return key;
+	/**
+	 * The value of the annotation's key expression, prefixed so that it never equals a key
+	 * of another kind.
+	 * @return the key, or {@code null} for an empty value
+	 */
+	private @Nullable String argumentKey(RateLimited rateLimited, Method method, Object[] arguments) {
+		Expression expression = this.expressions.computeIfAbsent(method,
+				(m) -> parser.parseExpression(rateLimited.key()));
+		Object value = expression
+			.getValue(new MethodBasedEvaluationContext(null, method, arguments, this.parameterNames));
+		String text = (value != null) ? value.toString() : null;
+		return StringUtils.hasText(text) ? "a=" + text : null; // digested by the limiter, as every key
 	}
 
 	private static @Nullable HttpServletRequest currentRequest() {

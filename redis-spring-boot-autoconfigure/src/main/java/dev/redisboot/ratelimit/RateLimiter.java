@@ -34,7 +34,13 @@ import org.jspecify.annotations.Nullable;
  * rule follows its {@link RateLimitRule.RedisFailureAction}; a bucket that held bad state is
  * replaced by a fresh one. Such decisions count as {@code error}, and none throws. Logging is
  * bounded: an outage warns at most once a minute per rule, a refusal or bad state once per
- * rule and kind at WARN (then DEBUG), never with a stack trace or a key.
+ * rule and kind at WARN (then DEBUG, through {@link WarnOnce}), never with a stack trace or
+ * a key.
+ * <p>
+ * The auto-configured bean is API: an application may inject it to decide something other
+ * than an HTTP request or a bean method call, with the same rules, buckets and failure
+ * modes. Who the client is stays the caller's choice then; the filter and
+ * {@link RateLimited @RateLimited} resolve it the same way (see {@link RatePlanResolver}).
  */
 public final class RateLimiter {
 
@@ -67,13 +73,12 @@ public final class RateLimiter {
 
 	private final Map<String, Bucket> localBuckets = new ConcurrentHashMap<>();
 
-	private final Map<String, Boolean> warned = new ConcurrentHashMap<>();
-
 	private volatile boolean degraded;
 
 	// a flapping Redis (a timeout now and then) must not log a warning and a recovery per flap
 	private final AtomicLong lastRecoveryLogged = new AtomicLong();
 
+	// not WarnOnce: an outage warns again once a minute while it lasts, rather than once per process
 	private final Map<String, Long> outageWarned = new ConcurrentHashMap<>();
 
 	/**
@@ -103,8 +108,8 @@ public final class RateLimiter {
 	public RateLimitDecision consume(RateLimitRule rule, String clientKey, @Nullable String plan) {
 		String effectivePlan = (plan != null && rule.plans().containsKey(plan)) ? plan : null;
 		if (plan != null && effectivePlan == null) {
-			warnOnce("plan:" + rule.name(), "Unknown plan for rate-limit rule '" + rule.name()
-					+ "' (one the rule does not list); applying the rule's own limits");
+			this.problems.warn("plan:" + rule.name(), "Unknown plan for rate-limit rule '" + rule.name()
+					+ "' (one the rule does not list); applying the rule's own limits", null);
 		}
 		List<Limit> limits = rule.limitsFor(effectivePlan);
 		// the client's identity stands in the key only as a keyed digest: no IP, user or API key in clear
@@ -270,12 +275,6 @@ public final class RateLimiter {
 			return due[0] ? now : last;
 		});
 		if (due[0]) {
-			logger.warn(message);
-		}
-	}
-
-	private void warnOnce(String key, String message) {
-		if (this.warned.putIfAbsent(key, Boolean.TRUE) == null) {
 			logger.warn(message);
 		}
 	}

@@ -5,16 +5,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses the plan (such as {@code free} or {@code pro}) whose limits apply to a request, for
- * rules with {@code plans}. A bean of this type is required when a rule has plans.
+ * rules with {@code plans}, and vouches for the request's client. A bean of this type is
+ * required when a rule has plans; the servlet filter and {@link RateLimited @RateLimited} ask
+ * it alike.
  */
 @FunctionalInterface
 public interface RatePlanResolver {
 
 	/**
-	 * The plan of the client making a request. This is also where a client key is checked:
-	 * for a request whose key (such as an API key) belongs to no client, return
-	 * {@code null}, and the rule's {@code missing-key} applies (401, or the client IP's
-	 * bucket), so that invented keys cannot each get a fresh bucket.
+	 * The plan of the client making a request. This is also where a client is checked: for
+	 * a request whose client is unknown (an API key that belongs to no client, or none at
+	 * all), return {@code null}. The request then counts as having no client key, on the
+	 * filter's path and on {@code @RateLimited}'s alike, and the rule's {@code missing-key}
+	 * applies: {@code deny} answers 401, {@code ip} limits it in the client IP's bucket with
+	 * the rule's own limits. So invented keys cannot each get a fresh bucket.
 	 * @param request the request
 	 * @param rule the rule's name
 	 * @return the plan's name, or {@code null} for an unknown client (a name the rule does

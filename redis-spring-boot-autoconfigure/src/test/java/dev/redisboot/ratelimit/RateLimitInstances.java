@@ -47,7 +47,14 @@ final class RateLimitInstances {
 			"redisboot.rate-limit.rules[7].name=outage-local", "redisboot.rate-limit.rules[7].paths=/api/outage/local",
 			"redisboot.rate-limit.rules[7].on-redis-failure=local",
 			"redisboot.rate-limit.rules[7].limits[0].capacity=2",
-			"redisboot.rate-limit.rules[7].limits[0].period=1h" };
+			"redisboot.rate-limit.rules[7].limits[0].period=1h",
+			// 'api' for @RateLimited: the same key, limits and plans, no paths
+			"redisboot.rate-limit.rules[8].name=export", "redisboot.rate-limit.rules[8].key=header:X-API-Key",
+			"redisboot.rate-limit.rules[8].limits[0].capacity=2", "redisboot.rate-limit.rules[8].limits[0].period=1h",
+			"redisboot.rate-limit.rules[8].plans.free.limits[0].capacity=3",
+			"redisboot.rate-limit.rules[8].plans.free.limits[0].period=1h",
+			"redisboot.rate-limit.rules[8].plans.pro.limits[0].capacity=6",
+			"redisboot.rate-limit.rules[8].plans.pro.limits[0].period=1h" };
 
 	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -1,27 +1,41 @@
 package dev.redisboot.ratelimit;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import dev.redisboot.core.KeyDigester;
+import dev.redisboot.ratelimit.autoconfigure.RateLimitRuleCustomizer;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.WithRedis;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Rate limiting on a standalone Redis: besides the shared tests, client keys, plans,
- * {@code @RateLimited}, and the number of Redis commands per decision.
+ * Rate limiting on a standalone Redis: besides the shared tests, client keys, plans, one
+ * client resolution for the filter and {@code @RateLimited}, customizers and replaced
+ * filters, and the number of Redis commands per decision.
  */
 @WithRedis
 @ExtendWith(OutputCaptureExtension.class)
@@ -114,28 +128,96 @@ class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTe
 		}
 	}
 
-	@Test
-	void inventedApiKeysDoNotGetFreshBuckets() {
+	/**
+	 * The filter (rule {@code api}, {@code GET /api/items}) and {@code @RateLimited} (rule
+	 * {@code export}, {@code GET /api/export}) resolve the client alike: a key the plan
+	 * resolver does not know is no key, and {@code missing-key} applies.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "/api/items", "/api/export" })
+	void anApiKeyThePlanResolverDoesNotKnowIsNoClientOnBothPaths(String path) {
 		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix())) {
-			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-1").statusCode())
-				.as("an unknown key is a missing key: denied").isEqualTo(401);
+			HttpResponse<String> invented = RateLimitInstances.get(a, path, "X-API-Key", "invented-1");
+			assertThat(invented.statusCode()).as("an unknown key is a missing key: denied").isEqualTo(401);
+			assertThat(invented.body()).contains("\"status\":401", "header:X-API-Key");
+			assertThat(RateLimitInstances.get(a, path).statusCode()).as("no API key: denied").isEqualTo(401);
+			assertThat(allowedInARow(a, path, "free-key-1")).as("a known key: its plan's limit").isEqualTo(3);
+			assertThat(allowedInARow(a, path, "pro-key-1")).isEqualTo(6);
 		}
 		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
-				"redisboot.rate-limit.rules[2].missing-key=ip")) {
+				"redisboot.rate-limit.rules[2].missing-key=ip", "redisboot.rate-limit.rules[8].missing-key=ip")) {
 			for (int i = 0; i < 2; i++) {
-				assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-" + i).statusCode())
-					.isEqualTo(200);
+				assertThat(RateLimitInstances.get(a, path, "X-API-Key", "invented-" + i).statusCode()).isEqualTo(200);
 			}
-			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "invented-9").statusCode())
+			assertThat(RateLimitInstances.get(a, path, "X-API-Key", "invented-9").statusCode())
 				.as("every invented key shares the client IP's bucket (the rule's own 2 per hour)").isEqualTo(429);
-			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "free-key-1").statusCode())
+			assertThat(RateLimitInstances.get(a, path).statusCode()).as("as does a request without a key")
+				.isEqualTo(429);
+			assertThat(RateLimitInstances.get(a, path, "X-API-Key", "free-key-1").statusCode())
 				.as("a real key still has its own bucket").isEqualTo(200);
 		}
 	}
 
+	@Test
+	void aCustomizerChangesOneRulesLimitAndAnApplicationFilterReplacesOneStagesFilter() {
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), newPrefix(),
+				"spring.main.sources=" + Customizations.class.getName())) {
+			assertThat(RateLimitInstances.get(a, "/api/hello").headers().firstValue("RateLimit-Policy"))
+				.hasValue("\"burst\";q=2;w=60");
+			assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).as("the customized limit")
+				.isEqualTo(429);
+			for (int i = 0; i < 3; i++) {
+				assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login").statusCode()).isEqualTo(200);
+			}
+			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login").statusCode())
+				.as("another rule keeps its limit").isEqualTo(429);
+			for (int i = 0; i < 6; i++) {
+				HttpResponse<String> me = RateLimitInstances.get(a, "/api/me", "X-Test-User", "ann");
+				assertThat(me.statusCode()).as("rule 'me' ran in the replaced filter").isEqualTo(200);
+				assertThat(me.headers().firstValue("X-Own-Filter")).hasValue("after-authentication");
+			}
+		}
+	}
+
+	/**
+	 * What an application adds: a customizer of rule {@code burst}, and a filter of its own
+	 * in place of the one of rules that run after authentication.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class Customizations {
+
+		@Bean
+		RateLimitRuleCustomizer burstCustomizer() {
+			return RateLimitRuleCustomizer.of("burst", (rule) -> rule.limits(Limit.of(2, Duration.ofMinutes(1))));
+		}
+
+		@Bean("redisbootRateLimitFilterAfterAuthentication")
+		FilterRegistrationBean<OncePerRequestFilter> ownFilter() {
+			FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(
+					new OncePerRequestFilter() {
+
+						@Override
+						protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+								FilterChain chain) throws ServletException, IOException {
+							response.setHeader("X-Own-Filter", "after-authentication");
+							chain.doFilter(request, response);
+						}
+
+					});
+			registration.setOrder(-90);
+			return registration;
+		}
+
+	}
+
 	private static int allowedInARow(ConfigurableApplicationContext context, String apiKey) {
+		return allowedInARow(context, "/api/items", apiKey);
+	}
+
+	private static int allowedInARow(ConfigurableApplicationContext context, String path, String apiKey) {
 		int allowed = 0;
-		while (RateLimitInstances.get(context, "/api/items", "X-API-Key", apiKey).statusCode() == 200) {
+		while (RateLimitInstances.get(context, path, "X-API-Key", apiKey).statusCode() == 200) {
 			allowed++;
 			assertThat(allowed).isLessThan(100);
 		}
@@ -169,10 +251,10 @@ class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTe
 		String prefix = newPrefix();
 		String secret = "c2VjcmV0LWZvci1yYXRlLWxpbWl0LWtleXM=";
 		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis(), prefix,
-				"redisboot.key-digest-secret=" + secret, "redisboot.rate-limit.rules[8].name=tenant",
-				"redisboot.rate-limit.rules[8].paths=/api/me", "redisboot.rate-limit.rules[8].key=expression",
-				"redisboot.rate-limit.rules[8].expression=header('X-Tenant')",
-				"redisboot.rate-limit.rules[8].limits[0].capacity=5", "redisboot.rate-limit.rules[8].limits[0].period=1h")) {
+				"redisboot.key-digest-secret=" + secret, "redisboot.rate-limit.rules[9].name=tenant",
+				"redisboot.rate-limit.rules[9].paths=/api/me", "redisboot.rate-limit.rules[9].key=expression",
+				"redisboot.rate-limit.rules[9].expression=header('X-Tenant')",
+				"redisboot.rate-limit.rules[9].limits[0].capacity=5", "redisboot.rate-limit.rules[9].limits[0].period=1h")) {
 			assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).isEqualTo(200);
 			assertThat(RateLimitInstances.send(a, "POST", "/api/auth/login").statusCode()).isEqualTo(200);
 			assertThat(RateLimitInstances.get(a, "/api/items", "X-API-Key", "pro-key-s3cr3t").statusCode())

@@ -62,6 +62,11 @@ class RateLimitTestApplication {
 	}
 
 	@Bean
+	Exports exports() {
+		return new Exports();
+	}
+
+	@Bean
 	RatePlanResolver planResolver() {
 		return (request, rule) -> {
 			String key = request.getHeader("X-API-Key");
@@ -75,8 +80,11 @@ class RateLimitTestApplication {
 
 		private final PasswordResets resets;
 
-		Endpoints(PasswordResets resets) {
+		private final Exports exports;
+
+		Endpoints(PasswordResets resets, Exports exports) {
 			this.resets = resets;
+			this.exports = exports;
 		}
 
 		@GetMapping("/api/hello")
@@ -104,10 +112,28 @@ class RateLimitTestApplication {
 			return Map.of("mode", mode);
 		}
 
+		@GetMapping("/api/export")
+		Map<String, String> export() {
+			return Map.of("export", this.exports.export());
+		}
+
 		@PostMapping("/api/reset/{email}")
 		Map<String, String> reset(@PathVariable String email) {
 			this.resets.send(email);
 			return Map.of("sent", email);
+		}
+
+	}
+
+	/**
+	 * Exports data, limited per API key and plan by {@code @RateLimited} with the rule's own
+	 * key (rule {@code export}, alike to the filter's rule {@code api}).
+	 */
+	static class Exports {
+
+		@RateLimited(rule = "export")
+		public String export() {
+			return "done";
 		}
 
 	}

@@ -17,12 +17,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * Configuration properties of redisboot's rate limiting.
+ * Configuration properties of redisboot's rate limiting. Plain JavaBeans for binding and
+ * metadata: {@link RateLimitSettingsResolver} checks them.
+ * <p>
+ * {@code rules} is a list, and Spring Boot takes a list whole from the highest-priority
+ * source that sets any element of it: {@code --redisboot.rate-limit.rules[0].key=user} on
+ * the command line replaces every rule of {@code application.yml} by one rule with only a
+ * key. The resolver reports such a replaced list as such.
  *
  * @author redisboot
  */
 @ConfigurationProperties("redisboot.rate-limit")
-public class RateLimitProperties {
+public class RedisbootRateLimitProperties {
 
 	/**
 	 * Whether to auto-configure rate limiting (it is active only when rules are configured).
@@ -50,7 +56,9 @@ public class RateLimitProperties {
 	private final FilterOrder filterOrder = new FilterOrder();
 
 	/**
-	 * The rules, applied in this order.
+	 * Rules, applied in this order. A list is taken whole from the highest-priority source
+	 * that sets any of it: a rule set on the command line or in the environment replaces all
+	 * rules of application.yml, so set every field of it there.
 	 */
 	private List<Rule> rules = new ArrayList<>();
 
@@ -171,7 +179,9 @@ public class RateLimitProperties {
 		private List<String> methods = new ArrayList<>();
 
 		/**
-		 * Limits: each a capacity of requests per period.
+		 * Limits: each a capacity of requests per period. With plans, the limits of
+		 * clients whose plan is not listed, and of those limited by IP under 'missing-key:
+		 * ip'.
 		 */
 		private List<LimitSpec> limits = new ArrayList<>();
 
@@ -190,8 +200,10 @@ public class RateLimitProperties {
 		private @Nullable String expression;
 
 		/**
-		 * What happens to a request without a key (no user signed in, no header): 'deny'
-		 * (401) or 'ip' (limited by client IP instead).
+		 * What happens to a request or @RateLimited call without a known client (no user
+		 * signed in, no header, or a key the RatePlanResolver does not know): 'deny' (401)
+		 * or 'ip' (limited by client IP instead, with the rule's own limits). The filter and
+		 * @RateLimited apply it alike.
 		 */
 		private MissingKey missingKey = MissingKey.DENY;
 
@@ -214,7 +226,9 @@ public class RateLimitProperties {
 
 		/**
 		 * Limits by plan name (such as 'free' and 'pro'), chosen per request by the
-		 * application's RatePlanResolver bean; requests without a known plan get 'limits'.
+		 * application's RatePlanResolver bean, for the filter and @RateLimited alike. A
+		 * client it returns no plan for is unknown and counts as having no key
+		 * ('missing-key' applies); a plan name not listed here gets 'limits'.
 		 */
 		private Map<String, Plan> plans = new LinkedHashMap<>();
 
@@ -319,7 +333,7 @@ public class RateLimitProperties {
 		private long capacity;
 
 		/**
-		 * The period, such as '1m'.
+		 * Period of the limit, such as '1m'.
 		 */
 		private @Nullable Duration period;
 

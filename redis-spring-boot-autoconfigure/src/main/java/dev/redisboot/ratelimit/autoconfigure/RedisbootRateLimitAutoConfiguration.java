@@ -3,16 +3,16 @@ package dev.redisboot.ratelimit.autoconfigure;
 import java.util.List;
 
 import dev.redisboot.core.KeyDigester;
-import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.ratelimit.MicrometerRateLimitMetrics;
 import dev.redisboot.ratelimit.RateLimitExceptionResolver;
 import dev.redisboot.ratelimit.RateLimitFilter;
 import dev.redisboot.ratelimit.RateLimitMetrics;
-import dev.redisboot.ratelimit.RateLimitRule.Stage;
 import dev.redisboot.ratelimit.RateLimitRule;
+import dev.redisboot.ratelimit.RateLimitRule.Stage;
 import dev.redisboot.ratelimit.RateLimited;
 import dev.redisboot.ratelimit.RateLimitedInterceptor;
 import dev.redisboot.ratelimit.RateLimiter;
@@ -26,6 +26,7 @@ import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -50,6 +51,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -59,10 +61,11 @@ import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Auto-configuration of rate limiting with Bucket4j on the application's Lettuce connection,
- * active when rules are configured under {@code redisboot.rate-limit.rules}: a
- * {@link RateLimiter}, the servlet filters of a web application (one before and one after
- * Spring Security's filter chain), {@link RateLimited @RateLimited} on bean methods, and the
- * 429 answer to {@code RateLimitExceededException} in Spring MVC.
+ * active when rules are configured under {@code redisboot.rate-limit.rules}: the checked
+ * rules (changed by {@link RateLimitRuleCustomizer} beans), a {@link RateLimiter}, the servlet
+ * filters of a web application (one before and one after Spring Security's filter chain,
+ * each replaceable by a bean of its registration's name), {@link RateLimited @RateLimited} on
+ * bean methods, and the 429 answer to {@code RateLimitExceededException} in Spring MVC.
  *
  * @author redisboot
  */
@@ -70,23 +73,36 @@ import org.springframework.web.util.pattern.PathPattern;
 @ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class, PathPattern.class, HttpServletRequest.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redisboot.rate-limit.enabled", matchIfMissing = true)
-@Conditional(RateLimitAutoConfiguration.OnRulesCondition.class)
-@EnableConfigurationProperties(RateLimitProperties.class)
-@Import(RateLimitAutoConfiguration.AutoProxyRegistrar.class)
-public final class RateLimitAutoConfiguration {
+@Conditional(RedisbootRateLimitAutoConfiguration.OnRulesCondition.class)
+@EnableConfigurationProperties(RedisbootRateLimitProperties.class)
+@Import(RedisbootRateLimitAutoConfiguration.AutoProxyRegistrar.class)
+public final class RedisbootRateLimitAutoConfiguration {
+
+	/**
+	 * Name of the registration of the filter of rules that run before authentication.
+	 */
+	static final String FILTER_BEFORE_AUTHENTICATION = "redisbootRateLimitFilterBeforeAuthentication";
+
+	/**
+	 * Name of the registration of the filter of rules that run after authentication.
+	 */
+	static final String FILTER_AFTER_AUTHENTICATION = "redisbootRateLimitFilterAfterAuthentication";
 
 	@Bean
-	@ConditionalOnMissingBean
-	RateLimitRules redisbootRateLimitRules(RateLimitProperties properties) {
-		return new RateLimitRules(new RateLimitRulesResolver(properties).rules());
+	RateLimitRules redisbootRateLimitRules(RedisbootRateLimitProperties properties, Environment environment,
+			ObjectProvider<RateLimitRuleCustomizer> customizers, ListableBeanFactory beanFactory) {
+		boolean planResolver = beanFactory.getBeanNamesForType(RatePlanResolver.class, true, false).length > 0;
+		return new RateLimitSettingsResolver(properties, environment)
+			.rules(customizers.orderedStream().toList(), planResolver);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimiter redisbootRateLimiter(RateLimitProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, KeyDigester keyDigester, ObjectProvider<RateLimitMetrics> metrics) {
-		RateLimitRulesResolver resolver = new RateLimitRulesResolver(properties);
-		return new RateLimiter(new LettuceCommands(connectionFactory, resolver.timeout()), keyNamer, keyDigester,
+	RateLimiter redisbootRateLimiter(RedisbootRateLimitProperties properties,
+			LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer, KeyDigester keyDigester,
+			ObjectProvider<RateLimitMetrics> metrics) {
+		RateLimitSettingsResolver settings = new RateLimitSettingsResolver(properties);
+		return new RateLimiter(new LettuceCommands(connectionFactory, settings.timeout()), keyNamer, keyDigester,
 				properties.getCircuitBreaker().createBreaker("redisboot.rate-limit.circuit-breaker."),
 				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
 	}
@@ -97,7 +113,6 @@ public final class RateLimitAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	RateLimitedVerifier redisbootRateLimitedVerifier(ConfigurableListableBeanFactory beanFactory,
 			RateLimitRules rules) {
 		return new RateLimitedVerifier(beanFactory, rules.byName().keySet());
@@ -131,40 +146,46 @@ public final class RateLimitAutoConfiguration {
 
 	}
 
+	/**
+	 * The filters, one per {@link Stage}: each backs off when the application declares a bean
+	 * of its registration's name, so that one can be replaced (or switched off with a
+	 * disabled {@code FilterRegistrationBean}) and the other kept.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ Filter.class, HandlerExceptionResolver.class })
 	static class RateLimitWebConfiguration {
 
-		@Bean
+		@Bean(FILTER_BEFORE_AUTHENTICATION)
+		@ConditionalOnMissingBean(name = FILTER_BEFORE_AUTHENTICATION)
 		FilterRegistrationBean<RateLimitFilter> redisbootRateLimitFilterBeforeAuthentication(RateLimitRules rules,
-				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties) {
-			return filter(rules, Stage.BEFORE_AUTHENTICATION, limiter, planResolver, properties,
-					properties.getFilterOrder().getBeforeAuthentication());
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver,
+				RedisbootRateLimitProperties properties) {
+			return filter(FILTER_BEFORE_AUTHENTICATION, rules, Stage.BEFORE_AUTHENTICATION, limiter, planResolver,
+					properties, properties.getFilterOrder().getBeforeAuthentication());
 		}
 
-		@Bean
+		@Bean(FILTER_AFTER_AUTHENTICATION)
+		@ConditionalOnMissingBean(name = FILTER_AFTER_AUTHENTICATION)
 		FilterRegistrationBean<RateLimitFilter> redisbootRateLimitFilterAfterAuthentication(RateLimitRules rules,
-				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties) {
-			return filter(rules, Stage.AFTER_AUTHENTICATION, limiter, planResolver, properties,
-					properties.getFilterOrder().getAfterAuthentication());
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver,
+				RedisbootRateLimitProperties properties) {
+			return filter(FILTER_AFTER_AUTHENTICATION, rules, Stage.AFTER_AUTHENTICATION, limiter, planResolver,
+					properties, properties.getFilterOrder().getAfterAuthentication());
 		}
 
-		private static FilterRegistrationBean<RateLimitFilter> filter(RateLimitRules rules, Stage stage,
-				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver, RateLimitProperties properties,
-				int order) {
+		private static FilterRegistrationBean<RateLimitFilter> filter(String name, RateLimitRules rules, Stage stage,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver,
+				RedisbootRateLimitProperties properties, int order) {
 			List<RateLimitRule> stageRules = rules.rules()
 				.stream()
 				.filter((rule) -> rule.stage() == stage && !rule.paths().isEmpty())
 				.toList();
-			RatePlanResolver plans = planResolver.getIfAvailable();
-			rules.requirePlanResolverIfNeeded(plans != null);
-			RateLimitFilter filter = new RateLimitFilter(stageRules, limiter, plans,
-					properties.getStrategy() == RateLimitProperties.Strategy.FIRST,
-					Math.max(1, properties.getCircuitBreaker().getOpenDuration().toSeconds()));
+			RateLimitSettingsResolver settings = new RateLimitSettingsResolver(properties);
+			RateLimitFilter filter = new RateLimitFilter(stageRules, limiter, planResolver.getIfAvailable(),
+					settings.firstMatchOnly(), settings.unavailableRetrySeconds());
 			FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
-			registration.setName("redisbootRateLimit" + ((stage == Stage.BEFORE_AUTHENTICATION) ? "Before" : "After")
-					+ "Authentication");
+			registration.setName(name);
 			registration.setOrder(order);
 			registration.setEnabled(!stageRules.isEmpty());
 			return registration;
@@ -172,8 +193,8 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RateLimitExceptionResolver redisbootRateLimitExceptionResolver(RateLimitProperties properties) {
-			return new RateLimitExceptionResolver(Math.max(1, properties.getCircuitBreaker().getOpenDuration().toSeconds()));
+		RateLimitExceptionResolver redisbootRateLimitExceptionResolver(RedisbootRateLimitProperties properties) {
+			return new RateLimitExceptionResolver(new RateLimitSettingsResolver(properties).unavailableRetrySeconds());
 		}
 
 	}
@@ -201,7 +222,7 @@ public final class RateLimitAutoConfiguration {
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			boolean any = Binder.get(context.getEnvironment())
-				.bind("redisboot.rate-limit.rules", Bindable.listOf(RateLimitProperties.Rule.class))
+				.bind("redisboot.rate-limit.rules", Bindable.listOf(RedisbootRateLimitProperties.Rule.class))
 				.map((rules) -> !rules.isEmpty())
 				.orElse(false);
 			return any ? ConditionOutcome.match("rate-limit rules are configured")

@@ -11,13 +11,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.ratelimit.ClientKeyResolver;
 import dev.redisboot.ratelimit.Limit;
-import dev.redisboot.ratelimit.RateLimitRule.Stage;
 import dev.redisboot.ratelimit.RateLimitRule;
-import dev.redisboot.ratelimit.autoconfigure.RateLimitProperties.LimitSpec;
-import dev.redisboot.ratelimit.autoconfigure.RateLimitProperties.Rule;
+import dev.redisboot.ratelimit.RateLimitRule.Stage;
+import dev.redisboot.ratelimit.autoconfigure.RedisbootRateLimitProperties.LimitSpec;
+import dev.redisboot.ratelimit.autoconfigure.RedisbootRateLimitProperties.Rule;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.Environment;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.http.HttpMethod;
@@ -27,11 +30,16 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import org.springframework.web.util.pattern.PatternParseException;
 
 /**
- * Turns {@link RateLimitProperties} into validated {@link RateLimitRule rules}, failing with
- * an {@link InvalidPropertyException} that names the property, such as
- * {@code redisboot.rate-limit.rules[0].limits[0].capacity}, for every wrong value.
+ * Checks {@link RedisbootRateLimitProperties}, the one place that does, and turns them into
+ * settings: validated {@link RateLimitRule rules} with the application's
+ * {@link RateLimitRuleCustomizer customizers} applied, the decision timeout and the
+ * {@code Retry-After} of a 503. Fails with an {@link InvalidPropertyException} that names the
+ * property, such as {@code redisboot.rate-limit.rules[0].limits[0].capacity}, for every wrong
+ * value; and for a rule list that a higher-priority source replaced as a whole, names that
+ * source's property rather than the first field the remaining rule lacks
+ * ({@link RuleListSources}).
  */
-final class RateLimitRulesResolver {
+final class RateLimitSettingsResolver {
 
 	private static final String PREFIX = "redisboot.rate-limit.";
 
@@ -42,25 +50,76 @@ final class RateLimitRulesResolver {
 	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 			"TRACE");
 
-	private final RateLimitProperties properties;
+	private final RedisbootRateLimitProperties properties;
 
-	RateLimitRulesResolver(RateLimitProperties properties) {
-		this.properties = properties;
+	private final @Nullable Environment environment;
+
+	RateLimitSettingsResolver(RedisbootRateLimitProperties properties) {
+		this(properties, null);
 	}
 
-	List<RateLimitRule> rules() {
+	RateLimitSettingsResolver(RedisbootRateLimitProperties properties, @Nullable Environment environment) {
+		this.properties = properties;
+		this.environment = environment;
+	}
+
+	/**
+	 * The rules, checked, with the customizers applied in order.
+	 * @param customizers the customizers, in order
+	 * @param planResolverPresent whether the application has a {@code RatePlanResolver}
+	 * @return the rules
+	 */
+	RateLimitRules rules(List<RateLimitRuleCustomizer> customizers, boolean planResolverPresent) {
 		List<RateLimitRule> rules = new ArrayList<>();
 		Set<String> names = new LinkedHashSet<>();
 		List<Rule> specs = this.properties.getRules();
+		RuleListSources sources = RuleListSources.of(this.environment);
 		for (int i = 0; i < specs.size(); i++) {
-			RateLimitRule rule = rule(PREFIX + "rules[" + i + "].", specs.get(i));
+			Rule spec = specs.get(i);
+			String missing = (spec.getName() == null) ? "name" : spec.getLimits().isEmpty() ? "limits" : null;
+			InvalidPropertyException replaced = (missing != null) ? sources.replacedList(i, missing) : null;
+			if (replaced != null) {
+				throw replaced;
+			}
+			RateLimitRule rule = rule(PREFIX + "rules[" + i + "].", spec);
 			if (!names.add(rule.name())) {
 				throw new InvalidPropertyException(PREFIX + "rules[" + i + "].name", rule.name(),
 						"Another rule has the same name", "Give every rule its own name.");
 			}
 			rules.add(rule);
 		}
-		return rules;
+		rules = customize(rules, customizers);
+		requirePlanResolver(rules, planResolverPresent);
+		return new RateLimitRules(rules);
+	}
+
+	private static List<RateLimitRule> customize(List<RateLimitRule> rules, List<RateLimitRuleCustomizer> customizers) {
+		Map<String, RateLimitRule.Builder> builders = new LinkedHashMap<>();
+		rules.forEach((rule) -> builders.put(rule.name(), rule.toBuilder()));
+		for (RateLimitRuleCustomizer customizer : customizers) {
+			RateLimitRule.Builder builder = builders.get(customizer.name());
+			if (builder == null) {
+				throw new InvalidPropertyException(PREFIX + "rules", builders.keySet(),
+						"A RateLimitRuleCustomizer (" + customizer.getClass().getName() + ") names the rule '"
+								+ customizer.name() + "', which is not configured",
+						"Add the rule under redisboot.rate-limit.rules, or fix the customizer's name().");
+			}
+			customizer.customize(builder);
+		}
+		return builders.values().stream().map(RateLimitRule.Builder::build).toList();
+	}
+
+	private static void requirePlanResolver(List<RateLimitRule> rules, boolean present) {
+		if (present) {
+			return;
+		}
+		for (int i = 0; i < rules.size(); i++) {
+			if (!rules.get(i).plans().isEmpty()) {
+				throw new InvalidPropertyException(PREFIX + "rules[" + i + "].plans", rules.get(i).plans().keySet(),
+						"The rule has plans but no RatePlanResolver bean chooses them",
+						"Declare a RatePlanResolver bean that returns the plan of each request, or remove the plans.");
+			}
+		}
 	}
 
 	private RateLimitRule rule(String prefix, Rule spec) {
@@ -154,28 +213,41 @@ final class RateLimitRulesResolver {
 		for (int i = 0; i < specs.size(); i++) {
 			LimitSpec spec = specs.get(i);
 			String property = prefix + "[" + i + "]";
-			if (spec.getCapacity() <= 0) {
-				throw new InvalidPropertyException(property + ".capacity", spec.getCapacity(),
-						"The capacity must be at least 1", "Use the number of requests allowed per period, such as 10.");
-			}
-			Duration period = spec.getPeriod();
-			if (period == null || period.toMillis() < 1) {
-				throw new InvalidPropertyException(property + ".period", period,
-						(period == null) ? "Every limit needs a period" : "The period must be positive",
-						"Use a duration such as 1m or 1h.");
+			PropertyChecks.atLeast(property + ".capacity", spec.getCapacity(), 1, "10");
+			Duration period = PropertyChecks.positive(property + ".period", spec.getPeriod(), "1m");
+			if (period.toMillis() < 1) {
+				// buckets count in milliseconds, in the script and in Bucket4j
+				throw new InvalidPropertyException(property + ".period", period, "The period is shorter than 1 ms",
+						"Use a duration such as 1s or 1m.");
 			}
 			limits.add(new Limit(spec.getCapacity(), period, spec.getRefill()));
 		}
 		return List.copyOf(limits);
 	}
 
-	java.time.Duration timeout() {
-		Duration timeout = this.properties.getTimeout();
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidPropertyException(PREFIX + "timeout", timeout, "The duration must be positive",
-					"Use a short duration such as 200ms.");
-		}
-		return timeout;
+	/**
+	 * The longest a decision waits for Redis.
+	 * @return the timeout
+	 */
+	Duration timeout() {
+		return PropertyChecks.positive(PREFIX + "timeout", this.properties.getTimeout(), "200ms");
+	}
+
+	/**
+	 * The {@code Retry-After} of a 503 while Redis is unavailable: the circuit breaker's open
+	 * duration, at least a second.
+	 * @return the seconds
+	 */
+	long unavailableRetrySeconds() {
+		return Math.max(1, this.properties.getCircuitBreaker().getOpenDuration().toSeconds());
+	}
+
+	/**
+	 * Whether only the first matching rule applies.
+	 * @return whether it does
+	 */
+	boolean firstMatchOnly() {
+		return this.properties.getStrategy() == RedisbootRateLimitProperties.Strategy.FIRST;
 	}
 
 }
