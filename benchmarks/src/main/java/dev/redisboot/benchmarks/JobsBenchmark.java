@@ -24,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.stream.JobHandler;
 import dev.redisboot.stream.JobQueue;
-import dev.redisboot.stream.StreamStore;
-import dev.redisboot.stream.autoconfigure.RedisStreamsAutoConfiguration;
+import dev.redisboot.stream.StreamKeys;
+import dev.redisboot.stream.autoconfigure.RedisbootStreamAutoConfiguration;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -973,7 +973,7 @@ public class JobsBenchmark {
 						"redisboot.jobs.concurrency=" + CONSUMERS);
 				this.context.getBean(BenchJobHandler.class).jobs = this;
 				this.queue = this.context.getBean(JobQueue.class);
-				this.streamKey = this.context.getBean(StreamStore.class).streamKey(this.queue.getStream());
+				this.streamKey = this.context.getBean(StreamKeys.class).streamKey(this.queue.getStream());
 				this.group = this.context.getEnvironment().getProperty("redisboot.jobs.group", "jobs");
 				warmUp();
 			}
@@ -1298,7 +1298,7 @@ public class JobsBenchmark {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
-			RedisStreamsAutoConfiguration.class })
+			RedisbootStreamAutoConfiguration.class })
 	static class JobsApplication {
 
 		@Bean

@@ -17,8 +17,8 @@ import java.util.function.Function;
 
 import dev.redisboot.actuate.CommandLatencyTimers;
 import dev.redisboot.actuate.RedisServerHealthIndicator;
-import dev.redisboot.actuate.autoconfigure.RedisObservabilityAutoConfiguration;
-import dev.redisboot.actuate.autoconfigure.RedisObservabilityProperties;
+import dev.redisboot.actuate.autoconfigure.RedisbootObservabilityAutoConfiguration;
+import dev.redisboot.actuate.autoconfigure.RedisbootObservabilityProperties;
 import dev.redisboot.benchmarks.SessionBenchmark.CountingPostProcessor;
 import dev.redisboot.benchmarks.SessionBenchmark.RedisCommandCounter;
 import io.lettuce.core.RedisClient;
@@ -111,7 +111,7 @@ import org.springframework.context.annotation.Configuration;
  * ({@link DataRedisHealthContributorAutoConfiguration}), the baseline: {@code INFO} on every
  * check, the version as its only detail;</li>
  * <li>{@code redisboot-fresh}: redisboot's {@link RedisServerHealthIndicator}
- * ({@link RedisObservabilityAutoConfiguration}, which Boot's backs off from) with
+ * ({@link RedisbootObservabilityAutoConfiguration}, which Boot's backs off from) with
  * {@code redisboot.observability.health.cache-time-to-live=0}: {@code INFO} on every check,
  * parsed into the details an operator reads first;</li>
  * <li>{@code redisboot-cached}: the same at its default, a reading reused for 2 s.</li>
@@ -712,7 +712,7 @@ public class ObservabilityBenchmark {
 		 */
 		Duration cacheTimeToLive() {
 			if (this.healthIndicator instanceof RedisServerHealthIndicator) {
-				return this.application.getBean(RedisObservabilityProperties.class).getHealth().getCacheTimeToLive();
+				return this.application.getBean(RedisbootObservabilityProperties.class).getHealth().getCacheTimeToLive();
 			}
 			return Duration.ZERO;
 		}
@@ -806,7 +806,7 @@ public class ObservabilityBenchmark {
 	 * takes the place of Boot's.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisObservabilityAutoConfiguration.class,
+	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisbootObservabilityAutoConfiguration.class,
 			DataRedisHealthContributorAutoConfiguration.class })
 	static class RedisbootHealthApplication {
 

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * user:alice@example.com:profile        user:#p0L...
  * alice@example.com                     #Hq2...
  * </pre>
+ * <p>
+ * Public for the auto-configuration; not API.
  *
  * @author redisboot
  */

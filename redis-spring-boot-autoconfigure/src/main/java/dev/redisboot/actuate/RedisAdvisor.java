@@ -38,6 +38,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A rule that cannot be checked, because the connection's ACL user may not run
  * {@code INFO}, {@code CONFIG GET} or {@code SLOWLOG GET}, or a node failed, is reported
  * with the {@link Severity#UNCHECKED} severity and the reason, never silently left out.
+ * <p>
+ * Public for the auto-configuration; not API: the advice is read through the {@code redis}
+ * endpoint.
  *
  * @author redisboot
  */

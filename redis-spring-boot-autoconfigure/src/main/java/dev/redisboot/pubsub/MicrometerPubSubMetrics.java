@@ -16,6 +16,9 @@ import org.apache.commons.logging.LogFactory;
  * channels it matches. Channels published to are the application's choice and may be many
  * (one per user, say): past {@value #MAX_CHANNELS} distinct channel tags, further channels
  * are counted as {@code other}, so that the number of series stays bounded.
+ * <p>
+ * Public for the auto-configuration; not API. To record elsewhere, define a
+ * {@link PubSubMetrics} bean.
  *
  * @author redisboot
  */
@@ -24,7 +27,7 @@ public final class MicrometerPubSubMetrics implements PubSubMetrics {
 	/**
 	 * Most distinct values of the {@code channel} tag.
 	 */
-	public static final int MAX_CHANNELS = 100;
+	static final int MAX_CHANNELS = 100;
 
 	static final String OTHER = "other";
 

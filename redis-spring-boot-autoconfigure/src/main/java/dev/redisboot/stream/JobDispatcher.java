@@ -21,11 +21,11 @@ final class JobDispatcher implements StreamHandler {
 
 	@Override
 	public void handle(Map<String, byte[]> fields, StreamDelivery delivery) throws Exception {
-		byte[] type = fields.get(StreamStore.TYPE);
-		StreamHandler handler = (type != null) ? this.handlers.get(StreamStore.string(type)) : null;
+		byte[] type = fields.get(StreamFields.TYPE);
+		StreamHandler handler = (type != null) ? this.handlers.get(StreamFields.string(type)) : null;
 		if (handler == null) {
 			// the type comes from Redis: quoted (in the dead letter and the log) only when it looks like a type name
-			String name = (type != null) ? StreamStore.string(type) : "";
+			String name = (type != null) ? StreamFields.string(type) : "";
 			throw new UnprocessableEntryException("No @JobHandler for job type "
 					+ (TYPE_NAME.matcher(name).matches() ? "'" + name + "'" : "(not a job type name)"), null);
 		}

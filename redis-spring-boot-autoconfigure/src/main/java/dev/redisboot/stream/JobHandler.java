@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a bean method that runs jobs of one type enqueued with {@link JobQueue}. The method
  * takes the payload, converted from JSON to the parameter's type, and optionally a
@@ -18,6 +20,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerMethodReflectiveProcessor.class)
 public @interface JobHandler {
 
 	/**

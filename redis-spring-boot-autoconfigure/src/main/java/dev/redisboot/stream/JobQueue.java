@@ -40,19 +40,8 @@ public final class JobQueue {
 	private final StreamMetrics metrics;
 
 	/**
-	 * Creates a queue.
-	 * @param store the Redis side
-	 * @param payloads payload conversion
-	 * @param stream the jobs stream's name
-	 * @param maxLength approximate length the stream is trimmed to
-	 * @param idempotencyTtl how long an idempotency key is remembered
-	 */
-	public JobQueue(StreamStore store, JsonPayloads payloads, String stream, long maxLength, Duration idempotencyTtl) {
-		this(store, payloads, stream, maxLength, idempotencyTtl, StreamMetrics.NONE);
-	}
-
-	/**
-	 * Creates a queue that counts unreadable idempotency records it replaces.
+	 * Creates a queue that counts unreadable idempotency records it replaces. Public for the
+	 * auto-configuration, which makes the application's {@code JobQueue} bean.
 	 * @param store the Redis side
 	 * @param payloads payload conversion
 	 * @param stream the jobs stream's name
@@ -127,9 +116,9 @@ public final class JobQueue {
 		Assert.hasText(type, "'type' must not be empty");
 		String jobId = UUID.randomUUID().toString();
 		Map<String, byte[]> fields = new LinkedHashMap<>();
-		fields.put(StreamStore.TYPE, StreamStore.bytes(type));
-		fields.put(StreamStore.JOB, StreamStore.bytes(jobId));
-		fields.put(StreamStore.PAYLOAD, this.payloads.write(payload));
+		fields.put(StreamFields.TYPE, StreamFields.bytes(type));
+		fields.put(StreamFields.JOB, StreamFields.bytes(jobId));
+		fields.put(StreamFields.PAYLOAD, this.payloads.write(payload));
 		if (idempotencyKey == null && dueAtMillis == 0) {
 			// nothing to check or schedule: a plain XADD costs Redis a third of the script
 			this.store.add(this.stream, fields, this.maxLength);

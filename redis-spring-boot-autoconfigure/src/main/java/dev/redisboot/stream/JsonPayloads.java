@@ -14,6 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and byte arrays as they are), read into a declared parameter type. No type ids are
  * written or honoured: the listener's parameter type decides what is created, so a payload
  * cannot make the application instantiate another class.
+ * <p>
+ * Public for the auto-configuration; not API: payloads follow the application's
+ * {@code JsonMapper} bean.
  *
  * @author redisboot
  */

@@ -61,7 +61,7 @@ final class MethodStreamHandler implements StreamHandler {
 	public void handle(Map<String, byte[]> fields, StreamDelivery delivery) throws Exception {
 		Object[] args = new Object[this.method.getParameterCount()];
 		if (this.payloadIndex >= 0) {
-			byte[] payload = fields.get(StreamStore.PAYLOAD);
+			byte[] payload = fields.get(StreamFields.PAYLOAD);
 			if (payload == null) {
 				throw new UnprocessableEntryException("Entry has no payload field", null);
 			}

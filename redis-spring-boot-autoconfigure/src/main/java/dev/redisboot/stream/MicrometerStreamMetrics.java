@@ -18,6 +18,9 @@ import io.micrometer.core.instrument.Timer;
  * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
  * {@code .dead-letters}, read from values the container refreshes periodically (never a
  * Redis call per scrape).
+ * <p>
+ * Public for the auto-configuration; not API. To record elsewhere, define a
+ * {@link StreamMetrics} bean.
  *
  * @author redisboot
  */

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a bean method that consumes entries of a Redis stream as a member of a consumer
  * group. The group is created if absent (with the stream, {@code MKSTREAM}); an entry is
@@ -24,6 +26,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerMethodReflectiveProcessor.class)
 public @interface RedisStreamListener {
 
 	/**

@@ -16,6 +16,8 @@ import org.springframework.util.StringUtils;
  * Finds {@link RedisStreamListener} and {@link JobHandler} methods on the application's
  * singleton beans once they all exist, and registers their subscriptions with the
  * {@link StreamListenerContainer}, which starts them afterwards.
+ * <p>
+ * Public for the auto-configuration; not API.
  *
  * @author redisboot
  */
@@ -27,8 +29,6 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 
 	private final JsonPayloads payloads;
 
-	private final StreamSettings defaults;
-
 	private final JobSettings jobs;
 
 	/**
@@ -36,15 +36,13 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 	 * @param beanFactory the bean factory
 	 * @param container the container
 	 * @param payloads payload conversion
-	 * @param defaults settings of listeners that do not say otherwise
 	 * @param jobs where jobs live and how they are consumed
 	 */
 	public StreamListenerRegistrar(ConfigurableListableBeanFactory beanFactory, StreamListenerContainer container,
-			JsonPayloads payloads, StreamSettings defaults, JobSettings jobs) {
+			JsonPayloads payloads, JobSettings jobs) {
 		this.beanFactory = beanFactory;
 		this.container = container;
 		this.payloads = payloads;
-		this.defaults = defaults;
 		this.jobs = jobs;
 	}
 
@@ -106,8 +104,9 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 		if (listener.maxAttempts() < 0) {
 			throw invalid(method, "maxAttempts must not be negative, was " + listener.maxAttempts());
 		}
-		StreamSettings settings = (listener.maxAttempts() > 0) ? this.defaults.withMaxAttempts(listener.maxAttempts())
-				: this.defaults;
+		StreamSettings defaults = this.container.getDefaultSettings();
+		StreamSettings settings = (listener.maxAttempts() > 0) ? defaults.withMaxAttempts(listener.maxAttempts())
+				: defaults;
 		this.container.register(new StreamSubscription(method.getDeclaringClass().getSimpleName() + "."
 				+ method.getName(), stream, group, listener.concurrency(), settings,
 				new MethodStreamHandler(bean, method, this.payloads)));
@@ -118,7 +117,8 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 	}
 
 	/**
-	 * Where jobs live and how they are consumed.
+	 * Where jobs live and how they are consumed, from {@code redisboot.jobs.*}. Public for
+	 * the auto-configuration; not API.
 	 *
 	 * @param stream the jobs stream
 	 * @param group the consumer group of the job handlers

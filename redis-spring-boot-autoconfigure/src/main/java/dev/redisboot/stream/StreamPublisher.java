@@ -41,7 +41,7 @@ public final class StreamPublisher {
 	 */
 	public String add(String stream, @Nullable Object payload) {
 		Assert.hasText(stream, "'stream' must not be empty");
-		return this.store.add(stream, Map.of(StreamStore.PAYLOAD, this.payloads.write(payload)), this.maxLength);
+		return this.store.add(stream, Map.of(StreamFields.PAYLOAD, this.payloads.write(payload)), this.maxLength);
 	}
 
 }

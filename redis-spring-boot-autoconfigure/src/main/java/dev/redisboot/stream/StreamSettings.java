@@ -3,7 +3,8 @@ package dev.redisboot.stream;
 import java.time.Duration;
 
 /**
- * How the consumers of one stream read, retry, reclaim and trim.
+ * How the consumers of one stream read, retry, reclaim and trim. The defaults come from
+ * {@code redisboot.stream.*} ({@link StreamListenerContainer#getDefaultSettings()}).
  *
  * @param batchSize entries read at once by one consumer
  * @param block how long a read waits for new entries
@@ -19,14 +20,6 @@ import java.time.Duration;
  */
 public record StreamSettings(int batchSize, Duration block, int maxAttempts, Duration backoffInitial,
 		double backoffMultiplier, Duration backoffMax, Duration reclaimIdle, long maxLength, long deadLetterMaxLength) {
-
-	/**
-	 * Defaults: batches of 10, 2 s reads, 5 attempts retried after 1 s, 2 s, 4 s, 8 s (at most
-	 * 5 min), reclaim after 5 min, streams trimmed to about 100,000 entries and dead letters
-	 * to about 10,000.
-	 */
-	public static final StreamSettings DEFAULTS = new StreamSettings(10, Duration.ofSeconds(2), 5,
-			Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), Duration.ofMinutes(5), 100_000, 10_000);
 
 	/**
 	 * Returns the delay before the given retry.

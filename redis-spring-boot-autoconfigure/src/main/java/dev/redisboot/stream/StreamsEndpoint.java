@@ -77,8 +77,8 @@ public class StreamsEndpoint {
 		}
 		Map<String, Map<String, String>> letters = this.store.deadLetters(stream, 20);
 		letters.values().forEach((fields) -> {
-			fields.remove(StreamStore.PAYLOAD);
-			fields.remove(StreamStore.DELAYED_MEMBER); // an unreadable delayed entry, payload included
+			fields.remove(StreamFields.PAYLOAD);
+			fields.remove(StreamFields.DELAYED_MEMBER); // an unreadable delayed entry, payload included
 		});
 		Map<String, Object> description = new LinkedHashMap<>();
 		description.put("groups", groups);

@@ -2,7 +2,7 @@ package dev.redisboot.actuate;
 
 import java.util.Map;
 
-import dev.redisboot.actuate.autoconfigure.RedisObservabilityAutoConfiguration;
+import dev.redisboot.actuate.autoconfigure.RedisbootObservabilityAutoConfiguration;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisNode;
@@ -27,7 +27,7 @@ final class ObservabilityTestSupport {
 	static ApplicationContextRunner runner(DataRedisConnectionDetails connectionDetails) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
-					RedisObservabilityAutoConfiguration.class))
+					RedisbootObservabilityAutoConfiguration.class))
 			.withBean(DataRedisConnectionDetails.class, () -> connectionDetails)
 			.withPropertyValues("redisboot.observability.server-metrics.enabled=false");
 	}

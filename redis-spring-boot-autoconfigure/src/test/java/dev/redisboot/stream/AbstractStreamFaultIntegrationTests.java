@@ -42,7 +42,7 @@ abstract class AbstractStreamFaultIntegrationTests {
 		String prefix = AbstractStreamIntegrationTests.newPrefix();
 		try (ConfigurableApplicationContext a = StreamInstances.start(redis(), prefix)) {
 			StreamStore store = a.getBean(StreamStore.class);
-			String delayed = store.delayedKey("jobs");
+			String delayed = store.keys().delayedKey("jobs");
 			node().execute("ZADD", delayed, "0", "not json, mail secret@example.com", "0", "{\"type\":\"email\"}", "0",
 					"[1,2]", "0", "[\"type\"]", "0", "[]");
 			JobQueue jobs = a.getBean(JobQueue.class);
@@ -79,11 +79,11 @@ abstract class AbstractStreamFaultIntegrationTests {
 		String prefix = AbstractStreamIntegrationTests.newPrefix();
 		try (ConfigurableApplicationContext a = StreamInstances.start(redis(), prefix)) {
 			StreamStore store = a.getBean(StreamStore.class);
-			String jobs = store.streamKey("jobs");
+			String jobs = store.keys().streamKey("jobs");
 			node().execute("XADD", jobs, "*", "type", "evil\nFAKE LOG LINE grace@example.com", "payload", "{}");
 			node().execute("XADD", jobs, "*", "x", "y");
 			node().execute("XADD", jobs, "*", "type", "email", "payload", "{\"to\":", "attempt", "not a number");
-			node().execute("XADD", store.streamKey("orders"), "*", "payload", "[\"heidi@example.com\"");
+			node().execute("XADD", store.keys().streamKey("orders"), "*", "payload", "[\"heidi@example.com\"");
 			a.getBean(JobQueue.class).enqueue("email", new Email("after@example.com"));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(recorder(a).handled("email:after")).hasSize(1));
@@ -105,24 +105,24 @@ abstract class AbstractStreamFaultIntegrationTests {
 			StreamStore store = a.getBean(StreamStore.class);
 			JobQueue jobs = a.getBean(JobQueue.class);
 			// delayed set of the wrong type: moves fail, counted; immediate jobs still run
-			node().execute("SET", store.delayedKey("jobs"), "garbage");
+			node().execute("SET", store.keys().delayedKey("jobs"), "garbage");
 			await().atMost(Duration.ofSeconds(5)).until(() -> fault(a, "move") >= 1);
 			jobs.enqueue("email", new Email("now@example.com"));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(recorder(a).handled("email:now")).hasSize(1));
-			node().execute("DEL", store.delayedKey("jobs"));
+			node().execute("DEL", store.keys().delayedKey("jobs"));
 			jobs.enqueueIn(Duration.ofMillis(100), "email", new Email("delayed@example.com"));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(recorder(a).handled("email:delayed")).hasSize(1));
 			// dead-letter stream of the wrong type: the entry stays pending instead of being lost
-			node().execute("SET", store.deadLetterKey("jobs"), "garbage");
+			node().execute("SET", store.keys().deadLetterKey("jobs"), "garbage");
 			jobs.enqueue("sms", "hello");
 			await().atMost(Duration.ofSeconds(5)).until(() -> fault(a, "consume") >= 1);
 			assertThat(store.stats("jobs", "jobs").pending()).isEqualTo(1);
 			jobs.enqueue("email", new Email("still@example.com"));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(recorder(a).handled("email:still")).hasSize(1));
-			node().execute("DEL", store.deadLetterKey("jobs"));
+			node().execute("DEL", store.keys().deadLetterKey("jobs"));
 			await().atMost(Duration.ofSeconds(15))
 				.untilAsserted(() -> assertThat(store.stats("jobs", "jobs").deadLetters()).isEqualTo(1));
 			assertThat(store.deadLetters("jobs", 1).values().iterator().next().get("error"))
@@ -154,7 +154,7 @@ abstract class AbstractStreamFaultIntegrationTests {
 				}
 				work.add(threads.submit(() -> {
 					for (int i = 0; i < 20; i++) {
-						node().execute("DEL", store.streamKey("jobs"));
+						node().execute("DEL", store.keys().streamKey("jobs"));
 					}
 				}));
 				for (Future<?> done : work) {
@@ -164,7 +164,7 @@ abstract class AbstractStreamFaultIntegrationTests {
 			finally {
 				threads.shutdownNow();
 			}
-			node().execute("DEL", store.streamKey("jobs"));
+			node().execute("DEL", store.keys().streamKey("jobs"));
 			jobs.enqueue("email", new Email("after@example.com"));
 			await().atMost(Duration.ofSeconds(15))
 				.untilAsserted(() -> assertThat(recorder(a).handled("email:after")).hasSize(1));

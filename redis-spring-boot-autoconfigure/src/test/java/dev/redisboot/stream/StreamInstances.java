@@ -18,6 +18,11 @@ final class StreamInstances {
 	}
 
 	static ConfigurableApplicationContext start(RedisDeployment redis, String prefix, String... extra) {
+		return start(redis, prefix, new Class<?>[0], extra);
+	}
+
+	static ConfigurableApplicationContext start(RedisDeployment redis, String prefix, Class<?>[] configurations,
+			String... extra) {
 		List<String> properties = new ArrayList<>(List.of(redis.propertyValues()));
 		properties.add("redisboot.key-prefix=" + prefix);
 		properties.add("spring.main.banner-mode=off");
@@ -27,7 +32,8 @@ final class StreamInstances {
 		properties.add("redisboot.stream.delayed-poll-interval=50ms");
 		properties.add("redisboot.stream.shutdown-timeout=500ms");
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(StreamTestApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(StreamTestApplication.class).sources(configurations)
+			.web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
 	}

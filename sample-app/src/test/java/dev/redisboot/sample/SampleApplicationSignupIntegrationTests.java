@@ -16,7 +16,7 @@ import dev.redisboot.sample.user.User;
 import dev.redisboot.sample.user.UserRepository;
 import dev.redisboot.sample.user.UserView;
 import dev.redisboot.stream.JobQueue;
-import dev.redisboot.stream.StreamStore;
+import dev.redisboot.stream.StreamKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -71,7 +71,7 @@ class SampleApplicationSignupIntegrationTests {
 	private JobQueue jobQueue;
 
 	@Autowired
-	private StreamStore streamStore;
+	private StreamKeys streamKeys;
 
 	@Autowired
 	private StringRedisTemplate redis;
@@ -123,7 +123,7 @@ class SampleApplicationSignupIntegrationTests {
 	void enqueuingTheWelcomeMailAgainWithItsIdempotencyKeyAddsNoJob() {
 		UserView user = signUpAndAwaitWelcomeMail("twice");
 		String key = WelcomeEmail.key(user.id());
-		String jobId = this.redis.opsForValue().get(this.streamStore.idempotencyKey("jobs", key));
+		String jobId = this.redis.opsForValue().get(this.streamKeys.idempotencyKey("jobs", key));
 		assertThat(jobId).as("the job id remembered under %s", key).isNotNull();
 		long entries = jobEntries();
 
@@ -267,7 +267,7 @@ class SampleApplicationSignupIntegrationTests {
 	 * the stream is trimmed, far beyond what the tests add).
 	 */
 	private long jobEntries() {
-		Long length = this.redis.opsForStream().size(this.streamStore.streamKey("jobs"));
+		Long length = this.redis.opsForStream().size(this.streamKeys.streamKey("jobs"));
 		return (length != null) ? length : 0;
 	}
 

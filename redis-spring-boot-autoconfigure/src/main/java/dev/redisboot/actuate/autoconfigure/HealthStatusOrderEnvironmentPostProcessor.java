@@ -18,7 +18,7 @@ import org.springframework.core.env.MapPropertySource;
  *
  * @author redisboot
  */
-public class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
+final class HealthStatusOrderEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
 	static final String PROPERTY = "management.endpoint.health.status.order";
 

@@ -2,7 +2,7 @@ package dev.redisboot.pubsub.autoconfigure;
 
 import java.time.Duration;
 
-import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -101,13 +101,12 @@ public final class RedisbootPubSubAutoConfiguration {
 		return jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build());
 	}
 
+	/**
+	 * The publish timeout: the one property to check, here rather than in the properties
+	 * class, as in every feature.
+	 */
 	private static Duration timeout(RedisbootPubSubProperties properties) {
-		Duration timeout = properties.getTimeout();
-		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-			throw new InvalidPropertyException(PREFIX + "timeout", timeout, "The duration must be positive",
-					"Use a short duration such as 1s.");
-		}
-		return timeout;
+		return PropertyChecks.positive(PREFIX + "timeout", properties.getTimeout(), "1s");
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,14 +3,19 @@ package dev.redisboot.stream.autoconfigure;
 import java.time.Duration;
 
 import dev.redisboot.core.InvalidPropertyException;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.stream.StreamListenerRegistrar.JobSettings;
 import dev.redisboot.stream.StreamSettings;
 
 import org.springframework.util.StringUtils;
 
 /**
- * Checks the stream and job properties and turns them into settings, failing startup with a
- * message that names the wrong property.
+ * The one place that checks the {@code redisboot.stream.*} and {@code redisboot.jobs.*}
+ * properties and turns them into settings, failing startup with an
+ * {@link InvalidPropertyException} that names the wrong property. The properties classes
+ * stay plain JavaBeans.
+ *
+ * @author redisboot
  */
 final class StreamSettingsResolver {
 
@@ -18,42 +23,42 @@ final class StreamSettingsResolver {
 
 	private static final String JOBS = "redisboot.jobs.";
 
-	private final StreamProperties properties;
+	private final RedisbootStreamProperties properties;
 
-	StreamSettingsResolver(StreamProperties properties) {
+	StreamSettingsResolver(RedisbootStreamProperties properties) {
 		this.properties = properties;
 	}
 
 	StreamSettings defaults() {
-		StreamProperties p = this.properties;
+		RedisbootStreamProperties p = this.properties;
 		between(PREFIX + "batch-size", p.getBatchSize(), 1, 1000);
-		Duration block = positive(PREFIX + "block", p.getBlock());
+		Duration block = PropertyChecks.positive(PREFIX + "block", p.getBlock(), "2s");
 		between(PREFIX + "max-attempts", p.getMaxAttempts(), 1, 1000);
-		Duration initial = positive(PREFIX + "backoff-initial", p.getBackoffInitial());
+		Duration initial = PropertyChecks.positive(PREFIX + "backoff-initial", p.getBackoffInitial(), "1s");
 		if (!(p.getBackoffMultiplier() >= 1.0 && p.getBackoffMultiplier() <= 100)) {
 			throw new InvalidPropertyException(PREFIX + "backoff-multiplier", p.getBackoffMultiplier(),
 					"The multiplier must be between 1 and 100", "Use 2 to double the delay after each failure.");
 		}
-		Duration max = positive(PREFIX + "backoff-max", p.getBackoffMax());
+		Duration max = PropertyChecks.positive(PREFIX + "backoff-max", p.getBackoffMax(), "5m");
 		if (max.compareTo(initial) < 0) {
 			throw new InvalidPropertyException(PREFIX + "backoff-max", max,
 					"The longest delay is shorter than the first one (" + PREFIX + "backoff-initial=" + initial + ")",
 					"Raise it, or lower " + PREFIX + "backoff-initial.");
 		}
-		Duration reclaimIdle = positive(PREFIX + "reclaim-idle", p.getReclaimIdle());
+		Duration reclaimIdle = PropertyChecks.positive(PREFIX + "reclaim-idle", p.getReclaimIdle(), "5m");
 		if (reclaimIdle.compareTo(block) <= 0) {
 			throw new InvalidPropertyException(PREFIX + "reclaim-idle", reclaimIdle,
 					"Entries would be taken from consumers that are merely waiting to read (" + PREFIX + "block=" + block
 							+ ")",
 					"Use a duration longer than the longest time a handler takes, such as 5m.");
 		}
-		atLeastOne(PREFIX + "max-length", p.getMaxLength());
-		atLeastOne(PREFIX + "dead-letter-max-length", p.getDeadLetterMaxLength());
+		PropertyChecks.atLeast(PREFIX + "max-length", p.getMaxLength(), 1, "100000");
+		PropertyChecks.atLeast(PREFIX + "dead-letter-max-length", p.getDeadLetterMaxLength(), 1, "10000");
 		return new StreamSettings(p.getBatchSize(), block, p.getMaxAttempts(), initial, p.getBackoffMultiplier(), max,
 				reclaimIdle, p.getMaxLength(), p.getDeadLetterMaxLength());
 	}
 
-	JobSettings jobs(JobProperties jobs) {
+	JobSettings jobs(RedisbootJobProperties jobs) {
 		String stream = jobs.getStream();
 		if (!StringUtils.hasText(stream) || stream.contains("{") || stream.contains("}")) {
 			throw new InvalidPropertyException(JOBS + "stream", stream, "The stream name is empty or has a curly brace",
@@ -64,56 +69,46 @@ final class StreamSettingsResolver {
 					"Use a name such as jobs.");
 		}
 		between(JOBS + "concurrency", jobs.getConcurrency(), 1, 256);
-		positive(JOBS + "idempotency-ttl", jobs.getIdempotencyTtl());
+		idempotencyTtl(jobs);
 		StreamSettings settings = defaults();
-		if (jobs.getMaxAttempts() != null) {
-			between(JOBS + "max-attempts", jobs.getMaxAttempts(), 1, 1000);
-			settings = settings.withMaxAttempts(jobs.getMaxAttempts());
+		Integer maxAttempts = jobs.getMaxAttempts();
+		if (maxAttempts != null) {
+			between(JOBS + "max-attempts", maxAttempts, 1, 1000);
+			settings = settings.withMaxAttempts(maxAttempts);
 		}
 		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings);
 	}
 
+	Duration idempotencyTtl(RedisbootJobProperties jobs) {
+		return PropertyChecks.positive(JOBS + "idempotency-ttl", jobs.getIdempotencyTtl(), "24h");
+	}
+
 	Duration delayedPollInterval() {
-		return positive(PREFIX + "delayed-poll-interval", this.properties.getDelayedPollInterval());
+		return PropertyChecks.positive(PREFIX + "delayed-poll-interval", this.properties.getDelayedPollInterval(),
+				"250ms");
 	}
 
 	Duration statsInterval() {
-		return positive(PREFIX + "stats-interval", this.properties.getStatsInterval());
+		return PropertyChecks.positive(PREFIX + "stats-interval", this.properties.getStatsInterval(), "15s");
 	}
 
 	Duration shutdownTimeout() {
-		Duration timeout = this.properties.getShutdownTimeout();
-		if (timeout.isNegative()) {
-			throw new InvalidPropertyException(PREFIX + "shutdown-timeout", timeout, "The duration must not be negative",
-					"Use a duration such as 30s.");
-		}
-		return timeout;
+		return PropertyChecks.notNegative(PREFIX + "shutdown-timeout", this.properties.getShutdownTimeout(), "30s");
 	}
 
 	Duration timeout() {
-		return positive(PREFIX + "timeout", this.properties.getTimeout());
+		return PropertyChecks.positive(PREFIX + "timeout", this.properties.getTimeout(), "2s");
 	}
 
+	/**
+	 * A range check, which {@link PropertyChecks} does not have: these counts have an upper
+	 * bound as well (threads, attempts, batch sizes).
+	 */
 	private static void between(String property, long value, long min, long max) {
 		if (value < min || value > max) {
 			throw new InvalidPropertyException(property, value, "The value must be between " + min + " and " + max,
 					"Use a value in that range.");
 		}
-	}
-
-	private static void atLeastOne(String property, long value) {
-		if (value < 1) {
-			throw new InvalidPropertyException(property, value, "The value must be at least 1",
-					"Use a length such as 100000.");
-		}
-	}
-
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidPropertyException(property, value, "The duration must be positive",
-					"Use a positive duration such as 2s or 5m.");
-		}
-		return value;
 	}
 
 }

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @author redisboot
  */
 @ConfigurationProperties("redisboot.jobs")
-public class JobProperties {
+public class RedisbootJobProperties {
 
 	/**
 	 * Name of the stream that holds the jobs, without the key prefix.

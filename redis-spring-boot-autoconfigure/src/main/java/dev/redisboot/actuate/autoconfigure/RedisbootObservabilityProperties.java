@@ -2,8 +2,6 @@ package dev.redisboot.actuate.autoconfigure;
 
 import java.time.Duration;
 
-import dev.redisboot.core.InvalidPropertyException;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,14 +9,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * and {@code redis} endpoint. The health indicator is switched with Boot's own
  * {@code management.health.redis.enabled}, the endpoint with
  * {@code management.endpoint.redis.access} and
- * {@code management.endpoints.web.exposure.include}.
+ * {@code management.endpoints.web.exposure.include}. Values are checked by
+ * {@link RedisbootObservabilityAutoConfiguration} when it creates the beans that use them.
+ * <p>
+ * The prefix is {@code redisboot.observability}, while the package is {@code actuate}: see
+ * the package documentation.
  *
  * @author redisboot
  */
 @ConfigurationProperties("redisboot.observability")
-public class RedisObservabilityProperties {
-
-	static final String PREFIX = "redisboot.observability.";
+public class RedisbootObservabilityProperties {
 
 	/**
 	 * Longest any one Redis node may take to answer INFO, SLOWLOG, SCAN and the like before
@@ -56,42 +56,6 @@ public class RedisObservabilityProperties {
 
 	public BigKeys getBigKeys() {
 		return this.bigKeys;
-	}
-
-	/**
-	 * Checks every value, so that a wrong one stops startup with the property's name.
-	 * @throws InvalidPropertyException naming the first wrong property
-	 */
-	void validate() {
-		requirePositive("timeout", this.timeout);
-		requirePositive("health.cache-time-to-live", this.health.cacheTimeToLive, true);
-		if (this.health.memoryWarningThreshold < 1 || this.health.memoryWarningThreshold > 100) {
-			throw new InvalidPropertyException(PREFIX + "health.memory-warning-threshold",
-					this.health.memoryWarningThreshold, "The threshold is a percentage of maxmemory, from 1 to 100",
-					"Use a percentage such as 90.");
-		}
-		requirePositive("server-metrics.interval", this.serverMetrics.interval);
-		requirePositive("big-keys.time-budget", this.bigKeys.timeBudget);
-		if (this.bigKeys.top < 1) {
-			throw new InvalidPropertyException(PREFIX + "big-keys.top", this.bigKeys.top,
-					"At least one key must be reported", "Use a small count such as 20.");
-		}
-		if (this.bigKeys.maxKeys < 1) {
-			throw new InvalidPropertyException(PREFIX + "big-keys.max-keys", this.bigKeys.maxKeys,
-					"At least one key must be measured", "Use a count such as 100000.");
-		}
-	}
-
-	private static void requirePositive(String name, Duration value) {
-		requirePositive(name, value, false);
-	}
-
-	private static void requirePositive(String name, Duration value, boolean zeroAllowed) {
-		if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-			throw new InvalidPropertyException(PREFIX + name, value,
-					zeroAllowed ? "The duration must not be negative" : "The duration must be positive",
-					"Use a duration such as 2s.");
-		}
 	}
 
 	/**

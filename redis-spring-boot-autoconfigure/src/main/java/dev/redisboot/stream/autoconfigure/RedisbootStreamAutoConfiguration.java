@@ -11,6 +11,7 @@ import dev.redisboot.stream.MicrometerStreamMetrics;
 import dev.redisboot.stream.StreamListenerContainer;
 import dev.redisboot.stream.StreamListenerRegistrar;
 import dev.redisboot.stream.StreamMetrics;
+import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamPublisher;
 import dev.redisboot.stream.StreamStore;
 import dev.redisboot.stream.StreamsEndpoint;
@@ -36,7 +37,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of Redis Streams consumers
  * ({@code @RedisStreamListener}), the {@link JobQueue} with its {@code @JobHandler}s, their
- * metrics and the {@code streams} Actuator endpoint.
+ * metrics and the {@code streams} Actuator endpoint. The {@link StreamListenerContainer} is
+ * customized by every {@link StreamListenerContainerCustomizer} bean, in order.
  *
  * @author redisboot
  */
@@ -45,15 +47,21 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnClass({ LettuceConnectionFactory.class, JsonMapper.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redisboot.stream.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ StreamProperties.class, JobProperties.class })
-public final class RedisStreamsAutoConfiguration {
+@EnableConfigurationProperties({ RedisbootStreamProperties.class, RedisbootJobProperties.class })
+public final class RedisbootStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamStore redisbootStreamStore(StreamProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, ObjectProvider<KeyDigester> keyDigester) {
+	StreamKeys redisbootStreamKeys(RedisKeyNamer keyNamer, ObjectProvider<KeyDigester> keyDigester) {
+		return new StreamKeys(keyNamer, keyDigester.getIfAvailable(KeyDigester::unkeyed));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamStore redisbootStreamStore(RedisbootStreamProperties properties, LettuceConnectionFactory connectionFactory,
+			StreamKeys keys) {
 		return new StreamStore(new LettuceCommands(connectionFactory, new StreamSettingsResolver(properties).timeout()),
-				keyNamer, keyDigester.getIfAvailable(KeyDigester::unkeyed));
+				keys);
 	}
 
 	@Bean
@@ -65,17 +73,22 @@ public final class RedisStreamsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamListenerContainer redisbootStreamListenerContainer(LettuceConnectionFactory connectionFactory,
-			StreamStore store, StreamProperties properties, ObjectProvider<StreamMetrics> metrics) {
+			StreamStore store, RedisbootStreamProperties properties, ObjectProvider<StreamMetrics> metrics,
+			ObjectProvider<StreamListenerContainerCustomizer> customizers) {
 		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
-		return new StreamListenerContainer(connectionFactory, store, metrics.getIfAvailable(() -> StreamMetrics.NONE),
-				resolver.delayedPollInterval(), resolver.statsInterval(), resolver.shutdownTimeout());
+		StreamListenerContainer container = new StreamListenerContainer(connectionFactory, store,
+				metrics.getIfAvailable(() -> StreamMetrics.NONE), resolver.defaults(), resolver.delayedPollInterval(),
+				resolver.statsInterval(), resolver.shutdownTimeout());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(container));
+		return container;
 	}
 
 	@Bean
 	StreamListenerRegistrar redisbootStreamListenerRegistrar(ConfigurableListableBeanFactory beanFactory,
-			StreamListenerContainer container, JsonPayloads payloads, StreamProperties properties, JobProperties jobs) {
-		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
-		return new StreamListenerRegistrar(beanFactory, container, payloads, resolver.defaults(), resolver.jobs(jobs));
+			StreamListenerContainer container, JsonPayloads payloads, RedisbootStreamProperties properties,
+			RedisbootJobProperties jobs) {
+		return new StreamListenerRegistrar(beanFactory, container, payloads,
+				new StreamSettingsResolver(properties).jobs(jobs));
 	}
 
 	@Bean
@@ -85,16 +98,17 @@ public final class RedisStreamsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, StreamProperties properties, JobProperties jobs,
-			ObjectProvider<StreamMetrics> metrics) {
-		StreamListenerRegistrar.JobSettings settings = new StreamSettingsResolver(properties).jobs(jobs);
-		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(), jobs.getIdempotencyTtl(),
-				metrics.getIfAvailable(() -> StreamMetrics.NONE));
+	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties,
+			RedisbootJobProperties jobs, ObjectProvider<StreamMetrics> metrics) {
+		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
+		StreamListenerRegistrar.JobSettings settings = resolver.jobs(jobs);
+		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(),
+				resolver.idempotencyTtl(jobs), metrics.getIfAvailable(() -> StreamMetrics.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamPublisher streamPublisher(StreamStore store, JsonPayloads payloads, StreamProperties properties) {
+	StreamPublisher streamPublisher(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties) {
 		return new StreamPublisher(store, payloads, new StreamSettingsResolver(properties).defaults().maxLength());
 	}
 
@@ -119,8 +133,8 @@ public final class RedisStreamsAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(StreamsEndpoint.class)
 		StreamsEndpoint streamsEndpoint(StreamListenerContainer container, StreamStore store,
-				StreamProperties properties) {
-			return new StreamsEndpoint(container, store, properties.getMaxLength());
+				RedisbootStreamProperties properties) {
+			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength());
 		}
 
 	}

@@ -29,13 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Conditions, validation and the health status order of
- * {@link RedisObservabilityAutoConfiguration}; no Redis is contacted.
+ * {@link RedisbootObservabilityAutoConfiguration}; no Redis is contacted.
  */
-class RedisObservabilityAutoConfigurationTests {
+class RedisbootObservabilityAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
-				RedisObservabilityAutoConfiguration.class, DataRedisHealthContributorAutoConfiguration.class,
+				RedisbootObservabilityAutoConfiguration.class, DataRedisHealthContributorAutoConfiguration.class,
 				DataRedisReactiveHealthContributorAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
 
@@ -85,7 +85,11 @@ class RedisObservabilityAutoConfigurationTests {
 		assertFailure("redisboot.observability.server-metrics.interval=-1s",
 				"redisboot.observability.server-metrics.interval", "must be positive");
 		assertFailure("redisboot.observability.big-keys.top=0", "redisboot.observability.big-keys.top",
-				"At least one key");
+				"at least 1");
+		assertFailure("redisboot.observability.big-keys.max-keys=0", "redisboot.observability.big-keys.max-keys",
+				"at least 1");
+		assertFailure("redisboot.observability.health.cache-time-to-live=-1s",
+				"redisboot.observability.health.cache-time-to-live", "must not be negative");
 	}
 
 	@Test

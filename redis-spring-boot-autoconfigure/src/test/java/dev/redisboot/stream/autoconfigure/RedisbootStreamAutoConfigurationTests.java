@@ -1,8 +1,12 @@
 package dev.redisboot.stream.autoconfigure;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.stream.JobQueue;
+import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamListenerContainer;
 import dev.redisboot.stream.StreamPublisher;
 import dev.redisboot.stream.StreamsEndpoint;
@@ -15,25 +19,49 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions and validation of {@link RedisStreamsAutoConfiguration}; no Redis is contacted
+ * Conditions and validation of {@link RedisbootStreamAutoConfiguration}; no Redis is contacted
  * (there are no listeners, so nothing reads).
  */
-class RedisStreamsAutoConfigurationTests {
+class RedisbootStreamAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
-				RedisStreamsAutoConfiguration.class))
+				RedisbootStreamAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
 
 	@Test
-	void providesTheQueueThePublisherAndTheContainer() {
+	void providesTheQueueThePublisherTheContainerAndTheKeys() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(JobQueue.class)
 			.hasSingleBean(StreamPublisher.class)
-			.hasSingleBean(StreamListenerContainer.class));
+			.hasSingleBean(StreamListenerContainer.class)
+			.hasSingleBean(StreamKeys.class));
+	}
+
+	@Test
+	void everyContainerCustomizerIsAppliedInOrder() {
+		this.runner.withUserConfiguration(Customizers.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(Customizers.class).applied).containsExactly("first", "second");
+			StreamListenerContainer container = context.getBean(StreamListenerContainer.class);
+			assertThat(context.getBean(Customizers.class).containers).containsOnly(container);
+		});
+	}
+
+	@Test
+	void theContainerKnowsTheDefaultSettings() {
+		this.runner.withPropertyValues("redisboot.stream.max-attempts=7", "redisboot.stream.batch-size=3")
+			.run((context) -> assertThat(context.getBean(StreamListenerContainer.class).getDefaultSettings())
+				.satisfies((settings) -> {
+					assertThat(settings.maxAttempts()).isEqualTo(7);
+					assertThat(settings.batchSize()).isEqualTo(3);
+				}));
 	}
 
 	@Test
@@ -47,7 +75,7 @@ class RedisStreamsAutoConfigurationTests {
 	void theEndpointIsNotExposedUnlessConfigured() {
 		WebApplicationContextRunner web = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
-					RedisStreamsAutoConfiguration.class, EndpointAutoConfiguration.class,
+					RedisbootStreamAutoConfiguration.class, EndpointAutoConfiguration.class,
 					WebEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=1");
 		web.run((context) -> assertThat(context).doesNotHaveBean(StreamsEndpoint.class));
@@ -67,6 +95,9 @@ class RedisStreamsAutoConfigurationTests {
 		assertFailure("redisboot.jobs.stream=jo{bs}", "redisboot.jobs.stream", "curly brace");
 		assertFailure("redisboot.jobs.concurrency=0", "redisboot.jobs.concurrency", "between 1 and 256");
 		assertFailure("redisboot.jobs.idempotency-ttl=0s", "redisboot.jobs.idempotency-ttl", "must be positive");
+		assertFailure("redisboot.stream.shutdown-timeout=-1s", "redisboot.stream.shutdown-timeout",
+				"must not be negative");
+		assertFailure("redisboot.stream.timeout=0s", "redisboot.stream.timeout", "must be positive");
 	}
 
 	private void assertFailure(String property, String name, String reason) {
@@ -77,6 +108,34 @@ class RedisStreamsAutoConfigurationTests {
 			assertThat(analysis).as("analyzed as a wrong property: " + failure).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(reason);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Customizers {
+
+		final List<String> applied = new CopyOnWriteArrayList<>();
+
+		final List<StreamListenerContainer> containers = new CopyOnWriteArrayList<>();
+
+		// declared before the first: the order comes from @Order, not from the declaration
+		@Bean
+		@Order(2)
+		StreamListenerContainerCustomizer secondCustomizer() {
+			return (container) -> {
+				this.applied.add("second");
+				this.containers.add(container);
+			};
+		}
+
+		@Bean
+		@Order(1)
+		StreamListenerContainerCustomizer firstCustomizer() {
+			return (container) -> {
+				this.applied.add("first");
+				this.containers.add(container);
+			};
+		}
+
 	}
 
 }

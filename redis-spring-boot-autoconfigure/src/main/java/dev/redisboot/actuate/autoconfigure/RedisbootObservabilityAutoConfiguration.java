@@ -14,7 +14,9 @@ import dev.redisboot.actuate.RedisServerHealthIndicator;
 import dev.redisboot.actuate.RedisServerInspector;
 import dev.redisboot.actuate.RedisServerMetrics;
 import dev.redisboot.actuate.RedisServerSnapshots;
+import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +46,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link EnableAutoConfiguration Auto-configuration} of Redis operations support: a health
  * indicator with the servers' details (in place of Boot's, which reports the version only),
  * server metrics from {@code INFO}, opt-in command latency timers, and the {@code redis}
- * Actuator endpoint.
+ * Actuator endpoint. Every bean that reads {@code redisboot.observability.*} first checks all
+ * of its values ({@code validate}), so that a wrong one fails startup with an
+ * {@link InvalidPropertyException} that names the property, whichever beans the application
+ * replaces or switches off.
  *
  * @author redisboot
  */
@@ -53,17 +58,40 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass(LettuceConnectionFactory.class)
 @ConditionalOnBean(LettuceConnectionFactory.class)
-@EnableConfigurationProperties(RedisObservabilityProperties.class)
-public final class RedisObservabilityAutoConfiguration {
+@EnableConfigurationProperties(RedisbootObservabilityProperties.class)
+public final class RedisbootObservabilityAutoConfiguration {
+
+	private static final String PREFIX = "redisboot.observability.";
 
 	@Bean
 	@ConditionalOnMissingBean
 	RedisServerSnapshots redisServerSnapshots(LettuceConnectionFactory connectionFactory,
-			RedisObservabilityProperties properties) {
-		properties.validate();
+			RedisbootObservabilityProperties properties) {
+		validate(properties);
 		Clock clock = Clock.systemUTC();
 		return new RedisServerSnapshots(new RedisServerInspector(connectionFactory, properties.getTimeout(), clock),
 				clock);
+	}
+
+	/**
+	 * Checks every value of the properties.
+	 * @param properties the properties
+	 * @throws InvalidPropertyException naming the first wrong property
+	 */
+	private static void validate(RedisbootObservabilityProperties properties) {
+		PropertyChecks.positive(PREFIX + "timeout", properties.getTimeout(), "2s");
+		RedisbootObservabilityProperties.Health health = properties.getHealth();
+		PropertyChecks.notNegative(PREFIX + "health.cache-time-to-live", health.getCacheTimeToLive(), "2s");
+		int threshold = health.getMemoryWarningThreshold();
+		if (threshold < 1 || threshold > 100) {
+			throw new InvalidPropertyException(PREFIX + "health.memory-warning-threshold", threshold,
+					"The threshold is a percentage of maxmemory, from 1 to 100", "Use a percentage such as 90.");
+		}
+		PropertyChecks.positive(PREFIX + "server-metrics.interval", properties.getServerMetrics().getInterval(), "15s");
+		RedisbootObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
+		PropertyChecks.positive(PREFIX + "big-keys.time-budget", bigKeys.getTimeBudget(), "2s");
+		PropertyChecks.atLeast(PREFIX + "big-keys.top", bigKeys.getTop(), 1, "20");
+		PropertyChecks.atLeast(PREFIX + "big-keys.max-keys", bigKeys.getMaxKeys(), 1, "100000");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -75,7 +103,8 @@ public final class RedisObservabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
 		RedisServerHealthIndicator redisHealthContributor(RedisServerSnapshots snapshots,
-				RedisObservabilityProperties properties) {
+				RedisbootObservabilityProperties properties) {
+			validate(properties);
 			return new RedisServerHealthIndicator(snapshots, properties.getHealth().getCacheTimeToLive(),
 					properties.getHealth().getMemoryWarningThreshold());
 		}
@@ -89,14 +118,16 @@ public final class RedisObservabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBooleanProperty(name = "redisboot.observability.server-metrics.enabled", matchIfMissing = true)
-		RedisServerMetrics redisServerMetrics(RedisServerSnapshots snapshots, RedisObservabilityProperties properties) {
+		RedisServerMetrics redisServerMetrics(RedisServerSnapshots snapshots, RedisbootObservabilityProperties properties) {
+			validate(properties);
 			return new RedisServerMetrics(snapshots, properties.getServerMetrics().getInterval());
 		}
 
 		@Bean
 		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
 		ClientResourcesBuilderCustomizer redisbootCommandLatencyTimers(ObjectProvider<MeterRegistry> registry,
-				RedisObservabilityProperties properties) {
+				RedisbootObservabilityProperties properties) {
+			validate(properties);
 			return (builder) -> {
 				MeterRegistry meterRegistry = registry.getIfAvailable();
 				if (meterRegistry != null) {
@@ -117,9 +148,12 @@ public final class RedisObservabilityAutoConfiguration {
 		@ConditionalOnAvailableEndpoint(RedisEndpoint.class)
 		RedisEndpoint redisEndpoint(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
 				ListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> registry,
-				RedisObservabilityProperties properties, ObjectProvider<RedisKeyNamer> keyNamer,
+				RedisbootObservabilityProperties properties, ObjectProvider<RedisKeyNamer> keyNamer,
 				ObjectProvider<KeyDigester> keyDigester) {
-			RedisObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
+			validate(properties);
+			RedisbootObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
+			RedisEndpoint.BigKeySettings bigKeySettings = new RedisEndpoint.BigKeySettings(bigKeys.getTop(),
+					bigKeys.getTimeBudget(), bigKeys.getMaxKeys());
 			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(), () -> usages.orderedStream().toList());
 			Supplier<Map<String, CacheManager>> cacheManagers = () -> beanFactory.getBeansOfType(CacheManager.class);
 			KeyRedactor redactor = new KeyRedactor(
@@ -129,8 +163,12 @@ public final class RedisObservabilityAutoConfiguration {
 						.stream()
 						.flatMap((manager) -> manager.getCacheNames().stream())
 						.collect(Collectors.toSet()));
+<<<<<<< HEAD:redis-spring-boot-autoconfigure/src/main/java/dev/redisboot/actuate/autoconfigure/RedisObservabilityAutoConfiguration.java
 			return new RedisEndpoint(snapshots, advisor, cacheManagers,
 					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()),
+=======
+			return new RedisEndpoint(snapshots, advisor, cacheManagers, registry.getIfAvailable(), bigKeySettings,
+>>>>>>> i15-stream:redis-spring-boot-autoconfigure/src/main/java/dev/redisboot/actuate/autoconfigure/RedisbootObservabilityAutoConfiguration.java
 					redactor);
 		}
 

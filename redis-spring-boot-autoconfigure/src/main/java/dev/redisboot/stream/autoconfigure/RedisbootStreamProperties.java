@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @author redisboot
  */
 @ConfigurationProperties("redisboot.stream")
-public class StreamProperties {
+public class RedisbootStreamProperties {
 
 	/**
 	 * Whether stream listeners and jobs are enabled.

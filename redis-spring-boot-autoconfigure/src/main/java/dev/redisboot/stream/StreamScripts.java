@@ -1,0 +1,46 @@
+package dev.redisboot.stream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import dev.redisboot.core.redis.LettuceCommands.Script;
+
+/**
+ * The Lua scripts of streams, loaded once from {@code dev/redisboot/stream/*.lua} (each file
+ * says what its keys and arguments are) and run with {@code EVALSHA}. A stream and its helper
+ * keys share one hash tag, so every script works on Redis Cluster.
+ *
+ * @author redisboot
+ */
+final class StreamScripts {
+
+	/** Adds an entry now or delayed, at most once per idempotency key. */
+	static final Script ENQUEUE = load("enqueue.lua");
+
+	/** Moves due entries from the delayed set into the stream, dead-lettering unreadable ones. */
+	static final Script MOVE_DUE = load("move-due.lua");
+
+	/** Acknowledges a failed entry and schedules its retry or dead-letters it. */
+	static final Script FAIL = load("fail.lua");
+
+	/** Moves dead letters back into the stream. */
+	static final Script RETRY_DEAD_LETTERS = load("retry-dead-letters.lua");
+
+	private StreamScripts() {
+	}
+
+	private static Script load(String name) {
+		try (InputStream input = StreamScripts.class.getResourceAsStream(name)) {
+			if (input == null) {
+				throw new IllegalStateException("Missing script dev/redisboot/stream/" + name);
+			}
+			return Script.of(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
