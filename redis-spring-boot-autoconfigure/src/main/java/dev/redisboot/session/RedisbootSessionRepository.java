@@ -27,9 +27,8 @@ import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.UuidSessionIdGenerator;
 import org.springframework.util.Assert;
 
-import static dev.redisboot.session.SessionKeys.SESSION_FAMILY;
 import static dev.redisboot.session.SessionKeys.EXPIRATIONS_FAMILY;
-import static dev.redisboot.session.SessionKeys.string;
+import static dev.redisboot.session.SessionKeys.SESSION_FAMILY;
 
 /**
  * A Spring Session repository on Redis that costs two round trips per request (one
@@ -275,12 +274,16 @@ public final class RedisbootSessionRepository
 		if (!SessionKeys.isPlausibleId(id)) {
 			return null;
 		}
-		return this.scope.find(id, (plausible) -> session(this.reader.load(plausible)));
+		return this.scope.find(id, (plausible) -> sessionOrNull(this.reader.load(plausible)));
 	}
 
-	private @Nullable RedisbootSession session(@Nullable StoredSession stored) {
-		return (stored != null) ? new RedisbootSession(stored.session(), false, stored.principal(),
-				stored.indexExpiry(), stored.idStored(), this.options, this.saver) : null;
+	private @Nullable RedisbootSession sessionOrNull(@Nullable StoredSession stored) {
+		return (stored != null) ? session(stored) : null;
+	}
+
+	private RedisbootSession session(StoredSession stored) {
+		return new RedisbootSession(stored.session(), false, stored.principal(), stored.indexExpiry(),
+				stored.idStored(), this.options, this.saver);
 	}
 
 	/**
@@ -327,38 +330,13 @@ public final class RedisbootSessionRepository
 					+ "found once they have been used. PrincipalSessions (findSessions, revokeSessions) needs no key.");
 		}
 		byte[] indexKey = this.keys.principalKey(indexValue);
-		List<ScoredValue<byte[]>> members = this.index.members(indexKey);
-		if (members.isEmpty()) {
+		List<byte[]> handles = this.index.members(indexKey).stream().map(ScoredValue::getValue).toList();
+		if (handles.isEmpty()) {
 			return Map.of();
 		}
-		List<Object> stored = this.commands.settledPipeline((commands) -> members.stream()
-			.map((member) -> commands.hgetall(this.keys.sessionKey(string(member.getValue()))))
-			.toList());
-		Map<String, RedisbootSession> sessions = new LinkedHashMap<>();
 		List<byte[]> gone = new ArrayList<>();
-		for (int i = 0; i < members.size(); i++) {
-			String handle = string(members.get(i).getValue());
-			Object result = stored.get(i);
-			if (result instanceof Failure failure) {
-				this.commands.fault(SESSION_FAMILY, failure, "read");
-				continue;
-			}
-			@SuppressWarnings("unchecked")
-			Map<byte[], byte[]> fields = (Map<byte[], byte[]>) result;
-			if (fields == null || fields.isEmpty()) {
-				gone.add(members.get(i).getValue());
-				continue;
-			}
-			String id = this.ids.storedId(fields, handle);
-			if (id == null) {
-				this.reporter.fault(SESSION_FAMILY, SessionReporter.ID_UNAVAILABLE, "find by principal name", null);
-				continue;
-			}
-			RedisbootSession session = session(this.reader.readOrNull(id, fields));
-			if (session != null) {
-				sessions.put(id, session);
-			}
-		}
+		Map<String, RedisbootSession> sessions = new LinkedHashMap<>();
+		this.reader.readAll(handles, gone).forEach((id, stored) -> sessions.put(id, session(stored)));
 		this.index.prune(indexKey, gone);
 		return sessions;
 	}

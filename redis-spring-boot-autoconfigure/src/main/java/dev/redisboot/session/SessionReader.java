@@ -2,9 +2,12 @@ package dev.redisboot.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.redisboot.core.redis.RedisCommandException;
+import dev.redisboot.session.SessionCommands.Failure;
 import dev.redisboot.session.UnreadableSessionException.Cause;
 import org.jspecify.annotations.Nullable;
 
@@ -88,6 +91,45 @@ final class SessionReader {
 			this.reporter.unreadable(ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Reads sessions by their handles in one round trip, each with the id stored in it. A
+	 * session without a readable id is left out until it is used (and counted as a fault); a
+	 * session that cannot be read is left out.
+	 * @param handles the handles
+	 * @param gone collects the handles whose session no longer exists
+	 * @return the sessions by id, in the order of their handles
+	 */
+	Map<String, StoredSession> readAll(List<byte[]> handles, List<byte[]> gone) {
+		List<Object> stored = this.commands.settledPipeline((commands) -> handles.stream()
+			.map((handle) -> commands.hgetall(this.keys.sessionKey(string(handle))))
+			.toList());
+		Map<String, StoredSession> sessions = new LinkedHashMap<>();
+		for (int i = 0; i < handles.size(); i++) {
+			String handle = string(handles.get(i));
+			Object result = stored.get(i);
+			if (result instanceof Failure failure) {
+				this.commands.fault(SESSION_FAMILY, failure, "read");
+				continue;
+			}
+			@SuppressWarnings("unchecked")
+			Map<byte[], byte[]> fields = (Map<byte[], byte[]>) result;
+			if (fields == null || fields.isEmpty()) {
+				gone.add(handles.get(i));
+				continue;
+			}
+			String id = this.ids.storedId(fields, handle);
+			if (id == null) {
+				this.reporter.fault(SESSION_FAMILY, SessionReporter.ID_UNAVAILABLE, "find by principal name", null);
+				continue;
+			}
+			StoredSession session = readOrNull(id, fields);
+			if (session != null) {
+				sessions.put(id, session);
+			}
+		}
+		return sessions;
 	}
 
 	private StoredSession read(String id, Map<byte[], byte[]> stored) {
