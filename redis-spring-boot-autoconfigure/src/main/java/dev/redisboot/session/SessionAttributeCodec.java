@@ -18,7 +18,7 @@ import tools.jackson.databind.exc.InvalidTypeIdException;
  *
  * @author redisboot
  */
-public final class SessionAttributeCodec {
+final class SessionAttributeCodec {
 
 	private final TypedJsonSerializer json;
 
@@ -31,7 +31,7 @@ public final class SessionAttributeCodec {
 	 * {@linkplain ValueEnvelope#withEncryption encrypting} values. Either reads plain JSON,
 	 * so encryption can be switched on without signing everyone out.
 	 */
-	public SessionAttributeCodec(TypedJsonSerializer json, ValueEnvelope envelope) {
+	SessionAttributeCodec(TypedJsonSerializer json, ValueEnvelope envelope) {
 		this.json = json;
 		this.envelope = envelope;
 	}
@@ -42,7 +42,7 @@ public final class SessionAttributeCodec {
 	 * @param value the value
 	 * @return the bytes to store
 	 */
-	public byte[] encode(String name, @Nullable Object value) {
+	byte[] encode(String name, @Nullable Object value) {
 		byte[] payload = this.json.serialize(value);
 		if (!this.envelope.isEncryptingWrites()) {
 			return payload; // plain JSON, readable with redis-cli
@@ -57,7 +57,7 @@ public final class SessionAttributeCodec {
 	 * @return the value
 	 * @throws UnreadableSessionException if the value cannot be read
 	 */
-	public @Nullable Object decode(String name, byte[] stored) {
+	@Nullable Object decode(String name, byte[] stored) {
 		byte[] payload;
 		try {
 			payload = this.envelope.decode(stored, associatedData(name));
@@ -82,14 +82,6 @@ public final class SessionAttributeCodec {
 			throw new UnreadableSessionException(causeOf(ex),
 					"Session attribute '" + name + "' cannot be read: " + describe(ex), null);
 		}
-	}
-
-	/**
-	 * Whether attribute values are written encrypted.
-	 * @return whether encryption is on
-	 */
-	public boolean isEncrypting() {
-		return this.envelope.isEncryptingWrites();
 	}
 
 	static Cause causeOf(JacksonException ex) {

@@ -18,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
  * fixed interval, starting at a random point of the first interval so that instances started
  * together do not clean up together. Its only effects are the expired-session count, the
  * {@code SessionExpiredEvent}s and the active-session gauge; sessions themselves expire in
- * Redis by their TTL whether this runs or not.
+ * Redis by their TTL whether this runs or not. An application replaces it with a bean of this
+ * type of its own, for example with another interval.
  *
  * @author redisboot
  */

@@ -16,6 +16,9 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * the same allowlisted JSON as redisboot's own repository. A value that cannot be read
  * becomes {@link #UNREADABLE}, which {@link UnreadableAwareSessionMapper} turns into "no
  * session", so that a class changed across a deploy never fails a request.
+ * <p>
+ * Public for the auto-configuration (and its bean, {@code springSessionDefaultRedisSerializer},
+ * can be replaced by name); not API.
  *
  * @author redisboot
  */

@@ -12,6 +12,8 @@ import jakarta.servlet.ServletResponse;
  * Opens {@link RedisbootSessionRepository#inRequestScope a request scope} around Spring
  * Session's filter, so that a request reads its session from Redis once, not up to three
  * times.
+ * <p>
+ * Public for the auto-configuration; not API.
  *
  * @author redisboot
  */

@@ -13,6 +13,8 @@ import org.springframework.session.data.redis.RedisSessionMapper;
  * {@link SessionJsonRedisSerializer} could not read is no session at all, rather than a
  * session missing one attribute (which could be the one that restricts what its user may
  * do).
+ * <p>
+ * Public for the auto-configuration; not API.
  *
  * @author redisboot
  */

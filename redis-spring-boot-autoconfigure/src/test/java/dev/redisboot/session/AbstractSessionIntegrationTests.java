@@ -132,7 +132,7 @@ abstract class AbstractSessionIntegrationTests {
 		try (ConfigurableApplicationContext a = SessionInstances.start(redis(), newPrefix())) {
 			String cookie = login(a, "ada");
 			RedisbootSessionRepository repository = repository(a);
-			RedisbootSessionRepository.RedisbootSession inFlight = repository.findById(sessionId(cookie));
+			RedisbootSession inFlight = repository.findById(sessionId(cookie));
 			assertThat(repository.revokeSessions("ada")).isEqualTo(1);
 			inFlight.setAttribute("visits", 5);
 			repository.save(inFlight);

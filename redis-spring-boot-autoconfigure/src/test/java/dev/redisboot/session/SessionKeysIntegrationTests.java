@@ -111,7 +111,7 @@ class SessionKeysIntegrationTests {
 			RedisbootSessionRepository repository = SessionInstances.repository(a);
 			assertThat(repository.findByPrincipalName(USER)).containsOnlyKeys(sessionId(first), sessionId(second))
 				.allSatisfy((id, session) -> assertThat(session.getId()).isEqualTo(id));
-			SpringSessionBackedSessionRegistry<RedisbootSessionRepository.RedisbootSession> registry = new SpringSessionBackedSessionRegistry<>(
+			SpringSessionBackedSessionRegistry<RedisbootSession> registry = new SpringSessionBackedSessionRegistry<>(
 					repository);
 			assertThat(registry.getAllSessions(USER, false)).extracting(SessionInformation::getSessionId)
 				.containsExactlyInAnyOrder(sessionId(first), sessionId(second));

@@ -18,6 +18,7 @@ import dev.redisboot.sample.user.Plan;
 import dev.redisboot.sample.user.User;
 import dev.redisboot.sample.user.UserRepository;
 import dev.redisboot.session.PrincipalSessions;
+import dev.redisboot.session.RedisbootSession;
 import dev.redisboot.session.RedisbootSessionRepository;
 import dev.redisboot.session.SessionSummary;
 import io.micrometer.core.instrument.Counter;
@@ -185,7 +186,7 @@ class SampleApplicationSessionIntegrationTests {
 	@Test
 	void loginReplacesASessionIdPlantedBeforehand() {
 		// Session fixation: an attacker gets a session id and plants it in the victim's browser
-		RedisbootSessionRepository.RedisbootSession planted = this.sessionRepository.createSession();
+		RedisbootSession planted = this.sessionRepository.createSession();
 		this.sessionRepository.save(planted);
 		String plantedCookie = cookieOf(planted.getId());
 		assertThat(this.sessionRepository.findById(planted.getId())).isNotNull();

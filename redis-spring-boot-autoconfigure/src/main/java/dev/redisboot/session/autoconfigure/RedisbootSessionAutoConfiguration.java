@@ -2,21 +2,13 @@ package dev.redisboot.session.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import dev.redisboot.core.RedisUsage;
-import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
-import dev.redisboot.core.codec.EncryptionKeyRing;
-import dev.redisboot.core.codec.ValueEnvelope;
-import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.LettuceCommands;
-import dev.redisboot.session.KeyspaceNotificationsAction;
-import dev.redisboot.session.MicrometerSessionMetrics;
 import dev.redisboot.session.RedisbootSessionRepository;
-import dev.redisboot.session.SessionAttributeCodec;
 import dev.redisboot.session.SessionCleanup;
 import dev.redisboot.session.SessionJsonRedisSerializer;
 import dev.redisboot.session.SessionRequestScopeFilter;
@@ -24,7 +16,6 @@ import dev.redisboot.session.SessionMetrics;
 import dev.redisboot.session.UnreadableAwareSessionMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -83,13 +74,19 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 @EnableConfigurationProperties({ RedisbootSessionProperties.class, SessionDataRedisProperties.class })
 public final class RedisbootSessionAutoConfiguration {
 
-	private static final String PREFIX = "redisboot.session.";
-
-	private static final String DERIVED_KEY_ID = "key-digest-secret";
-
 	private static final String NAMESPACE_PROPERTY = "spring.session.data.redis.namespace";
 
 	private static final String SECURE_COOKIE_PROPERTY = "server.servlet.session.cookie.secure";
+
+	/**
+	 * Declares that sessions are kept in Redis (they want persistence), for operational
+	 * advice, once a session repository exists.
+	 */
+	@Bean
+	RedisUsage redisbootSessionUsage(ListableBeanFactory beanFactory) {
+		return new RedisUsage(RedisUsage.Kind.SESSIONS, "HTTP sessions",
+				() -> beanFactory.getBeanNamesForType(SessionRepository.class, false, false).length > 0);
+	}
 
 	/**
 	 * Session cookies are {@code Secure} unless {@code server.servlet.session.cookie.secure}
@@ -98,12 +95,6 @@ public final class RedisbootSessionAutoConfiguration {
 	 * TLS-terminating proxy is usually false. {@code HttpOnly} and {@code SameSite=Lax} are
 	 * Spring Session's defaults already.
 	 */
-	@Bean
-	RedisUsage redisbootSessionUsage(ListableBeanFactory beanFactory) {
-		return new RedisUsage(RedisUsage.Kind.SESSIONS, "HTTP sessions",
-				() -> beanFactory.getBeanNamesForType(SessionRepository.class, false, false).length > 0);
-	}
-
 	@Bean
 	DefaultCookieSerializerCustomizer redisbootSessionCookieCustomizer(Environment environment) {
 		return (serializer) -> {
@@ -141,30 +132,23 @@ public final class RedisbootSessionAutoConfiguration {
 				ObjectProvider<SessionTimeout> sessionTimeout, ObjectProvider<SessionIdGenerator> idGenerator,
 				ObjectProvider<SessionMetrics> metricsProvider,
 				ObjectProvider<SessionRepositoryCustomizer<RedisbootSessionRepository>> customizers) {
-			if (springSessionProperties.getCleanupCron() != null) {
-				throw new InvalidPropertyException("spring.session.data.redis.cleanup-cron",
-						springSessionProperties.getCleanupCron(),
-						"Cron-based clean-up belongs to Spring Session's indexed repository",
-						"Remove it: redisboot's repository cleans up every redisboot.session.cleanup-interval.");
-			}
-			Duration redisTimeout = positive(PREFIX + "redis-timeout", properties.getRedisTimeout());
-			if (properties.getMaxSessionsPerPrincipal() < 0) {
-				throw new InvalidPropertyException(PREFIX + "max-sessions-per-principal",
-						properties.getMaxSessionsPerPrincipal(), "The maximum must not be negative",
-						"Use 0 for no limit, or the most sessions one user may have at once, such as 5.");
-			}
+			SessionSettingsResolver settings = new SessionSettingsResolver(properties);
+			settings.checkRepositoryProperties(springSessionProperties);
+			Duration redisTimeout = settings.redisTimeout();
+			int maxSessionsPerPrincipal = settings.maxSessionsPerPrincipal();
 			RedisbootSessionRepository repository = new RedisbootSessionRepository(
 					new LettuceCommands(connectionFactory, redisTimeout),
-					codec(properties, beanFactory),
-					namespace(environment, springSessionProperties, keyNamer), keyDigester);
-			repository.setSessionIdKeyRing(sessionIdKeyRing(properties, keyDigester));
+					settings.json(applicationPackages(beanFactory), classLoader(beanFactory)),
+					settings.attributeEnvelope(), namespace(environment, springSessionProperties, keyNamer),
+					keyDigester);
+			repository.setSessionIdKeyRing(settings.sessionIdKeyRing(keyDigester));
 			Duration timeout = sessionTimeout.getIfAvailable(() -> () -> null).getTimeout();
 			if (timeout != null) {
 				repository.setDefaultMaxInactiveInterval(timeout);
 			}
 			repository.setFlushMode(springSessionProperties.getFlushMode());
 			repository.setSaveMode(springSessionProperties.getSaveMode());
-			repository.setMaxSessionsPerPrincipal(properties.getMaxSessionsPerPrincipal());
+			repository.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
 			idGenerator.ifAvailable(repository::setSessionIdGenerator);
 			SessionMetrics metrics = metricsProvider.getIfAvailable(() -> SessionMetrics.NONE);
 			repository.setMetrics(metrics);
@@ -197,38 +181,7 @@ public final class RedisbootSessionAutoConfiguration {
 		@ConditionalOnMissingBean
 		SessionCleanup redisbootSessionCleanup(RedisbootSessionRepository repository,
 				RedisbootSessionProperties properties) {
-			return new SessionCleanup(repository, positive(PREFIX + "cleanup-interval", properties.getCleanupInterval()));
-		}
-
-		/**
-		 * Session ids are stored encrypted (for findByPrincipalName) with the session
-		 * encryption keys if there are any, else with a key derived from the key digest
-		 * secret; without either they are not stored.
-		 */
-		private static @Nullable EncryptionKeyRing sessionIdKeyRing(RedisbootSessionProperties properties,
-				KeyDigester keyDigester) {
-			EncryptionKeyRing configured = properties.getEncryption().createKeyRing(PREFIX + "encryption.");
-			if (configured != null) {
-				return configured;
-			}
-			if (!keyDigester.isKeyed()) {
-				return null;
-			}
-			// an HMAC of a constant under the secret: 192 bits that only the secret's holders can make
-			String derived = keyDigester.digest("session-id-encryption-key", "AES-192");
-			return EncryptionKeyRing.of(DERIVED_KEY_ID, Map.of(DERIVED_KEY_ID, derived));
-		}
-
-		private static SessionAttributeCodec codec(RedisbootSessionProperties properties, BeanFactory beanFactory) {
-			TypedJsonSerializer json = SessionJson.create(applicationPackages(beanFactory),
-					properties.getAllowedPackages(), classLoader(beanFactory));
-			RedisbootSessionProperties.Encryption encryption = properties.getEncryption();
-			String encryptionPrefix = PREFIX + "encryption.";
-			ValueEnvelope envelope = encryption.isEnabled()
-					? ValueEnvelope.defaults()
-						.withEncryption(encryption.requireKeyRing(encryptionPrefix, encryptionPrefix + "enabled"))
-					: ValueEnvelope.defaults().withDecryptionOnly(encryption.createKeyRing(encryptionPrefix));
-			return new SessionAttributeCodec(json, envelope);
+			return new SessionCleanup(repository, new SessionSettingsResolver(properties).cleanupInterval());
 		}
 
 	}
@@ -241,8 +194,8 @@ public final class RedisbootSessionAutoConfiguration {
 		@ConditionalOnMissingBean(name = "springSessionDefaultRedisSerializer")
 		SessionJsonRedisSerializer springSessionDefaultRedisSerializer(RedisbootSessionProperties properties,
 				BeanFactory beanFactory, ObjectProvider<SessionMetrics> metrics) {
-			return new SessionJsonRedisSerializer(SessionJson.create(applicationPackages(beanFactory),
-					properties.getAllowedPackages(), classLoader(beanFactory)),
+			return new SessionJsonRedisSerializer(
+					new SessionSettingsResolver(properties).json(applicationPackages(beanFactory), classLoader(beanFactory)),
 					metrics.getIfAvailable(() -> SessionMetrics.NONE));
 		}
 
@@ -274,14 +227,6 @@ public final class RedisbootSessionAutoConfiguration {
 
 	private static List<String> applicationPackages(BeanFactory beanFactory) {
 		return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
-	}
-
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidPropertyException(property, value, "The duration must be positive",
-					"Use a positive duration such as 1m or 2s.");
-		}
-		return value;
 	}
 
 	private static ClassLoader classLoader(BeanFactory beanFactory) {

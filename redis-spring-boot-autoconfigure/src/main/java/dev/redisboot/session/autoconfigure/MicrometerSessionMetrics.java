@@ -1,8 +1,10 @@
-package dev.redisboot.session;
+package dev.redisboot.session.autoconfigure;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.redisboot.session.RedisbootSessionRepository;
+import dev.redisboot.session.SessionMetrics;
 import dev.redisboot.session.UnreadableSessionException.Cause;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -17,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * @author redisboot
  */
-public final class MicrometerSessionMetrics implements SessionMetrics {
+final class MicrometerSessionMetrics implements SessionMetrics {
 
 	private final MeterRegistry registry;
 
@@ -37,7 +39,7 @@ public final class MicrometerSessionMetrics implements SessionMetrics {
 	 * Creates the metrics.
 	 * @param registry the registry
 	 */
-	public MicrometerSessionMetrics(MeterRegistry registry) {
+	MicrometerSessionMetrics(MeterRegistry registry) {
 		this.registry = registry;
 		this.created = Counter.builder("redisboot.sessions.creations")
 			.description("Sessions created and stored in Redis")
@@ -54,7 +56,7 @@ public final class MicrometerSessionMetrics implements SessionMetrics {
 	 * Registers the {@code redisboot.sessions.active} gauge.
 	 * @param repository the repository whose sessions are counted
 	 */
-	public void bindActiveSessions(RedisbootSessionRepository repository) {
+	void bindActiveSessions(RedisbootSessionRepository repository) {
 		Gauge.builder("redisboot.sessions.active", repository, RedisbootSessionRepository::getActiveSessionCount)
 			.description("Sessions stored in Redis and not yet found expired, across all instances")
 			.strongReference(true)

@@ -1,4 +1,4 @@
-package dev.redisboot.session;
+package dev.redisboot.session.autoconfigure;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,7 +17,7 @@ import org.springframework.session.data.redis.config.ConfigureRedisAction;
  *
  * @author redisboot
  */
-public final class KeyspaceNotificationsAction implements ConfigureRedisAction {
+final class KeyspaceNotificationsAction implements ConfigureRedisAction {
 
 	private static final Log logger = LogFactory.getLog(KeyspaceNotificationsAction.class);
 

@@ -1,0 +1,171 @@
+package dev.redisboot.session;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.LettuceCommands.Script;
+import dev.redisboot.core.redis.RedisCommandException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import static dev.redisboot.session.SessionKeys.bytes;
+
+/**
+ * The Redis layer of the session repository: runs commands and scripts, pipelines them (one
+ * round trip), and sorts failures into those Redis answered (a key of the wrong type, a
+ * refused command), which are counted and absorbed, and an unreachable Redis, which is
+ * rethrown and fails the request.
+ *
+ * @author redisboot
+ */
+final class SessionCommands {
+
+	private final LettuceCommands redis;
+
+	private final SessionReporter reporter;
+
+	SessionCommands(LettuceCommands redis, SessionReporter reporter) {
+		this.redis = redis;
+		this.reporter = reporter;
+	}
+
+	<T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
+		return this.redis.execute(command);
+	}
+
+	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
+		return this.redis.evalsha(script, output, keys, args);
+	}
+
+	/**
+	 * Sends commands together (pipelined; on Cluster, to their nodes in parallel) and waits
+	 * for all of their results: one round trip.
+	 */
+	<T> List<T> pipeline(Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<T>>> commands) {
+		List<T> results = this.redis.execute((async) -> {
+			List<CompletableFuture<T>> futures = commands.apply(async)
+				.stream()
+				.map(CompletionStage::toCompletableFuture)
+				.toList();
+			return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+				.thenApply((ignored) -> futures.stream().map(CompletableFuture::join).toList());
+		});
+		return (results != null) ? results : List.of();
+	}
+
+	/**
+	 * Like {@link #pipeline}, but a command that fails gives a {@link Failure} in its place
+	 * instead of failing them all, so each key family's fault is handled on its own.
+	 */
+	List<Object> settledPipeline(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<?>>> commands) {
+		return pipeline((async) -> commands.apply(async)
+			.stream()
+			.map((future) -> future.handle((value, failure) -> (failure != null) ? new Failure(unwrap(failure))
+					: (Object) value))
+			.toList());
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	/**
+	 * What kind of fault Redis answered with, or {@code null} if it did not answer (down,
+	 * timed out), which the caller rethrows.
+	 */
+	static @Nullable String faultOf(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof RedisCommandException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (!(cause instanceof RedisCommandExecutionException)) {
+			return null;
+		}
+		String message = String.valueOf(cause.getMessage());
+		if (message.contains("WRONGTYPE")) {
+			return SessionReporter.WRONG_TYPE;
+		}
+		if (message.contains("NOPERM")) {
+			return SessionReporter.NOPERM;
+		}
+		return SessionReporter.COMMAND_ERROR;
+	}
+
+	/**
+	 * Counts the fault of a failed pipelined command, or rethrows it if Redis did not answer.
+	 */
+	void fault(String family, Failure failure, String operation) {
+		String fault = faultOf(failure.exception());
+		if (fault == null) {
+			throw (failure.exception() instanceof RuntimeException runtime) ? runtime
+					: new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+							"Redis is unavailable: " + failure.exception().getMessage(), failure.exception());
+		}
+		this.reporter.fault(family, fault, operation, failure.exception());
+	}
+
+	/**
+	 * Counts the fault of a failed command, or rethrows it if Redis did not answer.
+	 * @return the fault
+	 */
+	String absorb(RedisCommandException ex, String family, String operation) {
+		String fault = faultOf(ex);
+		if (fault == null) {
+			throw ex;
+		}
+		this.reporter.fault(family, fault, operation, ex);
+		return fault;
+	}
+
+	/**
+	 * Like {@link #absorb}, and deletes the key if it had the wrong type.
+	 */
+	void absorbAndRepair(RedisCommandException ex, String family, String operation, byte[] key, String type) {
+		if (SessionReporter.WRONG_TYPE.equals(absorb(ex, family, operation))) {
+			repair(key, type, family);
+		}
+	}
+
+	/**
+	 * Deletes a key of the wrong type; counted with the fault that found it.
+	 */
+	private void repair(byte[] key, String type, String family) {
+		try {
+			this.redis.evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
+		}
+		catch (RedisCommandException ex) {
+			if (faultOf(ex) == null) {
+				throw ex;
+			}
+			SessionReporter.logger.debug("Could not replace a " + family + " key of the wrong type", ex);
+		}
+	}
+
+	/**
+	 * Deletes a key, absorbing what Redis refuses.
+	 */
+	void deleteQuietly(byte[] key, String family) {
+		try {
+			this.redis.execute((commands) -> commands.del(key));
+		}
+		catch (RedisCommandException ex) {
+			absorb(ex, family, "delete");
+		}
+	}
+
+	/**
+	 * A command of a pipeline that failed.
+	 */
+	record Failure(Throwable exception) {
+	}
+
+}
