@@ -147,7 +147,7 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(RedisEndpoint.class)
 		RedisEndpoint redisEndpoint(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
-				ListableBeanFactory beanFactory, ObjectProvider<MeterRegistry> registry,
+				ListableBeanFactory beanFactory,
 				RedisbootObservabilityProperties properties, ObjectProvider<RedisKeyNamer> keyNamer,
 				ObjectProvider<KeyDigester> keyDigester) {
 			validate(properties);
@@ -163,12 +163,7 @@ public final class RedisbootObservabilityAutoConfiguration {
 						.stream()
 						.flatMap((manager) -> manager.getCacheNames().stream())
 						.collect(Collectors.toSet()));
-<<<<<<< HEAD:redis-spring-boot-autoconfigure/src/main/java/dev/redisboot/actuate/autoconfigure/RedisObservabilityAutoConfiguration.java
-			return new RedisEndpoint(snapshots, advisor, cacheManagers,
-					new RedisEndpoint.BigKeySettings(bigKeys.getTop(), bigKeys.getTimeBudget(), bigKeys.getMaxKeys()),
-=======
-			return new RedisEndpoint(snapshots, advisor, cacheManagers, registry.getIfAvailable(), bigKeySettings,
->>>>>>> i15-stream:redis-spring-boot-autoconfigure/src/main/java/dev/redisboot/actuate/autoconfigure/RedisbootObservabilityAutoConfiguration.java
+			return new RedisEndpoint(snapshots, advisor, cacheManagers, bigKeySettings,
 					redactor);
 		}
 
