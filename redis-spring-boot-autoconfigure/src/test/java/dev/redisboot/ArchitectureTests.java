@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,6 +140,19 @@ class ArchitectureTests {
 			.notDependOnEachOther()
 			.ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage(CORE_PACKAGE + ".."))
 			.because("a feature uses another feature only through dev.redisboot.core")
+			.check(classes);
+	}
+
+	@Test
+	void runtimePackagesNeverDependOnAutoConfigurePackages() {
+		// the auto-configuration builds the runtime from properties; the runtime, used alone
+		// (a builder in a test, a bean the application declares), must not need it
+		noClasses().that()
+			.resideOutsideOfPackage(ROOT_PACKAGE + "..autoconfigure..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage(ROOT_PACKAGE + "..autoconfigure..")
+			.because("runtime packages are usable without their auto-configuration")
 			.check(classes);
 	}
 

@@ -115,54 +115,42 @@ public final class RateLimiter {
 		// the client's identity stands in the key only as a keyed digest: no IP, user or API key in clear
 		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":"
 				+ this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
-		if (this.circuitBreaker.allowRequest()) {
-			boolean reported = false;
-			byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
-			try {
-				RedisBucketScript.Outcome outcome = this.buckets.consume(key, limits);
-				this.circuitBreaker.onSuccess();
-				reported = true;
-				recovered();
-				RateLimitDecision decision = outcome.allowed()
-						? new RateLimitDecision(rule.name(), limits, true, RateLimitDecision.Source.REDIS,
-								outcome.remaining(), seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilFull())),
-								rule.headers())
-						: new RateLimitDecision(rule.name(), limits, false, RateLimitDecision.Source.REDIS, 0,
-								Math.max(1, seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilAllowed()))),
-								rule.headers());
-				if (outcome.badStateReplaced()) {
-					this.problems.warn("bad-state:" + rule.name(), "A rate-limit bucket of rule '" + rule.name()
-							+ "' held no usable bucket state (bytes that do not decode, or a key of another Redis type);"
-							+ " it was replaced by a fresh bucket", null);
-					this.metrics.decision(rule.name(), "error");
-				}
-				else {
-					this.metrics.decision(rule.name(), decision.allowed() ? "allowed" : "rejected");
-				}
-				return decision;
+		byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
+		return this.circuitBreaker.call(() -> decide(rule, limits, key), (ex) -> {
+			if (ex == null) {
+				return fallback(rule, limits, bucket, true); // the breaker is open: Redis was not called
 			}
-			catch (RuntimeException ex) {
-				RedisCommandException failure = redisFailure(ex);
-				boolean unavailable = failure != null && failure.isRedisUnavailable();
-				if (unavailable) {
-					this.circuitBreaker.onFailure(failure);
-					reported = true;
-				}
-				else if (failure == null || !failure.isInterrupted()) {
-					refused(rule, failure, ex);
-				}
-				if (logger.isDebugEnabled()) {
-					logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
-				}
-				return fallback(rule, limits, bucket, unavailable);
+			RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
+			boolean unavailable = failure != null && failure.isRedisUnavailable();
+			if (!unavailable && (failure == null || !failure.isInterrupted())) {
+				refused(rule, failure, ex);
 			}
-			finally {
-				if (!reported) {
-					this.circuitBreaker.releaseProbe();
-				}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
 			}
+			return fallback(rule, limits, bucket, unavailable);
+		});
+	}
+
+	private RateLimitDecision decide(RateLimitRule rule, List<Limit> limits, byte[] key) {
+		RedisBucketScript.Outcome outcome = this.buckets.consume(key, limits);
+		recovered();
+		RateLimitDecision decision = outcome.allowed()
+				? new RateLimitDecision(rule.name(), limits, true, RateLimitDecision.Source.REDIS, outcome.remaining(),
+						seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilFull())), rule.headers())
+				: new RateLimitDecision(rule.name(), limits, false, RateLimitDecision.Source.REDIS, 0,
+						Math.max(1, seconds(TimeUnit.MILLISECONDS.toNanos(outcome.millisUntilAllowed()))),
+						rule.headers());
+		if (outcome.badStateReplaced()) {
+			this.problems.warn("bad-state:" + rule.name(), "A rate-limit bucket of rule '" + rule.name()
+					+ "' held no usable bucket state (bytes that do not decode, or a key of another Redis type);"
+					+ " it was replaced by a fresh bucket", null);
+			this.metrics.decision(rule.name(), "error");
 		}
-		return fallback(rule, limits, bucket, true);
+		else {
+			this.metrics.decision(rule.name(), decision.allowed() ? "allowed" : "rejected");
+		}
+		return decision;
 	}
 
 	/**
@@ -256,15 +244,6 @@ public final class RateLimiter {
 		var builder = BucketConfiguration.builder();
 		limits.forEach((limit) -> builder.addLimit(limit.toBandwidth()));
 		return builder.build();
-	}
-
-	private static @Nullable RedisCommandException redisFailure(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RedisCommandException redis) {
-				return redis;
-			}
-		}
-		return null;
 	}
 
 	private void warnEveryMinute(String rule, String message) {

@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * Redis may be called, call it, report success or failure (only a
  * {@link RedisCommandException#isRedisUnavailable() unavailable} Redis counts as a failure;
  * an error reply or an interrupted caller only lets the next probe through), and fall back.
- * The single steps ({@link #allowRequest()}, {@link #onSuccess()}, {@link #onFailure},
- * {@link #releaseProbe()}) remain for callers that have not moved to it yet.
+ * It is the only way in: the single steps are package-private, so no feature writes the
+ * bookkeeping by hand again.
  */
 public final class RedisCircuitBreaker {
 
@@ -116,7 +116,7 @@ public final class RedisCircuitBreaker {
 	 * allowed through as a probe until it reports its outcome.
 	 * @return whether to call Redis
 	 */
-	public boolean allowRequest() {
+	boolean allowRequest() {
 		long until = this.openUntil.get();
 		if (until == 0) {
 			return true;
@@ -133,7 +133,7 @@ public final class RedisCircuitBreaker {
 	 * writes to shared state on the hot path).
 	 * @return whether this success ended a run of failures
 	 */
-	public boolean onSuccess() {
+	boolean onSuccess() {
 		boolean recovered = false;
 		if (this.consecutiveFailures.get() != 0) {
 			this.consecutiveFailures.set(0);
@@ -155,7 +155,7 @@ public final class RedisCircuitBreaker {
 	 * a failed probe. Opening is logged once per outage, at WARN.
 	 * @param cause what failed
 	 */
-	public void onFailure(Throwable cause) {
+	void onFailure(Throwable cause) {
 		int failures = this.consecutiveFailures.incrementAndGet();
 		long current = this.openUntil.get();
 		if (failures >= this.failureThreshold || current != 0) {
@@ -176,7 +176,7 @@ public final class RedisCircuitBreaker {
 	 * Lets another caller probe when a call ended without telling whether Redis works (it
 	 * failed for a reason of its own, or the caller was interrupted).
 	 */
-	public void releaseProbe() {
+	void releaseProbe() {
 		if (this.probing.get()) {
 			this.probing.set(false);
 		}
