@@ -49,7 +49,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.annotation.RedisListener;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -62,8 +62,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <li>{@link #redisboot()}: a publishing application's {@link ChannelPublisher} (JSON with the
  * application's mapper, {@code PUBLISH} on Boot's shared connection) and {@link #subscribers}
  * applications, each with a {@code @RedisListener} method taking the record, in Boot's
- * listener container with its defaults (one subscription connection, a new thread per
- * message) and redisboot's JSON converter and error handling;</li>
+ * listener container with redisboot's executor, JSON converter and error handling
+ * ({@code executor=boot}: with Boot's own executor, a new thread per message);</li>
  * <li>{@link #raw()}: the baseline, Lettuce alone: {@code PUBLISH} of the same JSON on one
  * connection, {@link #subscribers} pub/sub connections whose listeners read the JSON with
  * Jackson on Lettuce's event loop.</li>
@@ -98,12 +98,13 @@ public class PubSubFanOutBenchmark {
 	public int subscribers;
 
 	/**
-	 * The executor of the subscribers' listener containers: {@code default}, the one Boot
-	 * gives (a new thread per message); {@code pool}, a fixed pool of 4 threads set by the
-	 * benchmark, to tell the executor's share from the rest.
+	 * The executor of the subscribers' listener containers: {@code redisboot}, the one the
+	 * starter gives Boot's container (4 threads, {@code redisboot.pubsub.listener.*});
+	 * {@code boot}, Boot's own default (a new thread per message and listener), set back by
+	 * the benchmark, the baseline that made redisboot choose its own.
 	 */
-	@Param({ "default", "pool" })
-	public String executor = "default";
+	@Param({ "redisboot", "boot" })
+	public String executor = "redisboot";
 
 	private BenchmarkRedis redis;
 
@@ -379,16 +380,11 @@ public class PubSubFanOutBenchmark {
 			return new BeanPostProcessor() {
 
 				@Override
-				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+				public Object postProcessAfterInitialization(Object bean, String beanName) {
 					if (bean instanceof RedisMessageListenerContainer container
-							&& "pool".equals(environment.getProperty("bench.listener-executor"))) {
-						ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
-						pool.setCorePoolSize(4);
-						pool.setMaxPoolSize(4);
-						pool.setThreadNamePrefix("bench-listener-");
-						pool.setDaemon(true);
-						pool.initialize();
-						container.setTaskExecutor(pool);
+							&& "boot".equals(environment.getProperty("bench.listener-executor"))) {
+						container.setTaskExecutor(new SimpleAsyncTaskExecutor(
+								RedisMessageListenerContainer.DEFAULT_THREAD_NAME_PREFIX));
 					}
 					return bean;
 				}

@@ -62,6 +62,11 @@ public final class MicrometerPubSubMetrics implements PubSubMetrics {
 		count(topic, "failed");
 	}
 
+	@Override
+	public void dropped() {
+		count("unknown", "dropped");
+	}
+
 	private void count(String channel, String result) {
 		String tag = tag(channel);
 		this.counters
@@ -69,7 +74,7 @@ public final class MicrometerPubSubMetrics implements PubSubMetrics {
 				.tag("channel", tag)
 				.tag("result", result)
 				.description("Redis pub/sub messages by channel (a listener's declared channel or pattern) "
-						+ "and result (published, received, failed)")
+						+ "and result (published, received, failed, dropped)")
 				.register(this.registry))
 			.increment();
 	}

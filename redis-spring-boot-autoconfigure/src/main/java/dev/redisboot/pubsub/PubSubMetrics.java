@@ -37,4 +37,11 @@ public interface PubSubMetrics {
 	default void failed(String topic) {
 	}
 
+	/**
+	 * A received message was dropped before any listener saw it: the listener executor's
+	 * queue was full (listeners slower than the messages arriving).
+	 */
+	default void dropped() {
+	}
+
 }

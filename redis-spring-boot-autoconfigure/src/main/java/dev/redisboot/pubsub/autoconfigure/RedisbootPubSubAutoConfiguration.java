@@ -29,6 +29,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.annotation.EnableRedisListeners;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -89,8 +90,9 @@ public final class RedisbootPubSubAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static ListenerContainerErrorHandlerPostProcessor redisbootListenerContainerErrorHandlerPostProcessor(
-			ObjectProvider<ListenerErrorHandler> errorHandler, ConfigurableListableBeanFactory beanFactory) {
-		return new ListenerContainerErrorHandlerPostProcessor(errorHandler, beanFactory);
+			ObjectProvider<ListenerErrorHandler> errorHandler, ObjectProvider<PubSubMetrics> metrics,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		return new ListenerContainerErrorHandlerPostProcessor(errorHandler, metrics, beanFactory, environment);
 	}
 
 	/**

@@ -25,6 +25,8 @@ public class RedisbootPubSubProperties {
 	 */
 	private @Nullable Duration timeout = Duration.ofSeconds(1);
 
+	private final Listener listener = new Listener();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -39,6 +41,47 @@ public class RedisbootPubSubProperties {
 
 	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * The threads that run listener methods for Spring Boot's listener container (unless
+	 * virtual threads are on: then Boot's virtual-thread executor is kept).
+	 */
+	public static class Listener {
+
+		/**
+		 * Threads that run listener methods. Boot's container alone starts a new thread
+		 * for every message and listener. 1 keeps each channel's messages in order.
+		 */
+		private int threads = 4;
+
+		/**
+		 * Messages that may wait for a listener thread. Beyond that a message is dropped,
+		 * counted as redisboot.pubsub.messages{result="dropped"} and logged once, rather
+		 * than holding up the subscription connection (pub/sub delivers at most once anyway).
+		 */
+		private int queueCapacity = 10_000;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
 	}
 
 }
