@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Distributed locks on Redis, one key per lock name: {@code [prefix:]lock:{name}} holds the
  * holder's fencing token and id and expires with its lease, {@code [prefix:]lock:{name}:fence}
- * the last token handed out (the hash tag keeps both in one Redis Cluster slot). Each
+ * the last token handed out, for a day after the last acquisition (the hash tag keeps both in
+ * one Redis Cluster slot). Each
  * try-acquire is one Lua script call ({@code acquire.lua}), each release or renewal one
  * compare-and-set script call ({@code set-lease.lua}), so a lock another holder took after a
  * lease ended is never deleted.

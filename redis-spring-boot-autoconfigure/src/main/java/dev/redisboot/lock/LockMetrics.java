@@ -57,6 +57,14 @@ public interface LockMetrics {
 	}
 
 	/**
+	 * A {@link ScheduledOnce @ScheduledOnce} task was found at startup, before its first
+	 * run: a chance to show its meters at 0.
+	 * @param task the task's lock name
+	 */
+	default void taskDeclared(String task) {
+	}
+
+	/**
 	 * A {@link ScheduledOnce @ScheduledOnce} method was due on this instance.
 	 * @param task the task's lock name
 	 * @param result {@code ran}, {@code skipped} (another instance has it, or Redis could not

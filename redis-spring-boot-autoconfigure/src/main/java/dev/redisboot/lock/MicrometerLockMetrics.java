@@ -85,12 +85,23 @@ public final class MicrometerLockMetrics implements LockMetrics {
 	}
 
 	@Override
+	public void taskDeclared(String task) {
+		for (String result : new String[] { "ran", "skipped", "failed" }) {
+			run(task, result);
+		}
+	}
+
+	@Override
 	public void scheduledRun(String task, String result) {
-		this.runs.computeIfAbsent(task + '\n' + result, (key) -> Counter.builder("redisboot.lock.scheduled.runs")
+		run(task, result).increment();
+	}
+
+	private Counter run(String task, String result) {
+		return this.runs.computeIfAbsent(task + '\n' + result, (key) -> Counter.builder("redisboot.lock.scheduled.runs")
 			.tag("task", task)
 			.tag("result", result)
 			.description("Runs of @ScheduledOnce tasks on this instance by result (ran, skipped, failed)")
-			.register(this.registry)).increment();
+			.register(this.registry));
 	}
 
 	private Counter counter(Map<String, Counter> counters, String name, String description, String result) {

@@ -1,11 +1,12 @@
 -- Takes a lock if no one holds it, in one round trip, and hands out its fencing token.
 -- KEYS[1]: the lock, a string '<token>:<owner>' that expires with the holder's lease.
--- KEYS[2]: the lock's fencing counter, the last token handed out; it never expires.
+-- KEYS[2]: the lock's fencing counter, the last token handed out; it expires a day after the lock's
+-- last acquisition, so that locks named after ids do not leave a counter each behind for good.
 -- ARGV[1]: the owner (the locking instance's random id). ARGV[2]: the lease in ms.
 -- A token is the larger of the last one + 1 and the server's clock in microseconds, so tokens keep
--- increasing even when the counter is lost (a restart without persistence, a failover to a replica
--- that missed the last writes, a counter overwritten with garbage), as long as the server's clock
--- does not go back. Numbers stay below 2^53, exact in Lua and in JSON.
+-- increasing even when the counter is gone (expired, a restart without persistence, a failover to a
+-- replica that missed the last writes, a counter overwritten with garbage), as long as the server's
+-- clock does not go back. Numbers stay below 2^53, exact in Lua and in JSON.
 -- Returns {1, token, bad} when taken; {0, ms until the holder's lease ends, bad} when held; where bad
 -- is 1 when a key held something this script never writes (another Redis type, a value of another
 -- format, a lock without expiry, a counter that is no number): a lock key without expiry is replaced
@@ -41,6 +42,6 @@ elseif last then
 end
 local text = string.format('%.0f', token)
 -- SET replaces a key of any type
-redis.call('set', KEYS[2], text)
+redis.call('set', KEYS[2], text, 'px', tonumber(ARGV[2]) + 86400000)
 redis.call('set', KEYS[1], text .. ':' .. ARGV[1], 'px', ARGV[2])
 return { 1, token, bad }

@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.function.SingletonSupplier;
@@ -63,13 +64,16 @@ public final class RedisbootLockAutoConfiguration {
 
 	@Bean
 	ScheduledOnceVerifier redisbootScheduledOnceVerifier(ConfigurableListableBeanFactory beanFactory,
-			RedisbootLockProperties properties) {
-		return new ScheduledOnceVerifier(beanFactory, new LockSettingsResolver(properties).defaultLease());
+			RedisbootLockProperties properties, ObjectProvider<LockMetrics> metrics) {
+		return new ScheduledOnceVerifier(beanFactory, new LockSettingsResolver(properties).defaultLease(),
+				metrics.getIfAvailable(() -> LockMetrics.NONE));
 	}
 
 	/**
 	 * Applies {@code @ScheduledOnce}. The interceptor looks the locks up on first use, so
-	 * that creating the advisor (early, with the post-processors) creates no Redis beans.
+	 * that creating the advisor (early, with the post-processors) creates no Redis beans. It
+	 * wraps advice of the default order, such as {@code @Transactional}: the lock is held
+	 * around the transaction, never taken inside it.
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -77,8 +81,10 @@ public final class RedisbootLockAutoConfiguration {
 			ObjectProvider<RedisbootLockProperties> properties) {
 		ScheduledOnceInterceptor interceptor = new ScheduledOnceInterceptor(SingletonSupplier.of(locks::getObject),
 				SingletonSupplier.of(() -> new LockSettingsResolver(properties.getObject()).defaultLease()));
-		return new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(ScheduledOnce.class),
-				interceptor);
+		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+				AnnotationMatchingPointcut.forMethodAnnotation(ScheduledOnce.class), interceptor);
+		advisor.setOrder(Ordered.LOWEST_PRECEDENCE - 100);
+		return advisor;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.redisboot.core.autoconfigure.ApplicationBeanMethods;
+import dev.redisboot.lock.LockMetrics;
 import dev.redisboot.lock.ScheduledOnce;
 import dev.redisboot.lock.ScheduledOnceInterceptor;
 
@@ -22,7 +23,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * Fails startup when a {@link ScheduledOnce @ScheduledOnce} method cannot work, rather than
  * at its first fire time: a duration that does not parse, {@code lockAtLeastFor} longer than
  * {@code lockAtMostFor}, a method that cannot be proxied (so it would run on every instance),
- * or two methods with the same lock name (which would exclude each other).
+ * or two methods with the same lock name (which would exclude each other). Then shows each
+ * task's meters at 0.
  */
 final class ScheduledOnceVerifier implements SmartInitializingSingleton {
 
@@ -30,9 +32,12 @@ final class ScheduledOnceVerifier implements SmartInitializingSingleton {
 
 	private final Duration defaultLease;
 
-	ScheduledOnceVerifier(ConfigurableListableBeanFactory beanFactory, Duration defaultLease) {
+	private final LockMetrics metrics;
+
+	ScheduledOnceVerifier(ConfigurableListableBeanFactory beanFactory, Duration defaultLease, LockMetrics metrics) {
 		this.beanFactory = beanFactory;
 		this.defaultLease = defaultLease;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -67,6 +72,7 @@ final class ScheduledOnceVerifier implements SmartInitializingSingleton {
 		if (!problems.isEmpty()) {
 			throw new IllegalStateException(String.join("; ", problems));
 		}
+		byName.keySet().forEach(this.metrics::taskDeclared);
 	}
 
 	private static boolean proxyable(Class<?> type, Method method) {
