@@ -19,6 +19,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The shared lock tests on one server, and what depends on this instance's clock.
@@ -50,6 +51,21 @@ class DistributedLocksStandaloneIntegrationTests extends AbstractDistributedLock
 			assertThat(lease.isHeld()).as("by this instance's clock the lease has ended").isFalse();
 			assertThat(lease.release()).as("Redis's clock says it is still ours").isTrue();
 			locks.close();
+		}
+	}
+
+	@Test
+	void aScheduledRunThatThrowsIsCountedAsFailedAndReleasesItsLock() {
+		String prefix = LockInstances.newPrefix();
+		try (ConfigurableApplicationContext app = LockInstances.start(redis(), prefix)) {
+			LockTestApplication.Nightly nightly = app.getBean(LockTestApplication.Nightly.class);
+			nightly.setBody(() -> {
+				throw new IllegalStateException("the job failed");
+			});
+			assertThatIllegalStateException().isThrownBy(nightly::cleanUp).withMessage("the job failed");
+			assertThat(LockInstances.runs(app, "nightly", "failed")).isEqualTo(1);
+			assertThat(LockInstances.runs(app, "nightly", "ran")).isZero();
+			assertThat(LockInstances.locks(app).tryAcquire("nightly", Duration.ofSeconds(1))).as("released").isPresent();
 		}
 	}
 
