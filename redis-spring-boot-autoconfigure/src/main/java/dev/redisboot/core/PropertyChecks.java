@@ -92,4 +92,21 @@ public final class PropertyChecks {
 		return (int) atLeast(property, (long) value, minimum, example);
 	}
 
+	/**
+	 * Require a number from {@code minimum} to {@code maximum}, both included.
+	 * @param property the full property name
+	 * @param value the bound value
+	 * @param minimum the smallest allowed value
+	 * @param maximum the largest allowed value
+	 * @param example an example value for the message
+	 * @return the value
+	 */
+	public static long between(String property, long value, long minimum, long maximum, String example) {
+		if (value < minimum || value > maximum) {
+			throw new InvalidPropertyException(property, value,
+					"The value must be from " + minimum + " to " + maximum, "Use a value such as " + example + ".");
+		}
+		return value;
+	}
+
 }

@@ -50,4 +50,15 @@ class PropertyChecksTests {
 			.withMessageContaining("at least 1");
 	}
 
+	@Test
+	void betweenIncludesBothEnds() {
+		assertThat(PropertyChecks.between("redisboot.p", 1, 1, 100, "90")).isEqualTo(1);
+		assertThat(PropertyChecks.between("redisboot.p", 100, 1, 100, "90")).isEqualTo(100);
+		assertThatExceptionOfType(InvalidPropertyException.class)
+			.isThrownBy(() -> PropertyChecks.between("redisboot.p", 101, 1, 100, "90"))
+			.withMessageContaining("from 1 to 100");
+		assertThatExceptionOfType(InvalidPropertyException.class)
+			.isThrownBy(() -> PropertyChecks.between("redisboot.p", 0, 1, 100, "90"));
+	}
+
 }

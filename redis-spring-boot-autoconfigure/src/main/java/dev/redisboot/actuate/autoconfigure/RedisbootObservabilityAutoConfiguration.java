@@ -82,11 +82,8 @@ public final class RedisbootObservabilityAutoConfiguration {
 		PropertyChecks.positive(PREFIX + "timeout", properties.getTimeout(), "2s");
 		RedisbootObservabilityProperties.Health health = properties.getHealth();
 		PropertyChecks.notNegative(PREFIX + "health.cache-time-to-live", health.getCacheTimeToLive(), "2s");
-		int threshold = health.getMemoryWarningThreshold();
-		if (threshold < 1 || threshold > 100) {
-			throw new InvalidPropertyException(PREFIX + "health.memory-warning-threshold", threshold,
-					"The threshold is a percentage of maxmemory, from 1 to 100", "Use a percentage such as 90.");
-		}
+		PropertyChecks.between(PREFIX + "health.memory-warning-threshold", health.getMemoryWarningThreshold(), 1, 100,
+				"90 (a percentage of maxmemory)");
 		PropertyChecks.positive(PREFIX + "server-metrics.interval", properties.getServerMetrics().getInterval(), "15s");
 		RedisbootObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
 		PropertyChecks.positive(PREFIX + "big-keys.time-budget", bigKeys.getTimeBudget(), "2s");

@@ -31,9 +31,9 @@ final class StreamSettingsResolver {
 
 	StreamSettings defaults() {
 		RedisbootStreamProperties p = this.properties;
-		between(PREFIX + "batch-size", p.getBatchSize(), 1, 1000);
+		PropertyChecks.between(PREFIX + "batch-size", p.getBatchSize(), 1, 1000, "10");
 		Duration block = PropertyChecks.positive(PREFIX + "block", p.getBlock(), "2s");
-		between(PREFIX + "max-attempts", p.getMaxAttempts(), 1, 1000);
+		PropertyChecks.between(PREFIX + "max-attempts", p.getMaxAttempts(), 1, 1000, "5");
 		Duration initial = PropertyChecks.positive(PREFIX + "backoff-initial", p.getBackoffInitial(), "1s");
 		if (!(p.getBackoffMultiplier() >= 1.0 && p.getBackoffMultiplier() <= 100)) {
 			throw new InvalidPropertyException(PREFIX + "backoff-multiplier", p.getBackoffMultiplier(),
@@ -68,12 +68,12 @@ final class StreamSettingsResolver {
 			throw new InvalidPropertyException(JOBS + "group", jobs.getGroup(), "The group name is empty",
 					"Use a name such as jobs.");
 		}
-		between(JOBS + "concurrency", jobs.getConcurrency(), 1, 256);
+		PropertyChecks.between(JOBS + "concurrency", jobs.getConcurrency(), 1, 256, "2");
 		idempotencyTtl(jobs);
 		StreamSettings settings = defaults();
 		Integer maxAttempts = jobs.getMaxAttempts();
 		if (maxAttempts != null) {
-			between(JOBS + "max-attempts", maxAttempts, 1, 1000);
+			PropertyChecks.between(JOBS + "max-attempts", maxAttempts, 1, 1000, "5");
 			settings = settings.withMaxAttempts(maxAttempts);
 		}
 		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings);
@@ -98,17 +98,6 @@ final class StreamSettingsResolver {
 
 	Duration timeout() {
 		return PropertyChecks.positive(PREFIX + "timeout", this.properties.getTimeout(), "2s");
-	}
-
-	/**
-	 * A range check, which {@link PropertyChecks} does not have: these counts have an upper
-	 * bound as well (threads, attempts, batch sizes).
-	 */
-	private static void between(String property, long value, long min, long max) {
-		if (value < min || value > max) {
-			throw new InvalidPropertyException(property, value, "The value must be between " + min + " and " + max,
-					"Use a value in that range.");
-		}
 	}
 
 }

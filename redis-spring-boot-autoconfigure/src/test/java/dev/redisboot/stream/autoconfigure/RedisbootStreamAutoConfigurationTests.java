@@ -85,7 +85,7 @@ class RedisbootStreamAutoConfigurationTests {
 
 	@Test
 	void wrongValuesFailNamingTheProperty() {
-		assertFailure("redisboot.stream.max-attempts=0", "redisboot.stream.max-attempts", "between 1 and 1000");
+		assertFailure("redisboot.stream.max-attempts=0", "redisboot.stream.max-attempts", "from 1 to 1000");
 		assertFailure("redisboot.stream.block=0s", "redisboot.stream.block", "must be positive");
 		assertFailure("redisboot.stream.reclaim-idle=1s", "redisboot.stream.reclaim-idle", "merely waiting");
 		assertFailure("redisboot.stream.backoff-multiplier=0.5", "redisboot.stream.backoff-multiplier",
@@ -93,7 +93,7 @@ class RedisbootStreamAutoConfigurationTests {
 		assertFailure("redisboot.stream.backoff-max=10ms", "redisboot.stream.backoff-max", "shorter than the first");
 		assertFailure("redisboot.stream.max-length=0", "redisboot.stream.max-length", "at least 1");
 		assertFailure("redisboot.jobs.stream=jo{bs}", "redisboot.jobs.stream", "curly brace");
-		assertFailure("redisboot.jobs.concurrency=0", "redisboot.jobs.concurrency", "between 1 and 256");
+		assertFailure("redisboot.jobs.concurrency=0", "redisboot.jobs.concurrency", "from 1 to 256");
 		assertFailure("redisboot.jobs.idempotency-ttl=0s", "redisboot.jobs.idempotency-ttl", "must be positive");
 		assertFailure("redisboot.stream.shutdown-timeout=-1s", "redisboot.stream.shutdown-timeout",
 				"must not be negative");
