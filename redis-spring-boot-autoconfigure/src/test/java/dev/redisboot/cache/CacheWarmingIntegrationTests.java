@@ -3,6 +3,7 @@ package dev.redisboot.cache;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
@@ -33,7 +34,14 @@ import static org.awaitility.Awaitility.await;
 @WithRedis
 class CacheWarmingIntegrationTests {
 
+	/**
+	 * Never counted down: slow warmers wait on it for {@link #LONGER_THAN_ANY_TIMEOUT}, far
+	 * longer than the warming timeouts of these tests, but not for ever, so that a bug cannot
+	 * leave threads waiting after the class.
+	 */
 	static final CountDownLatch neverReleased = new CountDownLatch(1);
+
+	static final Duration LONGER_THAN_ANY_TIMEOUT = Duration.ofSeconds(60);
 
 	static final AtomicBoolean slowWarmerInterrupted = new AtomicBoolean();
 
@@ -83,8 +91,14 @@ class CacheWarmingIntegrationTests {
 
 	@Test
 	void moreSlowWarmersThanThreadsAllTimeOutAndStartupWaitsOnlyAsLongAsTheTimeout() {
+		long started = System.nanoTime();
 		try (ConfigurableApplicationContext context = start(ManySlowWarmersConfiguration.class,
 				"redisboot.cache.warming.timeout=300ms", "redisboot.cache.warming.wait-for-completion=true")) {
+			Duration startup = Duration.ofNanos(System.nanoTime() - started);
+			// had startup waited for the warmers, it would have taken LONGER_THAN_ANY_TIMEOUT (60s);
+			// half of that leaves a loaded machine ample room for a context start plus 300ms
+			assertThat(startup).as("startup waited for the timeout, not for the warmers")
+				.isLessThan(LONGER_THAN_ANY_TIMEOUT.dividedBy(2));
 			Timer timeouts = warmingTimer(context, "timeout");
 			assertThat(context.getBean(MeterRegistry.class).find("cache.warming").tag("outcome", "timeout").timers())
 				.as("every warmer reported a timeout before startup returned")
@@ -128,7 +142,7 @@ class CacheWarmingIntegrationTests {
 		@Bean
 		CacheWarmer topProducts() {
 			return (cacheManager) -> {
-				releaseWarmer.await();
+				assertThat(releaseWarmer.await(30, TimeUnit.SECONDS)).as("released by the test").isTrue();
 				cacheManager.getCache("products").put("top", "warm");
 			};
 		}
@@ -152,38 +166,39 @@ class CacheWarmingIntegrationTests {
 
 		@Bean
 		CacheWarmer slow1() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 		@Bean
 		CacheWarmer slow2() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 		@Bean
 		CacheWarmer slow3() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 		@Bean
 		CacheWarmer slow4() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 		@Bean
 		CacheWarmer slow5() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 		@Bean
 		CacheWarmer slow6() {
-			return CacheWarmingIntegrationTests::waitForever;
+			return CacheWarmingIntegrationTests::waitLongerThanTheTimeout;
 		}
 
 	}
 
-	static void waitForever(org.springframework.cache.CacheManager cacheManager) throws InterruptedException {
-		neverReleased.await();
+	static void waitLongerThanTheTimeout(org.springframework.cache.CacheManager cacheManager)
+			throws InterruptedException {
+		neverReleased.await(LONGER_THAN_ANY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -194,7 +209,7 @@ class CacheWarmingIntegrationTests {
 		CacheWarmer slowWarmer() {
 			return (cacheManager) -> {
 				try {
-					neverReleased.await();
+					neverReleased.await(LONGER_THAN_ANY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 				}
 				catch (InterruptedException ex) {
 					slowWarmerInterrupted.set(true);
