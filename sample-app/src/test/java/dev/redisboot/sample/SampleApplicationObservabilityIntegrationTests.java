@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.test.StandaloneRedis;
+import dev.redisboot.test.WithRedis;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,8 +25,11 @@ import static org.awaitility.Awaitility.await;
  * @author redisboot
  */
 @SampleApplicationTest
+// a server and a key prefix of its own: it changes the server's maxmemory and clears the products
+// cache, which must not reach the shared context of the other sample tests
+@WithRedis(isolated = true)
 @TestPropertySource(properties = { "redisboot.observability.health.memory-warning-threshold=1",
-		"management.endpoint.redis.access=unrestricted" })
+		"management.endpoint.redis.access=unrestricted", "redisboot.key-prefix=sample-observability-test" })
 class SampleApplicationObservabilityIntegrationTests {
 
 	@Autowired
@@ -62,7 +66,7 @@ class SampleApplicationObservabilityIntegrationTests {
 	void theWriteOperationClearsACacheWhenAccessAllowsIt(StandaloneRedis redis) {
 		Product product = this.products.findAll().get(0);
 		assertThat(get("/api/products/" + product.getId())).hasStatusOk();
-		String key = "sample:cache:products:" + product.getId();
+		String key = "sample-observability-test:cache:products:" + product.getId();
 		await().untilAsserted(() -> assertThat(redis.node().execute("EXISTS", key)).isEqualTo(1L));
 		RestTestClientResponse cleared = actuator().delete("/actuator/redis/caches/products");
 		assertThat(cleared).hasStatusOk()

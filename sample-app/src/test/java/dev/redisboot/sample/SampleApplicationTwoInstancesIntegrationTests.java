@@ -225,12 +225,14 @@ class SampleApplicationTwoInstancesIntegrationTests {
 			}
 			start.countDown();
 
-			// Every request missed while the one load is held: all 50 are in flight at once
-			await().atMost(Duration.ofSeconds(5))
+			// Every request missed while the one load is held: all 50 are in flight at once. The
+			// load is held until release below, so waiting longer cannot make this pass wrongly;
+			// 30s leaves a loaded 2-core machine room to schedule 50 requests through 2 Tomcats.
+			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(
 						a().counter("cache.gets", "result", "miss") + b().counter("cache.gets", "result", "miss"))
 					.isEqualTo(misses + CONCURRENT_REQUESTS));
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(a().findByIdCalls(id) + b().findByIdCalls(id)).isOne());
 			// The loader holds the product's lock in Redis, which makes the other instance wait
 			assertThat(redis.node().execute("EXISTS", a().lockKey("products", id))).isEqualTo(1L);
