@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.RedisUsage.Kind;
+import dev.redisboot.test.RedisBackend;
 import dev.redisboot.test.StandaloneRedis;
 import dev.redisboot.test.WithRedis;
 import org.jspecify.annotations.Nullable;
@@ -152,7 +153,9 @@ class RedisAdviceIntegrationTests {
 	private static void withServerBoundTo(InetAddress address, Consumer<StandaloneRedis> test) {
 		RuntimeException last = null;
 		for (int attempt = 0; attempt < 5; attempt++) {
-			try (StandaloneRedis redis = StandaloneRedis.start()) {
+			// a local redis-server process, whatever backend the harness would choose: CONFIG SET
+			// bind to this machine's address means nothing inside a container (see docs/testing.md)
+			try (StandaloneRedis redis = StandaloneRedis.start(RedisBackend.LOCAL)) {
 				try {
 					redis.node().execute("CONFIG", "SET", "bind", redis.host() + " " + address.getHostAddress());
 				}
