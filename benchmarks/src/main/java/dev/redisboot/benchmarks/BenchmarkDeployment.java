@@ -145,18 +145,8 @@ public final class BenchmarkDeployment implements AutoCloseable {
 			}
 			Map<String, Long> byCommand = calls.computeIfAbsent(role.equals("master") ? "primary" : "replica",
 					(r) -> new TreeMap<>());
-			for (String line : String.valueOf(node.execute("INFO", "commandstats")).split("\r?\n")) {
-				if (!line.startsWith("cmdstat_")) {
-					continue;
-				}
-				int colon = line.indexOf(':');
-				String command = line.substring("cmdstat_".length(), colon);
-				for (String field : line.substring(colon + 1).split(",")) {
-					if (field.startsWith("calls=")) {
-						byCommand.merge(command, Long.parseLong(field.substring("calls=".length())), Long::sum);
-					}
-				}
-			}
+			CommandCounter.calls(String.valueOf(node.execute("INFO", "commandstats")))
+				.forEach((command, count) -> byCommand.merge(command, count, Long::sum));
 		}
 		return calls;
 	}

@@ -129,7 +129,7 @@ public class CacheHitBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.lettuce = this.redis.rawLettuce();
 			ConfigurableApplicationContext redisboot = this.redis.application(RedisbootApplication.class);
 			this.redisbootService = redisboot.getBean(ProductService.class);
@@ -164,23 +164,14 @@ public class CacheHitBenchmark {
 			for (Map.Entry<String, byte[]> key : redisKeys().entrySet()) {
 				awaitStored(key.getKey(), key.getValue());
 			}
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		try {
-			if (this.redis != null) {
-				this.redis.close();
-			}
-		}
-		finally {
-			this.redis = null;
-			this.lettuce = null;
+		// idempotent: a set-up that failed has torn down already
+		if (this.redis != null) {
+			this.redis.close();
 		}
 	}
 

@@ -107,8 +107,7 @@ public class ConcurrentCacheBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp(BenchmarkParams params) {
-		String benchmark = params.getBenchmark();
-		start(benchmark.substring(benchmark.lastIndexOf('.') + 1) + ", " + params.getThreads() + " threads");
+		start(Trial.label(params));
 	}
 
 	/**
@@ -118,7 +117,7 @@ public class ConcurrentCacheBenchmark {
 	void start(String label) {
 		this.label = label;
 		this.deployment = BenchmarkDeployment.start(this.topology);
-		try {
+		Trial.setUp(() -> {
 			ConfigurableApplicationContext remote = this.deployment.application(CacheApplication.class,
 					this.connection.properties());
 			ConfigurableApplicationContext near = this.deployment.application(CacheApplication.class,
@@ -153,11 +152,7 @@ public class ConcurrentCacheBenchmark {
 						+ " and 0");
 			}
 			this.commandsBefore = this.deployment.commandCalls();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)

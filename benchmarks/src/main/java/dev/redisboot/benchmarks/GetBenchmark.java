@@ -67,31 +67,21 @@ public class GetBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.key = KEY_PREFIX + this.valueSize;
 			this.keyBytes = this.key.getBytes(StandardCharsets.UTF_8);
 			this.value = asciiValue(this.valueSize);
 			this.lettuce = this.redis.rawLettuce();
 			this.lettuce.set(this.keyBytes, this.value);
 			this.templateValues = this.redis.bootDefaults().getBean(StringRedisTemplate.class).opsForValue();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		try {
-			if (this.redis != null) {
-				this.redis.close();
-			}
-		}
-		finally {
-			this.redis = null;
-			this.lettuce = null;
-			this.templateValues = null;
+		// idempotent: a set-up that failed has torn down already
+		if (this.redis != null) {
+			this.redis.close();
 		}
 	}
 

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -306,17 +305,6 @@ public class JobsBenchmark {
 		});
 		System.out.printf("| %s | %s | %,d | %s | %.3f | %.1f |%n", path, scenario, counts.jobs(), commands,
 				counts.roundTripsPerJob(), counts.redisMicrosPerJob());
-	}
-
-	/**
-	 * Nearest-rank percentile of sorted values.
-	 * @param sorted the values, sorted
-	 * @param fraction the percentile, 0 to 1
-	 * @return the value
-	 */
-	static long percentile(long[] sorted, double fraction) {
-		int rank = (int) Math.ceil(fraction * sorted.length);
-		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
 	}
 
 	static byte[] bytes(String text) {
@@ -768,10 +756,10 @@ public class JobsBenchmark {
 			long[] enqueue = enqueueTimes();
 			return String.format("JobsBenchmark %s: enqueue to handler, %d jobs one at a time: p50 %.1f µs, "
 					+ "p90 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, max %.1f µs; the enqueue call alone: p50 %.1f µs, "
-					+ "p99 %.1f µs", name(), sorted.length, micros(percentile(sorted, 0.50)),
-					micros(percentile(sorted, 0.90)), micros(percentile(sorted, 0.99)),
-					micros(percentile(sorted, 0.999)), micros(sorted[sorted.length - 1]),
-					micros(percentile(enqueue, 0.50)), micros(percentile(enqueue, 0.99)));
+					+ "p99 %.1f µs", name(), sorted.length, micros(Percentiles.nearestRank(sorted, 0.50)),
+					micros(Percentiles.nearestRank(sorted, 0.90)), micros(Percentiles.nearestRank(sorted, 0.99)),
+					micros(Percentiles.nearestRank(sorted, 0.999)), micros(sorted[sorted.length - 1]),
+					micros(Percentiles.nearestRank(enqueue, 0.50)), micros(Percentiles.nearestRank(enqueue, 0.99)));
 		}
 
 		private static double micros(long nanos) {
@@ -856,28 +844,7 @@ public class JobsBenchmark {
 		 * @return calls and µs by command (lower case)
 		 */
 		final Map<String, long[]> commandStats() {
-			String info = this.redis.rawLettuce().info("commandstats");
-			Map<String, long[]> stats = new TreeMap<>();
-			for (String line : info.split("\r?\n")) {
-				if (!line.startsWith("cmdstat_")) {
-					continue;
-				}
-				int colon = line.indexOf(':');
-				String command = line.substring("cmdstat_".length(), colon);
-				long calls = 0;
-				long usec = 0;
-				for (String field : line.substring(colon + 1).split(",")) {
-					String[] pair = field.split("=", 2);
-					if (pair[0].equals("calls")) {
-						calls = Long.parseLong(pair[1]);
-					}
-					else if (pair[0].equals("usec")) {
-						usec = Long.parseLong(pair[1]);
-					}
-				}
-				stats.put(command, new long[] { calls, usec });
-			}
-			return stats;
+			return CommandCounter.callsAndMicros(this.redis.rawLettuce().info("commandstats"));
 		}
 
 		/**
@@ -968,7 +935,7 @@ public class JobsBenchmark {
 		@Override
 		void start() {
 			this.redis = BenchmarkRedis.start();
-			try {
+			Trial.setUp(() -> {
 				this.context = this.redis.application(JobsApplication.class,
 						"redisboot.jobs.concurrency=" + CONSUMERS);
 				this.context.getBean(BenchJobHandler.class).jobs = this;
@@ -976,11 +943,7 @@ public class JobsBenchmark {
 				this.streamKey = this.context.getBean(StreamKeys.class).streamKey(this.queue.getStream());
 				this.group = this.context.getEnvironment().getProperty("redisboot.jobs.group", "jobs");
 				warmUp();
-			}
-			catch (RuntimeException ex) {
-				stop();
-				throw ex;
-			}
+			}, this::stop);
 		}
 
 		@Override
@@ -1087,7 +1050,7 @@ public class JobsBenchmark {
 		@Override
 		void start() {
 			this.redis = BenchmarkRedis.start();
-			try {
+			Trial.setUp(() -> {
 				DataRedisConnectionDetails.Standalone standalone = this.redis.connectionDetails().getStandalone();
 				this.client = RedisClient.create(RedisURI.create(standalone.getHost(), standalone.getPort()));
 				this.producerConnection = this.client.connect(ByteArrayCodec.INSTANCE);
@@ -1101,11 +1064,7 @@ public class JobsBenchmark {
 					consumer.thread.start();
 				}
 				warmUp();
-			}
-			catch (RuntimeException ex) {
-				stop();
-				throw ex;
-			}
+			}, this::stop);
 		}
 
 		@Override

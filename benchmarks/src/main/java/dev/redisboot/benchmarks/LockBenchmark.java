@@ -3,21 +3,15 @@ package dev.redisboot.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.redisboot.benchmarks.InterleavedRounds.Case;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.lock.DistributedLocks;
 import dev.redisboot.lock.LockLease;
@@ -27,7 +21,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -131,13 +124,15 @@ public class LockBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			// no startup check: it would open the shared connection before the counting listener is added
 			ConfigurableApplicationContext boot = this.redis.application(LockApplication.class,
 					"redisboot.key-prefix=bench", "redisboot.connection.check-at-startup=false");
-			boot.getBean(LettuceConnectionFactory.class).getRequiredNativeClient().addListener(counting(this.bootCommands));
+			boot.getBean(LettuceConnectionFactory.class).getRequiredNativeClient().addListener(
+				CommandCounter.counting(this.bootCommands));
 			this.locks = boot.getBean(DistributedLocks.class);
-			StatefulRedisConnection<byte[], byte[]> connection = this.redis.rawConnection(counting(this.rawCommands));
+			StatefulRedisConnection<byte[], byte[]> connection = this.redis
+				.rawConnection(CommandCounter.counting(this.rawCommands));
 			this.lettuce = connection.sync();
 			this.redissonLockSha = this.lettuce.scriptLoad(bytes(REDISSON_LOCK));
 			this.redissonUnlockSha = this.lettuce.scriptLoad(bytes(REDISSON_UNLOCK));
@@ -146,24 +141,14 @@ public class LockBenchmark {
 			redisboot();
 			redissonStyle();
 			springIntegrationStyle();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		try {
-			if (this.redis != null) {
-				this.redis.close();
-			}
-		}
-		finally {
-			this.redis = null;
-			this.locks = null;
-			this.lettuce = null;
+		// idempotent: a set-up that failed has torn down already
+		if (this.redis != null) {
+			this.redis.close();
 		}
 	}
 
@@ -327,55 +312,12 @@ public class LockBenchmark {
 	Run run(Implementation implementation, int threads, int triesPerThread, boolean hot) throws InterruptedException {
 		int base = this.generation.getAndAdd(threads + 1);
 		AtomicLong commands = (implementation == Implementation.REDISBOOT) ? this.bootCommands : this.rawCommands;
-		long[][] latencies = new long[threads][triesPerThread];
-		AtomicLong acquired = new AtomicLong();
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch ready = new CountDownLatch(threads);
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				int thread = t;
-				futures.add(pool.submit(() -> {
-					String name = "bench-" + (hot ? base : base + 1 + thread);
-					ready.countDown();
-					start.await();
-					long[] mine = latencies[thread];
-					long taken = 0;
-					for (int i = 0; i < triesPerThread; i++) {
-						long begin = System.nanoTime();
-						if (tryLock(implementation, name)) {
-							taken++;
-						}
-						mine[i] = System.nanoTime() - begin;
-					}
-					acquired.addAndGet(taken);
-					return null;
-				}));
-			}
-			ready.await();
-			long before = commands.get();
-			long began = System.nanoTime();
-			start.countDown();
-			for (Future<?> future : futures) {
-				future.get(10, TimeUnit.MINUTES);
-			}
-			long elapsed = System.nanoTime() - began;
-			long tries = (long) threads * triesPerThread;
-			long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-			return new Run(tries, acquired.get(), tries * 1e9 / elapsed, percentile(all, 0.50) / 1e3,
-					percentile(all, 0.99) / 1e3, (double) (commands.get() - before) / tries);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	private static double percentile(long[] sorted, double quantile) {
-		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
+		ConcurrentTries.Outcome outcome = ConcurrentTries.run(threads, triesPerThread, commands, (thread) -> {
+			String name = "bench-" + (hot ? base : base + 1 + thread);
+			return () -> tryLock(implementation, name);
+		});
+		return new Run(outcome.tries(), outcome.succeeded(), outcome.triesPerSecond(), outcome.p50Micros(),
+				outcome.p99Micros(), outcome.commandsPerTry());
 	}
 
 	/**
@@ -394,59 +336,24 @@ public class LockBenchmark {
 		try {
 			benchmark.roundTrips(2_000)
 				.forEach((name, trips) -> System.out.printf("%-48s %.3f round trips%n", name, trips));
-			List<String> cases = new ArrayList<>();
-			for (boolean hot : new boolean[] { true, false }) {
-				for (int threads : threadCounts) {
-					for (Implementation implementation : Implementation.values()) {
-						cases.add(implementation.name() + "/" + threads + "/" + hot);
-					}
-				}
-			}
-			Map<String, List<Run>> runs = new LinkedHashMap<>();
-			cases.forEach((name) -> runs.put(name, new ArrayList<>()));
-			for (int round = 0; round < rounds; round++) {
-				List<String> order = new ArrayList<>(cases);
-				java.util.Collections.rotate(order, round * 5);
-				for (String name : order) {
-					String[] parts = name.split("/");
-					int threads = Integer.parseInt(parts[1]);
-					runs.get(name).add(benchmark.run(Implementation.valueOf(parts[0]), threads,
-							Math.max(1, triesPerRun / threads), Boolean.parseBoolean(parts[2])));
-				}
-				System.out.printf("round %d of %d done%n", round + 1, rounds);
-			}
+			List<Case<Implementation>> cases = InterleavedRounds.hotAndSpread(Implementation.values(), threadCounts);
+			Map<Case<Implementation>, List<Run>> runs = InterleavedRounds.run(cases, rounds,
+					(each) -> benchmark.run(each.implementation(), each.threads(),
+							Math.max(1, triesPerRun / each.threads()), each.hot()));
 			System.out.printf("%n%-26s %-7s %7s %10s %10s %9s %9s %9s%n", "implementation", "lock", "threads",
 					"tries/s", "acquired", "p50 us", "p99 us", "cmds/try");
-			for (String name : cases) {
-				String[] parts = name.split("/");
-				List<Run> results = runs.get(name);
-				System.out.printf("%-26s %-7s %7s %10.0f %9.1f%% %9.0f %9.0f %9.3f%n",
-						Implementation.valueOf(parts[0]).label, Boolean.parseBoolean(parts[2]) ? "hot" : "spread",
-						parts[1], median(results, Run::triesPerSecond),
-						median(results, (run) -> 100.0 * run.acquired() / run.tries()), median(results, Run::p50Micros),
-						median(results, Run::p99Micros), median(results, Run::commandsPerTry));
+			for (Case<Implementation> each : cases) {
+				List<Run> results = runs.get(each);
+				System.out.printf("%-26s %-7s %7s %10.0f %9.1f%% %9.0f %9.0f %9.3f%n", each.implementation().label,
+						each.resource(), each.threads(), Percentiles.median(results, Run::triesPerSecond),
+						Percentiles.median(results, (run) -> 100.0 * run.acquired() / run.tries()),
+						Percentiles.median(results, Run::p50Micros), Percentiles.median(results, Run::p99Micros),
+						Percentiles.median(results, Run::commandsPerTry));
 			}
 		}
 		finally {
 			benchmark.tearDown();
 		}
-	}
-
-	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
-		double[] sorted = runs.stream().mapToDouble(value).sorted().toArray();
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	private static CommandListener counting(AtomicLong counter) {
-		return new CommandListener() {
-
-			@Override
-			public void commandStarted(CommandStartedEvent event) {
-				counter.incrementAndGet();
-			}
-
-		};
 	}
 
 	private static byte[] bytes(String text) {

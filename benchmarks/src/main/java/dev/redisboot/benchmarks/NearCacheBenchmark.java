@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.redisboot.benchmarks.CacheHitBenchmark.BootApplication;
 import dev.redisboot.benchmarks.CacheHitBenchmark.ProductService;
@@ -83,9 +81,6 @@ public class NearCacheBenchmark {
 	static final String[] NEAR_CACHE_PROPERTIES = { "redisboot.cache.caches." + CACHE + ".near-cache.enabled=true",
 			"redisboot.cache.caches." + CACHE + ".near-cache.ttl=10m" };
 
-	private static final Pattern COMMAND_CALLS = Pattern.compile("^cmdstat_([a-z|]+):calls=(\\d+)",
-			Pattern.MULTILINE);
-
 	/**
 	 * Size of the value's JSON, as redisboot writes it, in bytes.
 	 */
@@ -109,7 +104,7 @@ public class NearCacheBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.lettuce = this.redis.rawLettuce();
 			ConfigurableApplicationContext near = this.redis.application(RedisbootApplication.class,
 					NEAR_CACHE_PROPERTIES);
@@ -149,31 +144,22 @@ public class NearCacheBenchmark {
 			if (this.lettuce.exists(this.redisKey) != 1) {
 				throw new IllegalStateException("Nothing stored under " + new String(this.redisKey, StandardCharsets.UTF_8));
 			}
-			long before = commandCalls(this.lettuce);
+			long before = CommandCounter.total(this.lettuce, null);
 			for (int i = 0; i < 100; i++) {
 				this.nearService.find(NEAR_ID);
 			}
-			long sent = commandCalls(this.lettuce) - before - 1; // the INFO that counted
+			long sent = CommandCounter.total(this.lettuce, null) - before - 1; // the INFO that counted
 			if (sent != 0) {
 				throw new IllegalStateException("100 near-cache hits sent " + sent + " commands to Redis, not 0");
 			}
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		try {
-			if (this.redis != null) {
-				this.redis.close();
-			}
-		}
-		finally {
-			this.redis = null;
-			this.lettuce = null;
+		// idempotent: a set-up that failed has torn down already
+		if (this.redis != null) {
+			this.redis.close();
 		}
 	}
 
@@ -240,7 +226,7 @@ public class NearCacheBenchmark {
 	 * @return the number of commands
 	 */
 	long commandCalls() {
-		return commandCalls(this.lettuce);
+		return CommandCounter.total(this.lettuce, null);
 	}
 
 	/**
@@ -249,32 +235,6 @@ public class NearCacheBenchmark {
 	 */
 	byte[] storedForRedisHit() {
 		return this.lettuce.get(this.redisKey);
-	}
-
-	/**
-	 * Commands a Redis server has run, summed over {@code INFO commandstats}.
-	 * @param lettuce a connection to it
-	 * @return the number of commands, including the {@code INFO} that counts them
-	 */
-	static long commandCalls(RedisCommands<byte[], byte[]> lettuce) {
-		return commandCalls(lettuce, null);
-	}
-
-	/**
-	 * Calls of one command, or of all, from {@code INFO commandstats}.
-	 * @param lettuce a connection to the server
-	 * @param command the command in lower case, such as {@code get}, or {@code null} for all
-	 * @return the number of calls
-	 */
-	static long commandCalls(RedisCommands<byte[], byte[]> lettuce, String command) {
-		Matcher matcher = COMMAND_CALLS.matcher(lettuce.info("commandstats"));
-		long calls = 0;
-		while (matcher.find()) {
-			if (command == null || command.equals(matcher.group(1))) {
-				calls += Long.parseLong(matcher.group(2));
-			}
-		}
-		return calls;
 	}
 
 	/**

@@ -103,7 +103,7 @@ public class NearCacheInvalidationBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.lettuce = this.redis.rawLettuce();
 			ConfigurableApplicationContext a = start();
 			ConfigurableApplicationContext b = start();
@@ -121,11 +121,7 @@ public class NearCacheInvalidationBenchmark {
 			this.poller = new Poller(this.reader);
 			this.poller.start();
 			this.poller.await(this.version);
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@Setup(Level.Iteration)
@@ -236,7 +232,7 @@ public class NearCacheInvalidationBenchmark {
 	}
 
 	private long gets() {
-		return NearCacheBenchmark.commandCalls(this.lettuce, "get");
+		return CommandCounter.total(this.lettuce, "get");
 	}
 
 	/**
@@ -257,10 +253,12 @@ public class NearCacheInvalidationBenchmark {
 						+ "old value returned on B), µs: min %s, p50 %s, p90 %s, p99 %s, p99.9 %s, max %s; "
 						+ "A's @CachePut (SET + PUBLISH), µs: p50 %s, p99 %s; stale window minus A's @CachePut, µs: "
 						+ "p50 %s, p99 %s; B read %d times, %d of them from Redis",
-				windows.length, micros(windows[0]), micros(percentile(windows, 0.50)), micros(percentile(windows, 0.90)),
-				micros(percentile(windows, 0.99)), micros(percentile(windows, 0.999)), micros(windows[windows.length - 1]),
-				micros(percentile(puts, 0.50)), micros(percentile(puts, 0.99)), micros(percentile(afterPut, 0.50)),
-				micros(percentile(afterPut, 0.99)), this.pollsDuringMeasurement,
+				windows.length, micros(windows[0]), micros(Percentiles.nearestRank(windows, 0.50)),
+				micros(Percentiles.nearestRank(windows, 0.90)), micros(Percentiles.nearestRank(windows, 0.99)),
+				micros(Percentiles.nearestRank(windows, 0.999)), micros(windows[windows.length - 1]),
+				micros(Percentiles.nearestRank(puts, 0.50)), micros(Percentiles.nearestRank(puts, 0.99)),
+				micros(Percentiles.nearestRank(afterPut, 0.50)), micros(Percentiles.nearestRank(afterPut, 0.99)),
+				this.pollsDuringMeasurement,
 				this.getsDuringMeasurement);
 	}
 
@@ -272,14 +270,6 @@ public class NearCacheInvalidationBenchmark {
 		this.staleWindows[this.staleWindowCount] = staleWindow;
 		this.putTimes[this.staleWindowCount] = putTime;
 		this.staleWindowCount++;
-	}
-
-	/**
-	 * Nearest-rank percentile of sorted values.
-	 */
-	static long percentile(long[] sorted, double fraction) {
-		int rank = (int) Math.ceil(fraction * sorted.length);
-		return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
 	}
 
 	private static String micros(long nanos) {

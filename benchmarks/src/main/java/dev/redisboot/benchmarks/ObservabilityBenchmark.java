@@ -293,7 +293,7 @@ public class ObservabilityBenchmark {
 		public void setUp() {
 			this.kind = Recorder.of(this.recorder);
 			this.redis = BenchmarkRedis.start();
-			try {
+			Trial.setUp(() -> {
 				// on the raw connection, which has no recorder: the registry sees the benchmark client's commands only
 				this.redis.rawLettuce().set(KEY, VALUE);
 				this.registry = new SimpleMeterRegistry();
@@ -304,11 +304,7 @@ public class ObservabilityBenchmark {
 				System.out.println("ObservabilityBenchmark recorder=" + this.recorder + ", after " + SETUP_GETS
 						+ " GETs on each of " + CONNECTIONS + " connections: " + meters() + "; to Prometheus: "
 						+ countSeries(CONNECTIONS, SETUP_GETS));
-			}
-			catch (RuntimeException ex) {
-				tearDown();
-				throw ex;
-			}
+			}, this::tearDown);
 		}
 
 		@TearDown(Level.Trial)
@@ -642,7 +638,7 @@ public class ObservabilityBenchmark {
 		public void setUp() {
 			Indicator kind = Indicator.of(this.indicator);
 			this.redis = BenchmarkRedis.start();
-			try {
+			Trial.setUp(() -> {
 				this.lettuce = this.redis.rawLettuce();
 				this.application = this.redis.application(kind.configuration, kind.properties);
 				this.counter = this.application.getBean(CountingPostProcessor.class).counter();
@@ -659,11 +655,7 @@ public class ObservabilityBenchmark {
 				this.checksAtSetup = this.checks;
 				this.sentAtSetup = this.counter.sent();
 				this.nanosAtSetup = System.nanoTime();
-			}
-			catch (RuntimeException ex) {
-				tearDown();
-				throw ex;
-			}
+			}, this::tearDown);
 		}
 
 		@TearDown(Level.Trial)
@@ -671,7 +663,7 @@ public class ObservabilityBenchmark {
 			try {
 				if (this.sentAtSetup != null) {
 					long checks = this.checks - this.checksAtSetup;
-					Map<String, Long> sent = SessionBenchmark.difference(this.counter.sent(), this.sentAtSetup);
+					Map<String, Long> sent = CommandCounter.difference(this.counter.sent(), this.sentAtSetup);
 					System.out.println("ObservabilityBenchmark indicator=" + this.indicator + ": " + checks
 							+ " checks after the setup in " + (System.nanoTime() - this.nanosAtSetup) / 1_000_000
 							+ " ms sent " + sent + ", " + perCheck(sent, checks));
@@ -724,16 +716,16 @@ public class ObservabilityBenchmark {
 		 * @return the counts
 		 */
 		Commands countCommands(int checks) {
-			Map<String, Long> serverBefore = SessionBenchmark.commandStats(this.lettuce);
+			Map<String, Long> serverBefore = CommandCounter.calls(this.lettuce);
 			Map<String, Long> sentBefore = this.counter.sent();
 			long start = System.nanoTime();
 			for (int i = 0; i < checks; i++) {
 				checkedHealth();
 			}
 			long nanos = System.nanoTime() - start;
-			Map<String, Long> sent = SessionBenchmark.difference(this.counter.sent(), sentBefore);
+			Map<String, Long> sent = CommandCounter.difference(this.counter.sent(), sentBefore);
 			Map<String, Long> server = new TreeMap<>(
-					SessionBenchmark.difference(SessionBenchmark.commandStats(this.lettuce), serverBefore));
+					CommandCounter.difference(CommandCounter.calls(this.lettuce), serverBefore));
 			// the INFO commandstats that took the first reading
 			server.merge("info", -1L, Long::sum);
 			server.values().remove(0L);

@@ -138,8 +138,7 @@ public class PubSubFanOutBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp(BenchmarkParams params) {
-		String benchmark = params.getBenchmark();
-		start(benchmark.substring(benchmark.lastIndexOf('.') + 1) + ", " + params.getThreads() + " threads");
+		start(Trial.label(params));
 	}
 
 	/**
@@ -150,7 +149,7 @@ public class PubSubFanOutBenchmark {
 	void start(String label) {
 		this.label = label;
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			for (int i = 0; i < this.subscribers; i++) {
 				this.redis.application(SubscriberApplication.class, "bench.listener-executor=" + this.executor)
 					.getBean(Subscriber.class)
@@ -178,11 +177,7 @@ public class PubSubFanOutBenchmark {
 			awaitSubscribers(REDISBOOT_CHANNEL);
 			awaitSubscribers(RAW_CHANNEL);
 			this.commandsBefore = commandCalls();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
@@ -316,17 +311,7 @@ public class PubSubFanOutBenchmark {
 	}
 
 	private Map<String, Map<String, Long>> commandCalls() {
-		Map<String, Long> calls = new java.util.TreeMap<>();
-		for (String line : this.redis.rawLettuce().info("commandstats").split("\r?\n")) {
-			if (line.startsWith("cmdstat_")) {
-				int colon = line.indexOf(':');
-				for (String field : line.substring(colon + 1).split(",")) {
-					if (field.startsWith("calls=")) {
-						calls.put(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)));
-					}
-				}
-			}
-		}
+		Map<String, Long> calls = CommandCounter.calls(this.redis.rawLettuce());
 		// the counting's own PUBSUB NUMSUB are not the benchmark's
 		calls.remove("pubsub|numsub");
 		return Map.of("primary", calls);

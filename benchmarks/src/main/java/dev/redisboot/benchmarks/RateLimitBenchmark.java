@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.redisboot.benchmarks.InterleavedRounds.Case;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -29,7 +30,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -132,10 +132,10 @@ public class RateLimitBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.boot = this.redis.bootDefaults();
 			LettuceConnectionFactory factory = this.boot.getBean(LettuceConnectionFactory.class);
-			factory.getRequiredNativeClient().addListener(counting(this.bootCommands));
+			factory.getRequiredNativeClient().addListener(CommandCounter.counting(this.bootCommands));
 			this.limiter = new RateLimiter(new LettuceCommands(factory, Duration.ofSeconds(2)),
 					new RedisKeyNamer("bench"), KeyDigester.unkeyed(), new RedisCircuitBreaker(3, Duration.ofSeconds(5),
 							java.time.Clock.systemUTC()),
@@ -143,7 +143,8 @@ public class RateLimitBenchmark {
 			this.rule = new RateLimitRule("bench", List.of(), Set.of(), ClientKeyResolver.ip(), "ip",
 					RateLimitRule.MissingKey.DENY, List.of(Limit.of(CAPACITY, PERIOD)), Map.of(),
 					RateLimitRule.RedisFailureAction.DENY, true, RateLimitRule.Stage.BEFORE_AUTHENTICATION);
-			StatefulRedisConnection<byte[], byte[]> connection = this.redis.rawConnection(counting(this.rawCommands));
+			StatefulRedisConnection<byte[], byte[]> connection = this.redis
+				.rawConnection(CommandCounter.counting(this.rawCommands));
 			this.lettuce = connection.sync();
 			this.bucket4j = Bucket4jLettuce.casBasedBuilder(connection)
 				.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
@@ -156,35 +157,14 @@ public class RateLimitBenchmark {
 			redisboot();
 			bucket4jLettuce();
 			luaTokenBucket();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
-	}
-
-	private static CommandListener counting(AtomicLong counter) {
-		return new CommandListener() {
-
-			@Override
-			public void commandStarted(CommandStartedEvent event) {
-				counter.incrementAndGet();
-			}
-
-		};
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		try {
-			if (this.redis != null) {
-				this.redis.close();
-			}
-		}
-		finally {
-			this.redis = null;
-			this.boot = null;
-			this.lettuce = null;
+		// idempotent: a set-up that failed has torn down already
+		if (this.redis != null) {
+			this.redis.close();
 		}
 	}
 
@@ -337,58 +317,15 @@ public class RateLimitBenchmark {
 			decide(implementation, hot ? base : base + 1 + t);
 		}
 		AtomicLong commands = (implementation == Implementation.REDISBOOT) ? this.bootCommands : this.rawCommands;
-		long[][] latencies = new long[threads][decisionsPerThread];
-		java.util.concurrent.atomic.AtomicLong allowed = new java.util.concurrent.atomic.AtomicLong();
-		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-		try {
-			java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(threads);
-			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-			List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				int thread = t;
-				futures.add(pool.submit(() -> {
-					int bucket = hot ? base : base + 1 + thread;
-					ready.countDown();
-					start.await();
-					long[] mine = latencies[thread];
-					long taken = 0;
-					for (int i = 0; i < decisionsPerThread; i++) {
-						long begin = System.nanoTime();
-						if (decide(implementation, bucket)) {
-							taken++;
-						}
-						mine[i] = System.nanoTime() - begin;
-					}
-					allowed.addAndGet(taken);
-					return null;
-				}));
-			}
-			ready.await();
-			long before = commands.get();
-			long began = System.nanoTime();
-			start.countDown();
-			for (java.util.concurrent.Future<?> future : futures) {
-				future.get(10, TimeUnit.MINUTES);
-			}
-			long elapsed = System.nanoTime() - began;
-			long decisions = (long) threads * decisionsPerThread;
-			long[] all = java.util.Arrays.stream(latencies).flatMapToLong(java.util.Arrays::stream).sorted().toArray();
-			return new Run(decisions, allowed.get(), decisions * 1e9 / elapsed, percentile(all, 0.50) / 1e3,
-					percentile(all, 0.99) / 1e3, (double) (commands.get() - before) / decisions);
-		}
-		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		ConcurrentTries.Outcome outcome = ConcurrentTries.run(threads, decisionsPerThread, commands, (thread) -> {
+			int bucket = hot ? base : base + 1 + thread;
+			return () -> decide(implementation, bucket);
+		});
+		return new Run(outcome.tries(), outcome.succeeded(), outcome.triesPerSecond(), outcome.p50Micros(),
+				outcome.p99Micros(), outcome.commandsPerTry());
 	}
 
 	private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
-
-	private static double percentile(long[] sorted, double quantile) {
-		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)];
-	}
 
 	/**
 	 * Runs the concurrency benchmark and prints a table: {@code java -cp benchmarks.jar
@@ -407,46 +344,27 @@ public class RateLimitBenchmark {
 		try {
 			benchmark.roundTripsPerDecision(2_000)
 				.forEach((name, trips) -> System.out.printf("%-40s %.3f round trips per decision%n", name, trips));
-			List<String> cases = new java.util.ArrayList<>();
-			for (boolean hot : new boolean[] { true, false }) {
-				for (int threads : threadCounts) {
-					for (Implementation implementation : Implementation.values()) {
-						cases.add(implementation.name() + "/" + threads + "/" + hot);
-					}
-				}
-			}
-			Map<String, List<Run>> runs = new java.util.LinkedHashMap<>();
-			cases.forEach((name) -> runs.put(name, new java.util.ArrayList<>()));
-			for (int round = 0; round < rounds; round++) {
-				List<String> order = new java.util.ArrayList<>(cases);
-				java.util.Collections.rotate(order, round * 5);
-				for (String name : order) {
-					String[] parts = name.split("/");
-					int threads = Integer.parseInt(parts[1]);
-					runs.get(name).add(benchmark.run(Implementation.valueOf(parts[0]), threads,
-							Math.max(1, decisionsPerRun / threads), Boolean.parseBoolean(parts[2])));
-				}
-				System.out.printf("round %d of %d done%n", round + 1, rounds);
-			}
+			List<Case<Implementation>> cases = InterleavedRounds.hotAndSpread(Implementation.values(), threadCounts);
+			Map<Case<Implementation>, List<Run>> runs = InterleavedRounds.run(cases, rounds,
+					(each) -> benchmark.run(each.implementation(), each.threads(),
+							Math.max(1, decisionsPerRun / each.threads()), each.hot()));
 			System.out.printf("%n%-26s %-7s %7s %10s %18s %9s %9s %9s%n", "implementation", "bucket", "threads",
 					"decisions/s", "(min-max)", "p50 us", "p99 us", "cmds/dec");
-			for (String name : cases) {
-				String[] parts = name.split("/");
-				List<Run> results = runs.get(name);
-				System.out.printf("%-26s %-7s %7s %10.0f %18s %9.0f %9.0f %9.3f%n",
-						Implementation.valueOf(parts[0]).label, Boolean.parseBoolean(parts[2]) ? "hot" : "spread",
-						parts[1], median(results, Run::decisionsPerSecond),
+			for (Case<Implementation> each : cases) {
+				List<Run> results = runs.get(each);
+				System.out.printf("%-26s %-7s %7s %10.0f %18s %9.0f %9.0f %9.3f%n", each.implementation().label,
+						each.resource(), each.threads(), Percentiles.median(results, Run::decisionsPerSecond),
 						String.format("(%.0f-%.0f)", results.stream().mapToDouble(Run::decisionsPerSecond).min().orElse(0),
 								results.stream().mapToDouble(Run::decisionsPerSecond).max().orElse(0)),
-						median(results, Run::p50Micros), median(results, Run::p99Micros),
-						median(results, Run::commandsPerDecision));
+						Percentiles.median(results, Run::p50Micros), Percentiles.median(results, Run::p99Micros),
+						Percentiles.median(results, Run::commandsPerDecision));
 			}
 			System.out.println();
 			for (Implementation implementation : Implementation.values()) {
 				for (int threads : threadCounts) {
-					List<Run> hot = runs.get(implementation.name() + "/" + threads + "/true");
-					List<Run> spread = runs.get(implementation.name() + "/" + threads + "/false");
-					List<Run> single = runs.get(implementation.name() + "/1/true");
+					List<Run> hot = runs.get(new Case<>(implementation, threads, true));
+					List<Run> spread = runs.get(new Case<>(implementation, threads, false));
+					List<Run> single = runs.get(new Case<>(implementation, 1, true));
 					// ratios per round, then their median: both sides of a ratio ran in the same round
 					double[] throughput = new double[rounds];
 					double[] p99 = new double[rounds];
@@ -458,25 +376,15 @@ public class RateLimitBenchmark {
 					}
 					System.out.printf("%-26s %2d threads: hot/spread throughput %.2f (rounds %.2f-%.2f),"
 							+ " hot p99 / single-threaded p99 %.2f, hot p99 / spread p99 %.2f%n", implementation.label,
-							threads, median(throughput), java.util.Arrays.stream(throughput).min().orElse(0),
-							java.util.Arrays.stream(throughput).max().orElse(0), median(p99), median(p99Spread));
+							threads, Percentiles.median(throughput), java.util.Arrays.stream(throughput).min().orElse(0),
+							java.util.Arrays.stream(throughput).max().orElse(0), Percentiles.median(p99),
+							Percentiles.median(p99Spread));
 				}
 			}
 		}
 		finally {
 			benchmark.tearDown();
 		}
-	}
-
-	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
-		return median(runs.stream().mapToDouble(value).toArray());
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		java.util.Arrays.sort(sorted);
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 }

@@ -30,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.redisboot.session.RedisbootSessionRepository;
@@ -172,9 +170,6 @@ public class SessionBenchmark {
 	 */
 	static final int SPREAD_SESSIONS = 256;
 
-	private static final Pattern COMMAND_CALLS = Pattern.compile("^cmdstat_([a-z|_-]+):calls=(\\d+)",
-			Pattern.MULTILINE);
-
 	private static final String COOKIE = "SESSION";
 
 	/**
@@ -250,7 +245,7 @@ public class SessionBenchmark {
 		};
 		this.threads = threads;
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.lettuce = this.redis.rawLettuce();
 			this.application = this.redis.webApplication(WebApplication.class, scenario.properties());
 			this.counter = this.application.getBean(CountingPostProcessor.class).counter();
@@ -289,11 +284,7 @@ public class SessionBenchmark {
 			int counted = (COUNTED_REQUESTS + threads - 1) / threads * threads;
 			System.out.println("SessionBenchmark " + this.scenario + ", " + this.sessions + " sessions, " + threads
 					+ " threads, " + counted + " requests: " + countCommands(threads, counted));
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@TearDown(Level.Trial)
@@ -417,8 +408,8 @@ public class SessionBenchmark {
 			this.probe.stop();
 		}
 		long roundTrips = this.counter.roundTrips() - roundTripsBefore;
-		Map<String, Long> sent = difference(this.counter.sent(), sentBefore);
-		Map<String, Long> server = difference(commandStats(), serverBefore);
+		Map<String, Long> sent = CommandCounter.difference(this.counter.sent(), sentBefore);
+		Map<String, Long> server = CommandCounter.difference(commandStats(), serverBefore);
 		// the INFO commands that took these counts
 		server.remove("info");
 		if (this.probe.probed() != requests) {
@@ -551,39 +542,7 @@ public class SessionBenchmark {
 	 * Calls of every command Redis has run so far, from {@code INFO commandstats}.
 	 */
 	private Map<String, Long> commandStats() {
-		return commandStats(this.lettuce);
-	}
-
-	/**
-	 * Calls of every command a Redis server has run so far, from {@code INFO commandstats}
-	 * (which does not count the {@code INFO} that asks, but the next one counts it).
-	 * @param lettuce a connection to the server
-	 * @return the calls, by command name in lower case
-	 */
-	static Map<String, Long> commandStats(RedisCommands<byte[], byte[]> lettuce) {
-		Matcher matcher = COMMAND_CALLS.matcher(lettuce.info("commandstats"));
-		Map<String, Long> calls = new TreeMap<>();
-		while (matcher.find()) {
-			calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-		}
-		return calls;
-	}
-
-	/**
-	 * The counts that changed from one reading to the next.
-	 * @param after the later counts
-	 * @param before the earlier counts
-	 * @return the non-zero differences, by command
-	 */
-	static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
-		Map<String, Long> difference = new TreeMap<>();
-		after.forEach((command, calls) -> {
-			long delta = calls - before.getOrDefault(command, 0L);
-			if (delta != 0) {
-				difference.put(command, delta);
-			}
-		});
-		return difference;
+		return CommandCounter.calls(this.lettuce);
 	}
 
 	/**
@@ -910,8 +869,8 @@ public class SessionBenchmark {
 						this.unwritten++;
 						atFirstWrite = this.counter.sent();
 					}
-					difference(atFirstWrite, start).forEach((command, calls) -> this.beforeResponse.merge(command, calls,
-							Long::sum));
+					CommandCounter.difference(atFirstWrite, start)
+						.forEach((command, calls) -> this.beforeResponse.merge(command, calls, Long::sum));
 				}
 			}
 			finally {

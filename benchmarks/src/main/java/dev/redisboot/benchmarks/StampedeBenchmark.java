@@ -141,7 +141,7 @@ public class StampedeBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
-		try {
+		Trial.setUp(() -> {
 			this.product = Product.withJsonSize(1024);
 			for (int i = 0; i < this.scenario.instances; i++) {
 				ConfigurableApplicationContext context = this.redis.application(this.scenario.application,
@@ -162,11 +162,7 @@ public class StampedeBenchmark {
 						return thread;
 					});
 			this.callerPool.prestartAllCoreThreads();
-		}
-		catch (RuntimeException ex) {
-			tearDown();
-			throw ex;
-		}
+		}, this::tearDown);
 	}
 
 	@Setup(Level.Iteration)
@@ -316,18 +312,7 @@ public class StampedeBenchmark {
 	}
 
 	private Map<String, Map<String, Long>> commandCalls() {
-		Map<String, Long> calls = new java.util.TreeMap<>();
-		for (String line : this.redis.rawLettuce().info("commandstats").split("\r?\n")) {
-			if (line.startsWith("cmdstat_")) {
-				int colon = line.indexOf(':');
-				for (String field : line.substring(colon + 1).split(",")) {
-					if (field.startsWith("calls=")) {
-						calls.put(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)));
-					}
-				}
-			}
-		}
-		return Map.of("primary", calls);
+		return Map.of("primary", CommandCounter.calls(this.redis.rawLettuce()));
 	}
 
 	/**

@@ -41,10 +41,10 @@ class NearCacheInvalidationBenchmarkTests {
 	@Test
 	void percentilesAreNearestRank() {
 		long[] sorted = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
-		assertThat(NearCacheInvalidationBenchmark.percentile(sorted, 0.5)).isEqualTo(5);
-		assertThat(NearCacheInvalidationBenchmark.percentile(sorted, 0.9)).isEqualTo(9);
-		assertThat(NearCacheInvalidationBenchmark.percentile(sorted, 0.99)).isEqualTo(10);
-		assertThat(NearCacheInvalidationBenchmark.percentile(sorted, 0.0)).isEqualTo(1);
+		assertThat(Percentiles.nearestRank(sorted, 0.5)).isEqualTo(5);
+		assertThat(Percentiles.nearestRank(sorted, 0.9)).isEqualTo(9);
+		assertThat(Percentiles.nearestRank(sorted, 0.99)).isEqualTo(10);
+		assertThat(Percentiles.nearestRank(sorted, 0.0)).isEqualTo(1);
 	}
 
 }

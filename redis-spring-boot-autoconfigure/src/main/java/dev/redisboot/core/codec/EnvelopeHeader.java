@@ -1,6 +1,7 @@
 package dev.redisboot.core.codec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 
 import dev.redisboot.core.codec.ValueDecodingException.Reason;
 import org.jspecify.annotations.Nullable;
@@ -249,6 +250,17 @@ public final class EnvelopeHeader {
 			}
 		}
 		return new EnvelopeHeader(flags, codec, uncompressedLength, checksum, keyId, ivOffset, position);
+	}
+
+	/**
+	 * The checksum that an unencrypted compressed value carries of its payload.
+	 * @param payload the uncompressed payload
+	 * @return its CRC32C
+	 */
+	static int crc32c(byte[] payload) {
+		CRC32C crc = new CRC32C();
+		crc.update(payload, 0, payload.length);
+		return (int) crc.getValue();
 	}
 
 	static void writeInt(byte[] target, int offset, int value) {

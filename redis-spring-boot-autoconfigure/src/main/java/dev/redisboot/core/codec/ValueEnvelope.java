@@ -1,18 +1,8 @@
 package dev.redisboot.core.codec;
 
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-
-import dev.redisboot.core.codec.ValueDecodingException.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,10 +84,6 @@ public final class ValueEnvelope {
 	 */
 	public static final int DEFAULT_COMPRESS_ABOVE = 1024;
 
-	private static final String CIPHER = "AES/GCM/NoPadding";
-
-	private static final int TAG_BITS = EnvelopeHeader.TAG_LENGTH * 8;
-
 	private static final ValueEnvelope DEFAULTS = new ValueEnvelope(CompressionCodec.NONE, DEFAULT_COMPRESS_ABOVE,
 			null, false, false, DEFAULT_MAX_DECODED_SIZE);
 
@@ -113,7 +99,9 @@ public final class ValueEnvelope {
 
 	private final int maxDecodedSize;
 
-	private final @Nullable SecureRandom ivSource;
+	private final EnvelopeEncoder encoder;
+
+	private final EnvelopeDecoder decoder;
 
 	private ValueEnvelope(CompressionCodec compressionCodec, int compressAbove, @Nullable EncryptionKeyRing keyRing,
 			boolean encryptWrites, boolean encryptionRequired, int maxDecodedSize) {
@@ -123,7 +111,8 @@ public final class ValueEnvelope {
 		this.encryptWrites = encryptWrites && keyRing != null;
 		this.encryptionRequired = encryptionRequired;
 		this.maxDecodedSize = maxDecodedSize;
-		this.ivSource = (keyRing != null) ? new SecureRandom() : null;
+		this.encoder = new EnvelopeEncoder(compressionCodec, compressAbove, this.encryptWrites ? keyRing : null);
+		this.decoder = new EnvelopeDecoder(keyRing, encryptionRequired, maxDecodedSize);
 	}
 
 	/**
@@ -289,21 +278,7 @@ public final class ValueEnvelope {
 			throw new IllegalArgumentException("Payload of " + payload.length
 					+ " bytes is larger than the maximum decoded size of " + this.maxDecodedSize + " bytes");
 		}
-		boolean compress = this.compressionCodec != CompressionCodec.NONE && payload.length > this.compressAbove;
-		EncryptionKeyRing keyRing = this.keyRing;
-		if (keyRing != null && this.encryptWrites) {
-			return encrypt(payload, associatedData, compress, keyRing);
-		}
-		if (compress) {
-			byte[] compressed = compress(payload);
-			if (compressed != null) {
-				return compressed;
-			}
-		}
-		byte[] stored = new byte[EnvelopeHeader.FIXED_LENGTH + payload.length];
-		writeFixedHeader(stored, 0);
-		System.arraycopy(payload, 0, stored, EnvelopeHeader.FIXED_LENGTH, payload.length);
-		return stored;
+		return this.encoder.encode(payload, associatedData);
 	}
 
 	/**
@@ -319,32 +294,7 @@ public final class ValueEnvelope {
 	public byte[] decode(byte[] stored, byte[] associatedData) {
 		Objects.requireNonNull(stored, "'stored' must not be null");
 		Objects.requireNonNull(associatedData, "'associatedData' must not be null");
-		if (!EnvelopeHeader.hasMagic(stored)) {
-			if (this.encryptionRequired) {
-				throw encryptionRequired("has no redisboot header");
-			}
-			checkDecodedSize(stored.length);
-			return stored;
-		}
-		EnvelopeHeader header = EnvelopeHeader.parse(stored, this.maxDecodedSize);
-		if (header.isEncrypted()) {
-			byte[] body = decrypt(stored, header, associatedData);
-			return header.isCompressed() ? decompress(header, body, 0, body.length) : body;
-		}
-		if (this.encryptionRequired) {
-			throw encryptionRequired("is not encrypted");
-		}
-		int bodyLength = stored.length - header.getLength();
-		if (header.isCompressed()) {
-			byte[] payload = decompress(header, stored, header.getLength(), bodyLength);
-			if (crc32c(payload) != header.checksum()) {
-				throw new ValueDecodingException(Reason.CORRUPT_BODY,
-						"Value's CRC32C does not match its decompressed payload");
-			}
-			return payload;
-		}
-		checkDecodedSize(bodyLength);
-		return Arrays.copyOfRange(stored, header.getLength(), stored.length);
+		return this.decoder.decode(stored, associatedData);
 	}
 
 	/**
@@ -370,159 +320,10 @@ public final class ValueEnvelope {
 				: Optional.empty();
 	}
 
-	/**
-	 * Compress an unencrypted value.
-	 * @return the stored value, or {@code null} if compression would not make it smaller
-	 */
-	private byte @Nullable [] compress(byte[] payload) {
-		Compressor compressor = this.compressionCodec.compressor();
-		int headerLength = EnvelopeHeader.length(true, false, 0);
-		byte[] buffer = new byte[headerLength + compressor.maxCompressedLength(payload.length)];
-		int compressedLength = compressor.compress(payload, buffer, headerLength);
-		if (headerLength + compressedLength >= EnvelopeHeader.FIXED_LENGTH + payload.length) {
-			return null;
-		}
-		int position = writeFixedHeader(buffer, EnvelopeHeader.FLAG_COMPRESSED);
-		position = writeCompressionFields(buffer, position, payload.length);
-		EnvelopeHeader.writeInt(buffer, position, crc32c(payload));
-		return Arrays.copyOf(buffer, headerLength + compressedLength);
-	}
-
-	private byte[] encrypt(byte[] payload, byte[] associatedData, boolean compress, EncryptionKeyRing keyRing) {
-		byte[] body = payload;
-		int bodyLength = payload.length;
-		boolean compressed = false;
-		if (compress) {
-			Compressor compressor = this.compressionCodec.compressor();
-			byte[] buffer = new byte[compressor.maxCompressedLength(payload.length)];
-			int compressedLength = compressor.compress(payload, buffer, 0);
-			if (compressedLength + EnvelopeHeader.COMPRESSION_FIELDS_LENGTH < payload.length) {
-				body = buffer;
-				bodyLength = compressedLength;
-				compressed = true;
-			}
-		}
-		byte[] keyId = keyRing.activeKeyIdBytes();
-		int headerLength = EnvelopeHeader.length(compressed, true, keyId.length);
-		byte[] stored = new byte[headerLength + bodyLength + EnvelopeHeader.TAG_LENGTH];
-		int position = writeFixedHeader(stored,
-				EnvelopeHeader.FLAG_ENCRYPTED | (compressed ? EnvelopeHeader.FLAG_COMPRESSED : 0));
-		if (compressed) {
-			position = writeCompressionFields(stored, position, payload.length);
-		}
-		stored[position++] = (byte) keyId.length;
-		System.arraycopy(keyId, 0, stored, position, keyId.length);
-		position += keyId.length;
-		byte[] iv = new byte[EnvelopeHeader.IV_LENGTH];
-		Objects.requireNonNull(this.ivSource).nextBytes(iv);
-		System.arraycopy(iv, 0, stored, position, iv.length);
-		try {
-			Cipher cipher = Cipher.getInstance(CIPHER);
-			cipher.init(Cipher.ENCRYPT_MODE, keyRing.activeKey(), new GCMParameterSpec(TAG_BITS, iv));
-			cipher.updateAAD(stored, 0, headerLength);
-			if (associatedData.length > 0) {
-				cipher.updateAAD(associatedData);
-			}
-			cipher.doFinal(body, 0, bodyLength, stored, headerLength);
-			return stored;
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("AES-GCM encryption with key '" + keyRing.getActiveKeyId() + "' failed",
-					ex);
-		}
-	}
-
-	private byte[] decrypt(byte[] stored, EnvelopeHeader header, byte[] associatedData) {
-		String keyId = Objects.requireNonNull(header.getKeyId());
-		EncryptionKeyRing keyRing = this.keyRing;
-		if (keyRing == null) {
-			throw new ValueDecodingException(Reason.ENCRYPTION_NOT_CONFIGURED,
-					"Value is encrypted with key id '" + keyId + "' but encryption is not configured");
-		}
-		SecretKey key = keyRing.key(keyId);
-		if (key == null) {
-			throw new ValueDecodingException(Reason.UNKNOWN_KEY, "Value is encrypted with key id '" + keyId
-					+ "', which is not in the key ring " + keyRing.getKeyIds() + "; add that key to read it");
-		}
-		int bodyOffset = header.getLength();
-		int bodyLength = stored.length - bodyOffset;
-		if (!header.isCompressed()) {
-			checkDecodedSize(bodyLength - EnvelopeHeader.TAG_LENGTH);
-		}
-		try {
-			Cipher cipher = Cipher.getInstance(CIPHER);
-			cipher.init(Cipher.DECRYPT_MODE, key,
-					new GCMParameterSpec(TAG_BITS, stored, header.ivOffset(), EnvelopeHeader.IV_LENGTH));
-			cipher.updateAAD(stored, 0, bodyOffset);
-			if (associatedData.length > 0) {
-				cipher.updateAAD(associatedData);
-			}
-			return cipher.doFinal(stored, bodyOffset, bodyLength);
-		}
-		catch (AEADBadTagException ex) {
-			// No cause: nothing in it helps, and the message stays ours
-			throw new ValueDecodingException(Reason.AUTHENTICATION_FAILED, "Value encrypted with key id '" + keyId
-					+ "' failed authentication: it was altered, stored under another Redis key (different "
-					+ "associated data), or encrypted with a different key of the same id");
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("AES-GCM decryption with key '" + keyId + "' failed", ex);
-		}
-	}
-
-	private byte[] decompress(EnvelopeHeader header, byte[] source, int offset, int length) {
-		CompressionCodec codec = header.getCompressionCodec();
-		// The length was checked against the maximum when the header was parsed
-		byte[] payload = new byte[header.getUncompressedLength()];
-		try {
-			codec.compressor().decompress(source, offset, length, payload);
-			return payload;
-		}
-		catch (LinkageError ex) {
-			throw new ValueDecodingException(Reason.UNSUPPORTED_CODEC, "Value is compressed with " + codec
-					+ " but " + codec.library() + " is missing or its native library does not load here", ex);
-		}
-		catch (RuntimeException ex) {
-			throw new ValueDecodingException(Reason.CORRUPT_BODY,
-					"Value's " + codec + " compressed body is corrupt: " + ex.getMessage(), ex);
-		}
-	}
-
-	private void checkDecodedSize(int size) {
-		if (size > this.maxDecodedSize) {
-			throw new ValueDecodingException(Reason.TOO_LARGE, "Value has a payload of " + size
-					+ " bytes, more than the maximum of " + this.maxDecodedSize);
-		}
-	}
-
-	private static ValueDecodingException encryptionRequired(String what) {
-		return new ValueDecodingException(Reason.ENCRYPTION_REQUIRED,
-				"Value " + what + " but encryption is required");
-	}
-
 	private static void checkEncryptionRequirement(@Nullable EncryptionKeyRing keyRing, boolean required) {
 		if (required && keyRing == null) {
 			throw new IllegalStateException("Encryption cannot be required without an encryption key ring");
 		}
-	}
-
-	private static int writeFixedHeader(byte[] target, int flagBits) {
-		target[0] = EnvelopeHeader.MAGIC;
-		target[1] = EnvelopeHeader.VERSION;
-		target[2] = EnvelopeHeader.flags(flagBits);
-		return EnvelopeHeader.FIXED_LENGTH;
-	}
-
-	private int writeCompressionFields(byte[] target, int position, int uncompressedLength) {
-		target[position] = (byte) this.compressionCodec.id();
-		EnvelopeHeader.writeInt(target, position + 1, uncompressedLength);
-		return position + EnvelopeHeader.COMPRESSION_FIELDS_LENGTH;
-	}
-
-	private static int crc32c(byte[] payload) {
-		CRC32C crc = new CRC32C();
-		crc.update(payload, 0, payload.length);
-		return (int) crc.getValue();
 	}
 
 	@Override
