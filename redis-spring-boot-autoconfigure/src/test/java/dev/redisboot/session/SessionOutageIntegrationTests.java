@@ -29,7 +29,8 @@ class SessionOutageIntegrationTests {
 	private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
 	private static ConfigurableApplicationContext start(StandaloneRedis redis, String prefix) {
-		return SessionInstances.start(redis, prefix, "redisboot.session.redis-timeout=" + REDIS_TIMEOUT.toMillis() + "ms");
+		return SessionInstances.start(redis, prefix,
+				"redisboot.session.redis-timeout=" + REDIS_TIMEOUT.toMillis() + "ms");
 	}
 
 	@Test
@@ -50,9 +51,10 @@ class SessionOutageIntegrationTests {
 				node.resume();
 			}
 			// the timeout (once for the request, once for its error page) plus room for a loaded machine
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
+			assertThat(Duration.ofNanos(System.nanoTime() - started))
+				.isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
 			await().atMost(Duration.ofSeconds(30))
-				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("the session is kept").isEqualTo("ada"));
+				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("kept").isEqualTo("ada"));
 
 			// a stopped server
 			node.stop();
