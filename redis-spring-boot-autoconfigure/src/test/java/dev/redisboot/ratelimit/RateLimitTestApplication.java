@@ -112,6 +112,11 @@ class RateLimitTestApplication {
 			return Map.of("mode", mode);
 		}
 
+		@GetMapping("/api/t/**")
+		Map<String, String> any(HttpServletRequest request) {
+			return Map.of("path", request.getRequestURI());
+		}
+
 		@GetMapping("/api/export")
 		Map<String, String> export() {
 			return Map.of("export", this.exports.export());
