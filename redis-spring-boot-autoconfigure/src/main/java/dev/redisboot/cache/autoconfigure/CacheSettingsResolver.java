@@ -167,12 +167,8 @@ final class CacheSettingsResolver {
 	}
 
 	int refreshThreads() {
-		int threads = this.properties.getRefreshThreads();
-		if (threads < 1 || threads > 64) {
-			throw new InvalidPropertyException(PREFIX + "refresh-threads", threads,
-					"The number of refresh threads must be between 1 and 64", "Use a small number such as 4.");
-		}
-		return threads;
+		return (int) PropertyChecks.between(PREFIX + "refresh-threads", this.properties.getRefreshThreads(), 1, 64,
+				"4");
 	}
 
 	private ValueEnvelope envelope(String prefix, boolean compress, DataSize compressAbove, boolean encrypt) {

@@ -3,8 +3,8 @@ package dev.redisboot.core.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
+import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
 import io.lettuce.core.resource.ClientResources;
@@ -58,11 +58,8 @@ public final class RedisbootAutoConfiguration {
 		// consumed by Boot's ClientResources bean when it is created, so registration order does not matter
 		@Bean
 		ClientResourcesBuilderCustomizer redisbootReconnectDelay(RedisbootProperties properties) {
-			Duration max = properties.getConnection().getMaxReconnectDelay();
-			if (max.isNegative() || max.isZero()) {
-				throw new InvalidPropertyException("redisboot.connection.max-reconnect-delay", max,
-						"The delay must be positive", "Use a short duration such as 1s.");
-			}
+			Duration max = PropertyChecks.positive("redisboot.connection.max-reconnect-delay",
+					properties.getConnection().getMaxReconnectDelay(), "1s");
 			// exponential from 1 ms as Lettuce does by default, but capped low so that recovery is noticed soon
 			return (builder) -> builder.reconnectDelay(
 					Delay.exponential(Duration.ofMillis(1), max, 2, TimeUnit.MILLISECONDS));

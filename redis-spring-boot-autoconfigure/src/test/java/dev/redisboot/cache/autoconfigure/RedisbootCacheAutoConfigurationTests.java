@@ -147,7 +147,7 @@ class RedisbootCacheAutoConfigurationTests {
 	@Test
 	void refreshThreadsOutOfRangeFail() {
 		assertFailure(this.runner.withPropertyValues("redisboot.cache.refresh-threads=0"),
-				"redisboot.cache.refresh-threads", "between 1 and 64");
+				"redisboot.cache.refresh-threads", "from 1 to 64");
 	}
 
 	@Test
