@@ -89,10 +89,10 @@ public final class RedisbootPubSubAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static ListenerContainerErrorHandlerPostProcessor redisbootListenerContainerErrorHandlerPostProcessor(
+	static BootListenerContainerPostProcessor redisbootListenerContainerPostProcessor(
 			ObjectProvider<ListenerErrorHandler> errorHandler, ObjectProvider<PubSubMetrics> metrics,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
-		return new ListenerContainerErrorHandlerPostProcessor(errorHandler, metrics, beanFactory, environment);
+		return new BootListenerContainerPostProcessor(errorHandler, metrics, beanFactory, environment);
 	}
 
 	/**

@@ -40,7 +40,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  *
  * @author redisboot
  */
-final class ListenerContainerErrorHandlerPostProcessor implements BeanPostProcessor, DisposableBean {
+final class BootListenerContainerPostProcessor implements BeanPostProcessor, DisposableBean {
 
 	// package-private in Spring Boot, hence its name
 	private static final String BOOT_CONFIGURATION = "org.springframework.boot.data.redis.autoconfigure.DataRedisAnnotationDrivenConfiguration";
@@ -55,11 +55,11 @@ final class ListenerContainerErrorHandlerPostProcessor implements BeanPostProces
 
 	private final Environment environment;
 
-	private final WarnOnce warnOnce = new WarnOnce(LogFactory.getLog(ListenerContainerErrorHandlerPostProcessor.class));
+	private final WarnOnce warnOnce = new WarnOnce(LogFactory.getLog(BootListenerContainerPostProcessor.class));
 
 	private volatile @Nullable ThreadPoolTaskExecutor executor;
 
-	ListenerContainerErrorHandlerPostProcessor(ObjectProvider<ListenerErrorHandler> errorHandler,
+	BootListenerContainerPostProcessor(ObjectProvider<ListenerErrorHandler> errorHandler,
 			ObjectProvider<PubSubMetrics> metrics, ConfigurableListableBeanFactory beanFactory,
 			Environment environment) {
 		this.errorHandler = errorHandler;
