@@ -30,6 +30,12 @@ public final class RedisCircuitBreaker {
 
 	private static final Log logger = LogFactory.getLog(RedisCircuitBreaker.class);
 
+	private static final int SKIP = 0;
+
+	private static final int CALL = 1;
+
+	private static final int PROBE = 2;
+
 	private final int failureThreshold;
 
 	private final long openMillis;
@@ -69,29 +75,31 @@ public final class RedisCircuitBreaker {
 	 * @return the call's result, or the fallback's
 	 */
 	public <T extends @Nullable Object> T call(Supplier<T> call, Fallback<T> fallback) {
-		if (!allowRequest()) {
+		int admission = admit();
+		if (admission == SKIP) {
 			return fallback.apply(null);
 		}
+		boolean probe = admission == PROBE;
 		boolean reported = false;
 		try {
 			T result = call.get();
-			onSuccess();
+			onSuccess(probe);
 			reported = true;
 			return result;
 		}
 		catch (RuntimeException ex) {
 			RedisCommandException redis = redisFailure(ex);
 			if (redis != null && redis.isRedisUnavailable()) {
-				onFailure(redis);
+				onFailure(redis, probe);
 			}
-			else {
+			else if (probe) {
 				releaseProbe();
 			}
 			reported = true;
 			return fallback.apply(ex);
 		}
 		finally {
-			if (!reported) {
+			if (!reported && probe) {
 				releaseProbe(); // an Error: no verdict on Redis
 			}
 		}
@@ -117,15 +125,24 @@ public final class RedisCircuitBreaker {
 	 * @return whether to call Redis
 	 */
 	boolean allowRequest() {
+		return admit() != SKIP;
+	}
+
+	/**
+	 * Whether a call may go to Redis now, and as what: a call while closed, the one probe
+	 * after the back-off, or none.
+	 * @return {@link #CALL}, {@link #PROBE} or {@link #SKIP}
+	 */
+	private int admit() {
 		long until = this.openUntil.get();
 		if (until == 0) {
-			return true;
+			return CALL;
 		}
 		if (this.clock.millis() >= until && this.probing.compareAndSet(false, true)) {
-			return true;
+			return PROBE;
 		}
 		this.skipped.incrementAndGet();
-		return false;
+		return SKIP;
 	}
 
 	/**
@@ -134,6 +151,16 @@ public final class RedisCircuitBreaker {
 	 * @return whether this success ended a run of failures
 	 */
 	boolean onSuccess() {
+		return onSuccess(true);
+	}
+
+	/**
+	 * Reports a successful call.
+	 * @param probe whether the call was the probe; only the probe ends probing, since a call
+	 * let through before the breaker opened may finish while the probe is in flight
+	 * @return whether this success ended a run of failures
+	 */
+	private boolean onSuccess(boolean probe) {
 		boolean recovered = false;
 		if (this.consecutiveFailures.get() != 0) {
 			this.consecutiveFailures.set(0);
@@ -144,7 +171,7 @@ public final class RedisCircuitBreaker {
 			recovered = true;
 			logger.info("Redis answers again: its callers use it again");
 		}
-		if (this.probing.get()) {
+		if (probe && this.probing.get()) {
 			this.probing.set(false);
 		}
 		return recovered;
@@ -156,6 +183,17 @@ public final class RedisCircuitBreaker {
 	 * @param cause what failed
 	 */
 	void onFailure(Throwable cause) {
+		onFailure(cause, true);
+	}
+
+	/**
+	 * Reports a failed call.
+	 * @param cause what failed
+	 * @param probe whether the call was the probe; only the probe ends probing, so that a
+	 * call let through before the breaker opened, failing late (its timeout is longer than
+	 * the back-off), does not let a second probe through while one is in flight
+	 */
+	private void onFailure(Throwable cause, boolean probe) {
 		int failures = this.consecutiveFailures.incrementAndGet();
 		long current = this.openUntil.get();
 		if (failures >= this.failureThreshold || current != 0) {
@@ -169,7 +207,9 @@ public final class RedisCircuitBreaker {
 				this.openUntil.set(until);
 			}
 		}
-		this.probing.set(false);
+		if (probe) {
+			this.probing.set(false);
+		}
 	}
 
 	/**

@@ -7,6 +7,9 @@ import java.time.ZoneOffset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +166,59 @@ class RedisCircuitBreakerTests {
 			}));
 		}
 		assertThat(this.breaker.isOpen()).isTrue();
+	}
+
+	@Test
+	void aCallLetThroughBeforeTheBreakerOpenedDoesNotEndTheProbeWhenItFailsLate() throws Exception {
+		// a command timeout longer than the back-off: callers that entered while the breaker was
+		// closed are still waiting when the back-off has passed and the probe is in flight
+		assertThat(lateOutcomeDuringTheProbe(() -> {
+			throw unavailable();
+		})).as("a second probe").isFalse();
+		assertThat(lateOutcomeDuringTheProbe(() -> {
+			throw new RedisCommandException(RedisCommandException.Kind.COMMAND_ERROR, "ERR", new IllegalStateException());
+		})).as("a second probe after an error reply").isFalse();
+	}
+
+	@Test
+	void aCallLetThroughBeforeTheBreakerOpenedThatSucceedsClosesIt() throws Exception {
+		assertThat(lateOutcomeDuringTheProbe(() -> "late")).as("Redis answered: closed").isTrue();
+	}
+
+	/**
+	 * Starts a call on a new breaker while it is closed, opens the breaker, lets the back-off
+	 * pass and takes the probe, then lets the first call end as given and another back-off
+	 * pass.
+	 * @return whether another caller may call Redis while the probe is still in flight
+	 */
+	private static boolean lateOutcomeDuringTheProbe(Supplier<String> lateOutcome) throws Exception {
+		MutableClock clock = new MutableClock();
+		RedisCircuitBreaker breaker = new RedisCircuitBreaker(3, Duration.ofSeconds(5), clock);
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch finish = new CountDownLatch(1);
+		Thread late = new Thread(() -> breaker.<String>call(() -> {
+			entered.countDown();
+			try {
+				finish.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return lateOutcome.get();
+		}, (failure) -> "fallback"));
+		late.start();
+		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 3; i++) {
+			breaker.onFailure(new IllegalStateException("down"));
+		}
+		clock.advance(Duration.ofSeconds(6));
+		assertThat(breaker.allowRequest()).as("the probe").isTrue();
+		finish.countDown();
+		late.join(10_000);
+		assertThat(late.isAlive()).isFalse();
+		// a late failure opens the breaker for another back-off; the probe is still in flight after it
+		clock.advance(Duration.ofSeconds(6));
+		return breaker.allowRequest();
 	}
 
 	private static RedisCommandException unavailable() {
