@@ -2,6 +2,7 @@ package dev.redisboot.actuate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,9 @@ public class RedisServerSnapshots {
 
 	private volatile @Nullable RedisServerSnapshot latest;
 
+	/** Readings finished, so that a caller that waited for one takes it. */
+	private final AtomicLong readings = new AtomicLong();
+
 	/**
 	 * Creates the shared readings.
 	 * @param inspector takes the readings
@@ -34,8 +38,12 @@ public class RedisServerSnapshots {
 	}
 
 	/**
-	 * Returns a reading no older than the given age, taking a new one if needed.
-	 * @param maxAge the oldest reading the caller accepts; zero always reads anew
+	 * Returns a reading no older than the given age, taking a new one if needed. A caller
+	 * that waited while another took a reading takes that one, however long it took: on a
+	 * Redis that does not answer, each reading lasts the timeout, and callers taking one
+	 * after another would wait a timeout each.
+	 * @param maxAge the oldest reading the caller accepts; zero reads anew unless a reading
+	 * finished while the caller waited for it
 	 * @return the reading
 	 */
 	public RedisServerSnapshot get(Duration maxAge) {
@@ -43,13 +51,15 @@ public class RedisServerSnapshots {
 		if (isFresh(snapshot, maxAge)) {
 			return snapshot;
 		}
+		long before = this.readings.get();
 		synchronized (this.lock) {
 			snapshot = this.latest;
-			if (isFresh(snapshot, maxAge)) {
+			if (snapshot != null && (this.readings.get() != before || isFresh(snapshot, maxAge))) {
 				return snapshot;
 			}
 			snapshot = this.inspector.snapshot();
 			this.latest = snapshot;
+			this.readings.incrementAndGet();
 			return snapshot;
 		}
 	}

@@ -1,6 +1,12 @@
 package dev.redisboot.actuate;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.redisboot.test.RedisBackend;
@@ -21,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * Health after an outage and while the connection cannot log in again: UP within 5 s of
  * Redis answering again, with the default settings, after an outage long enough that
  * Lettuce's own reconnect back-off would have grown past that; and the real cause
- * ({@code WRONGPASS}) instead of a bare timeout while reconnecting fails.
+ * ({@code WRONGPASS}) instead of a bare timeout while reconnecting fails; and {@code DOWN}
+ * within about the timeout for concurrent checks of a Redis that stops answering.
  */
 class RedisHealthRecoveryIntegrationTests {
 
@@ -57,6 +64,59 @@ class RedisHealthRecoveryIntegrationTests {
 					subscription.dispose();
 				}
 			});
+		}
+	}
+
+	@Test
+	void concurrentHealthChecksOfARedisThatStopsAnsweringAreDownWithinTheTimeout() throws InterruptedException {
+		Duration timeout = Duration.ofMillis(500);
+		try (StandaloneRedis redis = StandaloneRedis.start()) {
+			// the health cache as long as the timeout, as with the defaults (2s and 2s): a reading of a
+			// frozen server is already too old for the next caller when it ends
+			runner(redis)
+				.withPropertyValues("redisboot.observability.timeout=" + timeout.toMillis() + "ms",
+						"redisboot.observability.health.cache-time-to-live=" + timeout.toMillis() + "ms")
+				.run((context) -> {
+					RedisServerHealthIndicator indicator = context.getBean(RedisServerHealthIndicator.class);
+					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+					int callers = 10;
+					CountDownLatch start = new CountDownLatch(1);
+					Map<Status, Integer> statuses = new ConcurrentHashMap<>();
+					AtomicLong longestNanos = new AtomicLong();
+					List<Thread> threads = new ArrayList<>();
+					redis.node().pause();
+					try {
+						for (int i = 0; i < callers; i++) {
+							Thread thread = new Thread(() -> {
+								try {
+									start.await();
+								}
+								catch (InterruptedException ex) {
+									Thread.currentThread().interrupt();
+									return;
+								}
+								long started = System.nanoTime();
+								Status status = indicator.health().getStatus();
+								longestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+								statuses.merge(status, 1, Integer::sum);
+							});
+							threads.add(thread);
+							thread.start();
+						}
+						start.countDown();
+						for (Thread thread : threads) {
+							thread.join(30_000);
+						}
+					}
+					finally {
+						redis.node().resume();
+					}
+					assertThat(statuses).isEqualTo(Map.of(Status.DOWN, callers));
+					// one reading shared by all: about one timeout, not one timeout per caller in turn
+					assertThat(Duration.ofNanos(longestNanos.get())).isLessThan(timeout.multipliedBy(2).plusSeconds(2));
+					await().atMost(Duration.ofSeconds(10))
+						.untilAsserted(() -> assertThat(indicator.health().getStatus()).isEqualTo(Status.UP));
+				});
 		}
 	}
 
