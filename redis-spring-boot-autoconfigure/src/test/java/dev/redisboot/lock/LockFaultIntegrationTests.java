@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import dev.redisboot.test.RedisNode;
@@ -184,6 +185,59 @@ class LockFaultIntegrationTests {
 		}
 		assertBoundedLogs(output, 1);
 		assertThat(output).contains("Redis is unavailable for distributed locks");
+	}
+
+	@Test
+	void whileRedisDoesNotAnswerLocksFailClosedWithinTheTimeout(CapturedOutput output) {
+		String prefix = LockInstances.newPrefix();
+		Duration bound = Duration.ofMillis(500).plusSeconds(2); // redisboot.lock.timeout, and room for a loaded machine
+		Duration lease = Duration.ofSeconds(3);
+		try (ConfigurableApplicationContext app = start(prefix)) {
+			LockLease held = locks(app).tryAcquire("held", Duration.ofSeconds(30)).orElseThrow();
+			AtomicInteger body = new AtomicInteger();
+			LockTestApplication.Nightly nightly = app.getBean(LockTestApplication.Nightly.class);
+			nightly.setBody(body::incrementAndGet);
+			redis.node().pause();
+			try {
+				assertThat(timed(() -> held.release(), bound).booleanValue()).as("cannot be asked: ends with its lease")
+					.isFalse();
+				assertThat(timed(() -> locks(app).tryAcquire("nightly", lease), bound)).isEmpty();
+				assertThat(timed(() -> locks(app).acquire("nightly", lease, Duration.ofSeconds(5)), bound))
+					.as("no waiting on a failure")
+					.isEmpty();
+				assertThat(timed(() -> locks(app).runLocked("nightly", lease, () -> "ran"), bound)).isEmpty();
+				timed(() -> {
+					nightly.cleanUp();
+					return null;
+				}, bound);
+			}
+			finally {
+				redis.node().resume();
+			}
+			assertThat(body).as("skipped, never run without the lock").hasValue(0);
+			assertThat(runs(app, "nightly", "skipped")).isEqualTo(1);
+			assertThat(acquisitions(app, "error")).isEqualTo(4);
+			assertThat(count(app, "redisboot.lock.releases", "result", "error")).isEqualTo(1);
+			// the commands that timed out were on their way: Redis runs them once it answers again, so the
+			// first acquisition takes the lock for its lease, for a holder that gave up (fails closed)
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+					(Long) redis.node().execute("PTTL", AbstractDistributedLocksIntegrationTests.lockKey(prefix, "nightly")))
+				.isBetween(1L, lease.toMillis()));
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				nightly.cleanUp();
+				assertThat(body).as("runs once the lease has ended").hasValue(1);
+			});
+			assertThat(runs(app, "nightly", "ran")).isEqualTo(1);
+		}
+		assertBoundedLogs(output, 1);
+		assertThat(output).contains("Redis is unavailable for distributed locks");
+	}
+
+	private static <T> T timed(Supplier<T> call, Duration bound) {
+		long started = System.nanoTime();
+		T result = call.get();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(bound);
+		return result;
 	}
 
 	private static void assertFailsClosedAndRecovers(ConfigurableApplicationContext app, Runnable fix,
