@@ -191,7 +191,7 @@ class LockFaultIntegrationTests {
 	void whileRedisDoesNotAnswerLocksFailClosedWithinTheTimeout(CapturedOutput output) {
 		String prefix = LockInstances.newPrefix();
 		Duration bound = Duration.ofMillis(500).plusSeconds(2); // redisboot.lock.timeout, and room for a loaded machine
-		Duration lease = Duration.ofSeconds(3);
+		Duration lease = Duration.ofSeconds(2);
 		try (ConfigurableApplicationContext app = start(prefix)) {
 			LockLease held = locks(app).tryAcquire("held", Duration.ofSeconds(30)).orElseThrow();
 			AtomicInteger body = new AtomicInteger();

@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.redisboot.pubsub.PubSubTestApplication.Listeners;
+import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.pubsub.PubSubTestApplication.Order;
 import dev.redisboot.test.RedisNode;
 import dev.redisboot.test.StandaloneRedis;
@@ -20,10 +21,11 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis restarts under a running application: both a {@code @RedisListener} method and a
+ * Redis stops answering for a while, then restarts, under a running application: both a {@code @RedisListener} method and a
  * plain {@code MessageListener} receive messages again by themselves, through Lettuce's
  * reconnect and resubscribe, with nothing to do for the application. Messages published
  * while Redis is down are lost (at most once), so each check publishes until one arrives.
@@ -33,12 +35,15 @@ class PubSubRestartIntegrationTests {
 
 	private static final Duration RECOVERY = Duration.ofSeconds(30);
 
+	private static final Duration PUBLISH_TIMEOUT = Duration.ofMillis(300);
+
 	@Test
 	void listenersResumeByThemselvesAfterRedisRestartsOrCrashes(StandaloneRedis redis) {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(PubSubTestApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties(redis.propertyValues())
-			.properties("redisboot.cache.enabled=false", "spring.main.banner-mode=off")
+			.properties("redisboot.cache.enabled=false", "spring.main.banner-mode=off",
+					"redisboot.pubsub.timeout=" + PUBLISH_TIMEOUT.toMillis() + "ms")
 			.run()) {
 			Queue<String> plain = new ConcurrentLinkedQueue<>();
 			context.getBean(RedisMessageListenerContainer.class)
@@ -46,6 +51,21 @@ class PubSubRestartIntegrationTests {
 						ChannelTopic.of("plain"));
 			RedisNode node = redis.node();
 			assertDelivered(context, plain, "before");
+
+			// a server that does not answer: publish fails within its timeout, and the message it had
+			// sent is delivered once the server answers again (the caller cannot tell it was)
+			node.pause();
+			long started = System.nanoTime();
+			try {
+				assertThatExceptionOfType(RedisCommandException.class)
+					.isThrownBy(() -> context.getBean(RedisPublisher.class).publish("plain", "frozen"));
+			}
+			finally {
+				node.resume();
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PUBLISH_TIMEOUT.plusSeconds(2));
+			await().atMost(RECOVERY).untilAsserted(() -> assertThat(plain).contains("frozen"));
+			assertDelivered(context, plain, "after-pause");
 
 			node.restart();
 			assertDelivered(context, plain, "after-restart");
