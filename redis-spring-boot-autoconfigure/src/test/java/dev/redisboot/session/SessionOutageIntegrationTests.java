@@ -56,6 +56,21 @@ class SessionOutageIntegrationTests {
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("kept").isEqualTo("ada"));
 
+			// a save to a server that does not answer (a new session: nothing is read first) fails the same way
+			node.pause();
+			started = System.nanoTime();
+			try {
+				assertThat(post(a, "/login?user=grace", null).statusCode()).as("saves a session").isEqualTo(500);
+				assertThat(get(a, "/plain", null).body()).as("uses no session").isEqualTo("ok");
+			}
+			finally {
+				node.resume();
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - started))
+				.isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("still kept").isEqualTo("ada"));
+
 			// a stopped server
 			node.stop();
 			try {
