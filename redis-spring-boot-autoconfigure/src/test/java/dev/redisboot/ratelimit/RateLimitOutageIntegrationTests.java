@@ -49,6 +49,50 @@ class RateLimitOutageIntegrationTests {
 	}
 
 	@Test
+	void aFrozenRedisGetsEachFailureModeWithinTheTimeoutAndRateLimitingResumesWithItsBuckets(StandaloneRedis redis) {
+		Duration timeout = Duration.ofMillis(300);
+		// one decision waits for the timeout (the first three, until the breaker opens), plus room for a loaded machine
+		Duration bound = timeout.plusSeconds(2);
+		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis, "frozen",
+				"redisboot.rate-limit.timeout=" + timeout.toMillis() + "ms",
+				"redisboot.rate-limit.circuit-breaker.open-duration=2s")) {
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).isEqualTo(200);
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).as("over the limit in Redis")
+				.isEqualTo(429);
+			redis.nodes().get(0).pause();
+			try {
+				for (int i = 0; i < 3; i++) {
+					assertThat(timedStatus(a, "/api/outage/allow", bound)).as("allow").isEqualTo(200);
+					assertThat(timedStatus(a, "/api/outage/deny", bound)).as("deny").isEqualTo(503);
+				}
+				assertThat(timedStatus(a, "/api/outage/local", bound)).as("local: a full in-JVM bucket").isEqualTo(200);
+				assertThat(timedStatus(a, "/api/outage/local", bound)).isEqualTo(200);
+				assertThat(timedStatus(a, "/api/outage/local", bound)).as("the local limit").isEqualTo(429);
+			}
+			finally {
+				redis.nodes().get(0).resume();
+			}
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-allow", "error")).isEqualTo(3);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-deny", "error")).isEqualTo(3);
+			assertThat(AbstractRateLimitIntegrationTests.count(a, "outage-local", "error")).isEqualTo(3);
+			// Redis kept its data: once it answers, the bucket emptied before the freeze is empty again
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(RateLimitInstances.get(a, "/api/outage/deny").statusCode())
+					.isEqualTo(200));
+			assertThat(RateLimitInstances.get(a, "/api/outage/local").statusCode()).as("limited in Redis again")
+				.isEqualTo(429);
+		}
+	}
+
+	private static int timedStatus(ConfigurableApplicationContext context, String path, Duration bound) {
+		long started = System.nanoTime();
+		int status = RateLimitInstances.get(context, path).statusCode();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as(path).isLessThan(bound);
+		return status;
+	}
+
+	@Test
 	void eachFailureModeBehavesAsConfiguredAndRecoversAfterRestart(StandaloneRedis redis) {
 		try (ConfigurableApplicationContext a = RateLimitInstances.start(redis, "outage",
 				"redisboot.rate-limit.timeout=300ms", "redisboot.rate-limit.circuit-breaker.open-duration=500ms")) {
