@@ -4,10 +4,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -26,8 +28,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link RedisUsage} beans of redisboot's features). The rules:
  * <ul>
  * <li>{@code maxmemory-unset}: caches are stored but a primary has no {@code maxmemory};</li>
- * <li>{@code noeviction-with-caches}: caches are stored under a memory limit with the
+ * <li>{@code noeviction-with-caches}: caches alone are stored under a memory limit with the
  * {@code noeviction} policy, so writes fail once Redis is full;</li>
+ * <li>{@code eviction-drops-data}: sessions, jobs, locks or rate limits are stored under a
+ * memory limit with a policy that evicts some of them: {@code volatile-*} evicts keys with
+ * a TTL (session hashes, lock keys, rate-limit buckets, idempotency records, as well as
+ * cache entries), {@code allkeys-*} any key (streams and queued jobs too);</li>
  * <li>{@code no-persistence}: sessions or jobs are stored but a primary neither appends to
  * an AOF nor saves RDB snapshots (needs {@code CONFIG GET save}; skipped where
  * {@code CONFIG} is refused);</li>
@@ -50,6 +56,20 @@ public class RedisAdvisor {
 	 * Slow log entries read per node when looking for {@code KEYS}.
 	 */
 	static final int SLOWLOG_ENTRIES = 128;
+
+	/**
+	 * What an eviction policy drops of each kind of data: under {@code volatile-*} the keys
+	 * with a TTL, under {@code allkeys-*} every key.
+	 */
+	private static final Map<Kind, List<String>> EVICTION_LOSSES = Map.of(Kind.SESSIONS,
+			List.of("HTTP sessions (users signed out)", "HTTP sessions (users signed out)"), Kind.LOCKS,
+			List.of("lock keys (a second holder takes a lock that is still held)",
+					"lock keys (a second holder takes a lock that is still held) and fencing counters (tokens start"
+							+ " again)"),
+			Kind.RATE_LIMITS,
+			List.of("rate-limit buckets (limits reset)", "rate-limit buckets (limits reset)"), Kind.JOBS,
+			List.of("job idempotency records (a repeated enqueue runs twice)",
+					"streams, queued and delayed jobs (work lost) and job idempotency records"));
 
 	private final RedisServerInspector inspector;
 
@@ -82,6 +102,10 @@ public class RedisAdvisor {
 		List<RedisUsage> inUse = usagesInUse();
 		String caches = describe(inUse, Kind.CACHE);
 		String durable = describe(inUse, Kind.SESSIONS, Kind.JOBS);
+		Set<Kind> evictable = inUse.stream()
+			.map(RedisUsage::kind)
+			.filter(EVICTION_LOSSES::containsKey)
+			.collect(Collectors.toCollection(() -> EnumSet.noneOf(Kind.class)));
 		List<RedisNodeInfo> primaries = snapshot.nodes()
 			.stream()
 			.filter((n) -> n.isInfoReadable() && !n.isReplica())
@@ -89,8 +113,11 @@ public class RedisAdvisor {
 		List<RedisNodeInfo> refused = snapshot.nodes().stream().filter((n) -> n.infoRefused() != null).toList();
 		List<RedisAdvice> advice = new ArrayList<>();
 		if (!caches.isEmpty()) {
-			memoryRules(primaries, caches, !durable.isEmpty(), advice);
+			memoryRules(primaries, caches, describe(inUse, evictable.toArray(Kind[]::new)), advice);
 			unchecked("maxmemory-unset", "maxmemory and maxmemory-policy for " + caches, "INFO", refused, advice);
+		}
+		if (!evictable.isEmpty()) {
+			evictionRule(primaries, inUse, evictable, advice);
 		}
 		if (!durable.isEmpty()) {
 			persistenceRule(primaries, durable, advice);
@@ -102,10 +129,13 @@ public class RedisAdvisor {
 		return advice;
 	}
 
-	private void memoryRules(List<RedisNodeInfo> primaries, String caches, boolean alsoDurable,
-			List<RedisAdvice> advice) {
-		String policy = alsoDurable ? "volatile-lru (keys with a TTL, such as cache entries, are evicted; streams are kept)"
-				: "allkeys-lru";
+	private void memoryRules(List<RedisNodeInfo> primaries, String caches, String shared, List<RedisAdvice> advice) {
+		String policy = shared.isEmpty() ? "maxmemory-policy allkeys-lru"
+				: "keep maxmemory-policy noeviction: " + shared + " share the server, and every eviction policy would"
+						+ " evict some of them (volatile-* any key with a TTL, allkeys-* any key). Cache entries all"
+						+ " have a TTL, so with a memory limit large enough for the caches' working set a full Redis"
+						+ " fails cache writes (dropped and counted, the methods still answer) but loses nothing else;"
+						+ " or give the caches a separate Redis for caches, with allkeys-lru";
 		List<String> unlimited = primaries.stream()
 			.filter((node) -> node.getLong("maxmemory", -1) == 0)
 			.map(RedisNodeInfo::node)
@@ -113,8 +143,10 @@ public class RedisAdvisor {
 		if (!unlimited.isEmpty()) {
 			advice.add(new RedisAdvice("maxmemory-unset", Severity.WARNING, "Redis holds " + caches
 					+ " but maxmemory is not set: it grows until the operating system kills or swaps it. Set maxmemory"
-					+ " (for example to 75% of the machine's memory) and maxmemory-policy " + policy + ".",
-					unlimited));
+					+ " (for example to 75% of the machine's memory) and " + policy + ".", unlimited));
+		}
+		if (!shared.isEmpty()) {
+			return; // noeviction is the advice: eviction-drops-data judges the other policies
 		}
 		List<String> noEviction = primaries.stream()
 			.filter((node) -> node.getLong("maxmemory", 0) > 0 && "noeviction".equals(node.get("maxmemory_policy")))
@@ -123,8 +155,40 @@ public class RedisAdvisor {
 		if (!noEviction.isEmpty()) {
 			advice.add(new RedisAdvice("noeviction-with-caches", Severity.WARNING, "Redis holds " + caches
 					+ " with maxmemory-policy noeviction: once maxmemory is reached every write fails (OOM) instead of"
-					+ " old cache entries making room. Set maxmemory-policy " + policy + ".", noEviction));
+					+ " old cache entries making room. Set " + policy + ".", noEviction));
 		}
+	}
+
+	private void evictionRule(List<RedisNodeInfo> primaries, List<RedisUsage> inUse, Set<Kind> evictable,
+			List<RedisAdvice> advice) {
+		Map<String, List<String>> byPolicy = new TreeMap<>();
+		for (RedisNodeInfo node : primaries) {
+			String policy = node.get("maxmemory_policy");
+			if (node.getLong("maxmemory", 0) > 0 && policy != null
+					&& (policy.startsWith("volatile-") || policy.startsWith("allkeys-"))) {
+				byPolicy.computeIfAbsent(policy, (key) -> new ArrayList<>()).add(node.node());
+			}
+		}
+		byPolicy.forEach((policy, nodes) -> {
+			boolean allKeys = policy.startsWith("allkeys-");
+			List<String> losses = new ArrayList<>();
+			for (Kind kind : List.of(Kind.SESSIONS, Kind.JOBS, Kind.LOCKS, Kind.RATE_LIMITS)) {
+				if (evictable.contains(kind)) {
+					losses.add(EVICTION_LOSSES.get(kind).get(allKeys ? 1 : 0));
+				}
+			}
+			boolean caches = inUse.stream().anyMatch((usage) -> usage.kind() == Kind.CACHE);
+			advice.add(new RedisAdvice("eviction-drops-data", Severity.WARNING, "Redis holds "
+					+ describe(inUse, evictable.toArray(Kind[]::new)) + " under maxmemory-policy " + policy
+					+ ", which evicts " + (allKeys ? "any key" : "any key with a TTL") + " once maxmemory is reached: "
+					+ String.join(", ", losses)
+					+ (allKeys ? "" : "; only keys without a TTL, such as streams, are kept") + ". Set"
+					+ " maxmemory-policy noeviction"
+					+ (caches ? " and keep the caches bounded (every cache entry has a TTL; a full Redis then fails"
+							+ " cache writes, dropped and counted, instead of evicting data), or give the caches a"
+							+ " separate Redis for caches, with allkeys-lru" : "")
+					+ ".", nodes));
+		});
 	}
 
 	private void persistenceRule(List<RedisNodeInfo> primaries, String durable, List<RedisAdvice> advice) {

@@ -6,7 +6,8 @@ import java.util.function.BooleanSupplier;
  * What one redisboot feature keeps in Redis, declared as a bean by the feature's
  * auto-configuration so that operational advice (the {@code redis} Actuator endpoint) can
  * judge the server's settings against what the application stores: caches want a memory
- * limit and an eviction policy, sessions and jobs want persistence.
+ * limit and an eviction policy, sessions and jobs want persistence, and sessions, jobs, locks
+ * and rate limits want no eviction.
  *
  * @param kind what kind of data the feature stores
  * @param description a short description, such as {@code "caches products, users"}
@@ -70,6 +71,12 @@ public record RedisUsage(Kind kind, String description, BooleanSupplier inUse, b
 		 * Rate-limit buckets: losing them resets the limits.
 		 */
 		RATE_LIMITS,
+
+		/**
+		 * Distributed locks: lock keys with a TTL (the lease) and fencing counters. Losing a
+		 * held lock key lets a second holder run at the same time.
+		 */
+		LOCKS,
 
 		/**
 		 * Pub/sub messages: nothing is stored, but the connection needs channel rights.

@@ -35,7 +35,10 @@ class RedisAdviceIntegrationTests {
 	void aCleanServerGetsNoAdvice() {
 		withServer((redis) -> {
 			clean(redis);
-			assertThat(advice(redis, Kind.CACHE, Kind.SESSIONS, Kind.JOBS)).isEmpty();
+			assertThat(advice(redis, Kind.CACHE, Kind.SESSIONS, Kind.JOBS, Kind.LOCKS, Kind.RATE_LIMITS)).isEmpty();
+			// caches alone want an eviction policy
+			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+			assertThat(advice(redis, Kind.CACHE)).isEmpty();
 		});
 	}
 
@@ -50,9 +53,13 @@ class RedisAdviceIntegrationTests {
 				assertThat(advice.nodes()).containsExactly(redis.host() + ":" + redis.port());
 				assertThat(advice.message()).contains("holds cache").contains("allkeys-lru");
 			});
-			// the policy suggested spares streams when sessions or jobs share the server
-			assertThat(advice(redis, Kind.CACHE, Kind.JOBS)).singleElement()
-				.satisfies((advice) -> assertThat(advice.message()).contains("volatile-lru"));
+			// every eviction policy would evict some of what shares the server: noeviction, or caches apart
+			for (Kind shared : List.of(Kind.SESSIONS, Kind.JOBS, Kind.LOCKS, Kind.RATE_LIMITS)) {
+				assertThat(advice(redis, Kind.CACHE, shared)).singleElement()
+					.satisfies((advice) -> assertThat(advice.message())
+						.contains("keep maxmemory-policy noeviction", "a separate Redis for caches")
+						.doesNotContain("volatile-lru"));
+			}
 			// without caches, a server without a memory limit is no concern of these rules
 			assertThat(advice(redis, Kind.RATE_LIMITS)).isEmpty();
 		});
@@ -65,6 +72,42 @@ class RedisAdviceIntegrationTests {
 			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "noeviction");
 			assertThat(rules(redis, Kind.CACHE)).containsExactly("noeviction-with-caches");
 			assertThat(rules(redis, Kind.SESSIONS)).isEmpty();
+			// shared with data that must not be evicted, noeviction is the advice, not a problem
+			assertThat(rules(redis, Kind.CACHE, Kind.LOCKS)).isEmpty();
+		});
+	}
+
+	@Test
+	void evictionPoliciesThatWouldDropSessionsJobsLocksOrRateLimits() {
+		withServer((redis) -> {
+			clean(redis);
+			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+			assertThat(advice(redis, Kind.CACHE, Kind.SESSIONS, Kind.JOBS, Kind.LOCKS, Kind.RATE_LIMITS)).singleElement()
+				.satisfies((advice) -> {
+					assertThat(advice.rule()).isEqualTo("eviction-drops-data");
+					assertThat(advice.severity()).isEqualTo(RedisAdvice.Severity.WARNING);
+					assertThat(advice.nodes()).containsExactly(redis.host() + ":" + redis.port());
+					assertThat(advice.message()).contains("volatile-lru", "any key with a TTL",
+							"HTTP sessions (users signed out)", "lock keys (a second holder", "rate-limit buckets",
+							"job idempotency records", "streams, are kept", "maxmemory-policy noeviction",
+							"a separate Redis for caches");
+				});
+			assertThat(advice(redis, Kind.CACHE)).as("caches alone").isEmpty();
+			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "volatile-ttl");
+			assertThat(advice(redis, Kind.LOCKS)).singleElement().satisfies((advice) -> {
+				assertThat(advice.rule()).isEqualTo("eviction-drops-data");
+				assertThat(advice.message()).contains("volatile-ttl", "lock keys")
+					.doesNotContain("HTTP sessions", "rate-limit", "separate Redis for caches");
+			});
+			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+			assertThat(advice(redis, Kind.CACHE, Kind.JOBS, Kind.LOCKS)).singleElement()
+				.satisfies((advice) -> assertThat(advice.message()).contains("allkeys-lru", "any key",
+						"streams, queued and delayed jobs (work lost)", "fencing counters")
+					.doesNotContain("are kept"));
+			assertThat(advice(redis, Kind.CACHE)).as("caches alone").isEmpty();
+			// without a memory limit nothing is evicted: maxmemory-unset speaks for caches
+			redis.node().execute("CONFIG", "SET", "maxmemory", "0");
+			assertThat(rules(redis, Kind.SESSIONS, Kind.RATE_LIMITS)).isEmpty();
 		});
 	}
 
@@ -76,7 +119,7 @@ class RedisAdviceIntegrationTests {
 			redis.node().execute("CONFIG", "SET", "save", "");
 			assertThat(rules(redis, Kind.SESSIONS)).containsExactly("no-persistence");
 			assertThat(rules(redis, Kind.JOBS)).containsExactly("no-persistence");
-			assertThat(rules(redis, Kind.CACHE)).isEmpty();
+			assertThat(rules(redis, Kind.CACHE, Kind.LOCKS, Kind.RATE_LIMITS)).as("nothing to persist").isEmpty();
 			// RDB snapshots alone are persistence enough not to be told off
 			redis.node().execute("CONFIG", "SET", "save", "3600 1");
 			assertThat(rules(redis, Kind.SESSIONS)).isEmpty();
@@ -106,13 +149,13 @@ class RedisAdviceIntegrationTests {
 		withServerBoundTo(address, (redis) -> {
 			clean(redis);
 			ApplicationContextRunner exposed = runner(standalone(address.getHostAddress(), redis.port(), null, null));
-			assertThat(rules(exposed, Kind.CACHE)).containsExactly("no-password");
+			assertThat(rules(exposed, Kind.RATE_LIMITS)).containsExactly("no-password");
 			// loopback without a password is fine: nobody else can reach it
-			assertThat(rules(redis, Kind.CACHE)).isEmpty();
+			assertThat(rules(redis, Kind.RATE_LIMITS)).isEmpty();
 			redis.node().execute("CONFIG", "SET", "requirepass", "s3cret");
 			ApplicationContextRunner withPassword = runner(
 					standalone(address.getHostAddress(), redis.port(), null, "s3cret"));
-			assertThat(rules(withPassword, Kind.CACHE)).isEmpty();
+			assertThat(rules(withPassword, Kind.RATE_LIMITS)).isEmpty();
 		});
 	}
 
@@ -122,9 +165,9 @@ class RedisAdviceIntegrationTests {
 			clean(redis);
 			redis.node().execute("CONFIG", "SET", "slowlog-log-slower-than", "0");
 			redis.node().execute("SET", "some:key", "1");
-			assertThat(rules(redis, Kind.CACHE)).isEmpty();
+			assertThat(rules(redis, Kind.RATE_LIMITS)).isEmpty();
 			redis.node().execute("KEYS", "some:*");
-			List<RedisAdvice> advice = advice(redis, Kind.CACHE);
+			List<RedisAdvice> advice = advice(redis, Kind.RATE_LIMITS);
 			assertThat(advice).singleElement().satisfies((found) -> {
 				assertThat(found.rule()).isEqualTo("keys-in-slowlog");
 				assertThat(found.message()).contains("SCAN");
@@ -134,7 +177,7 @@ class RedisAdviceIntegrationTests {
 
 	private static void clean(StandaloneRedis redis) {
 		redis.node().execute("CONFIG", "SET", "maxmemory", "64mb");
-		redis.node().execute("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+		redis.node().execute("CONFIG", "SET", "maxmemory-policy", "noeviction");
 		redis.node().execute("CONFIG", "SET", "appendonly", "yes");
 		redis.node().execute("SLOWLOG", "RESET");
 	}

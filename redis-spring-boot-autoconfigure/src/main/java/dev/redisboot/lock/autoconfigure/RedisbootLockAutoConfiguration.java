@@ -1,8 +1,10 @@
 package dev.redisboot.lock.autoconfigure;
 
 import java.time.Clock;
+import java.util.Arrays;
 
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.lock.DistributedLocks;
@@ -67,6 +69,19 @@ public final class RedisbootLockAutoConfiguration {
 			RedisbootLockProperties properties, ObjectProvider<LockMetrics> metrics) {
 		return new ScheduledOnceVerifier(beanFactory, new LockSettingsResolver(properties).defaultLease(),
 				metrics.getIfAvailable(() -> LockMetrics.NONE));
+	}
+
+	/**
+	 * Declares the lock keys to the advice of the {@code redis} endpoint (an eviction policy
+	 * that evicts them lets a second holder run), once the application uses locks: it
+	 * declares {@code @ScheduledOnce} methods or has beans that depend on
+	 * {@link DistributedLocks}.
+	 */
+	@Bean
+	RedisUsage redisbootLockUsage(ConfigurableListableBeanFactory beanFactory, ScheduledOnceVerifier verifier) {
+		return new RedisUsage(RedisUsage.Kind.LOCKS, "distributed locks", () -> verifier.tasksDeclared()
+				|| Arrays.stream(beanFactory.getBeanNamesForType(DistributedLocks.class, false, false))
+					.anyMatch((name) -> beanFactory.getDependentBeans(name).length > 0));
 	}
 
 	/**

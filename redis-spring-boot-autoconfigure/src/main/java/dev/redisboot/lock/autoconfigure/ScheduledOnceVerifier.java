@@ -34,6 +34,8 @@ final class ScheduledOnceVerifier implements SmartInitializingSingleton {
 
 	private final LockMetrics metrics;
 
+	private volatile boolean tasksDeclared;
+
 	ScheduledOnceVerifier(ConfigurableListableBeanFactory beanFactory, Duration defaultLease, LockMetrics metrics) {
 		this.beanFactory = beanFactory;
 		this.defaultLease = defaultLease;
@@ -73,6 +75,16 @@ final class ScheduledOnceVerifier implements SmartInitializingSingleton {
 			throw new IllegalStateException(String.join("; ", problems));
 		}
 		byName.keySet().forEach(this.metrics::taskDeclared);
+		this.tasksDeclared = !byName.isEmpty();
+	}
+
+	/**
+	 * Whether the application declares {@code @ScheduledOnce} methods, known once the
+	 * singletons are instantiated.
+	 * @return whether it does
+	 */
+	boolean tasksDeclared() {
+		return this.tasksDeclared;
 	}
 
 	private static boolean proxyable(Class<?> type, Method method) {

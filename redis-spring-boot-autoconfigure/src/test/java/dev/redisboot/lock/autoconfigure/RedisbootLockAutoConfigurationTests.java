@@ -2,6 +2,7 @@ package dev.redisboot.lock.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.lock.DistributedLocks;
@@ -65,6 +66,21 @@ class RedisbootLockAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run((context) -> assertThat(context).hasSingleBean(DistributedLocks.class)
 				.doesNotHaveBean(LockMetrics.class));
+	}
+
+	@Test
+	void declaresItsLockKeysToTheAdviceOnceTheApplicationUsesLocks() {
+		this.runner.run((context) -> assertThat(context.getBean(RedisUsage.class)).satisfies((usage) -> {
+			assertThat(usage.kind()).isEqualTo(RedisUsage.Kind.LOCKS);
+			assertThat(usage.inUse().getAsBoolean()).as("nothing uses the locks").isFalse();
+		}));
+		this.runner.withUserConfiguration(TaskConfiguration.class)
+			.run((context) -> assertThat(context.getBean(RedisUsage.class).inUse().getAsBoolean())
+				.as("@ScheduledOnce").isTrue());
+		this.runner.withBean("billing", Object.class, () -> new Object(), (definition) -> definition
+			.setDependsOn("distributedLocks"))
+			.run((context) -> assertThat(context.getBean(RedisUsage.class).inUse().getAsBoolean())
+				.as("a bean that uses the locks").isTrue());
 	}
 
 	@Test
