@@ -118,6 +118,11 @@ public class RedisAdvisor {
 		}
 		if (!evictable.isEmpty()) {
 			evictionRule(primaries, inUse, evictable, advice);
+			if (caches.isEmpty()) { // with caches, maxmemory-unset says that the policy could not be checked
+				unchecked("eviction-drops-data",
+						"maxmemory-policy for " + describe(inUse, evictable.toArray(Kind[]::new)), "INFO", refused,
+						advice);
+			}
 		}
 		if (!durable.isEmpty()) {
 			persistenceRule(primaries, durable, advice);
