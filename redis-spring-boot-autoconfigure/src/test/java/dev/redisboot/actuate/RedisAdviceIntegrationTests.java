@@ -144,6 +144,22 @@ class RedisAdviceIntegrationTests {
 	}
 
 	@Test
+	void theEvictionPolicyIsReportedUncheckedWhenInfoIsRefused() {
+		withServer((redis) -> {
+			clean(redis);
+			redis.node().execute("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+			redis.node().execute("ACL", "SETUSER", "app", "on", ">app-secret", "~*", "&*", "+@all", "-info");
+			ApplicationContextRunner restricted = runner(standalone(redis.host(), redis.port(), "app", "app-secret"));
+			assertThat(advice(restricted, Kind.LOCKS)).singleElement().satisfies((found) -> {
+				assertThat(found.rule()).isEqualTo("eviction-drops-data");
+				assertThat(found.severity()).isEqualTo(RedisAdvice.Severity.UNCHECKED);
+				assertThat(found.message()).startsWith("Could not check maxmemory-policy for locks")
+					.contains("INFO failed: NOPERM");
+			});
+		});
+	}
+
+	@Test
 	void noPasswordOnANonLoopbackAddress() {
 		InetAddress address = nonLoopbackAddress();
 		withServerBoundTo(address, (redis) -> {
