@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.redisboot.test.RedisNode;
 import dev.redisboot.test.StandaloneRedis;
 import dev.redisboot.test.WithRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +54,8 @@ class SessionOutageIntegrationTests {
 			// the timeout (once for the request, once for its error page) plus room for a loaded machine
 			assertThat(Duration.ofNanos(System.nanoTime() - started))
 				.isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
+			double unavailable = unavailable(a);
+			assertThat(unavailable).as("redisboot.sessions.redis.errors").isPositive();
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("kept").isEqualTo("ada"));
 
@@ -62,6 +65,7 @@ class SessionOutageIntegrationTests {
 				assertThat(get(a, "/me", cookie).statusCode()).as("reads the session").isEqualTo(500);
 				assertThat(post(a, "/login?user=grace", null).statusCode()).as("creates a session").isEqualTo(500);
 				assertThat(get(a, "/plain", null).body()).as("uses no session").isEqualTo("ok");
+				assertThat(unavailable(a)).as("counted for both requests").isGreaterThanOrEqualTo(unavailable + 2);
 			}
 			finally {
 				node.start(); // an empty server: the stored sessions are gone
@@ -72,6 +76,10 @@ class SessionOutageIntegrationTests {
 			assertThat(get(a, "/me", fresh).body()).isEqualTo("ada");
 			assertThat(SessionInstances.repository(a).findSessions("ada")).hasSize(1);
 		}
+	}
+
+	private static double unavailable(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class).get("redisboot.sessions.redis.errors").counter().count();
 	}
 
 }
