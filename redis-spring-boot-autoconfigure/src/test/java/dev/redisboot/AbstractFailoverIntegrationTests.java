@@ -8,17 +8,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 import dev.redisboot.FailoverTestApplication.Events;
 import dev.redisboot.FailoverTestApplication.Job;
@@ -64,7 +67,7 @@ abstract class AbstractFailoverIntegrationTests {
 
 	private static final Duration RECOVERY = Duration.ofSeconds(30);
 
-	private static final int KEYS = 20;
+	private static final int KEYS = 30;
 
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
@@ -158,8 +161,7 @@ abstract class AbstractFailoverIntegrationTests {
 			Load load = new Load(port, prices, queue, publisher);
 			load.start();
 			await().atMost(RECOVERY).until(load::warmedUp);
-			int warnsBefore = warnings(output, "");
-			int ownWarnsBefore = warnings(output, " d.r.") + warnings(output, " dev.redisboot.");
+			int linesBefore = output.getAll().length();
 			subscribeOn(redis, killed, FailoverTestApplication.CHANNEL);
 			assertThat(killed.execute("PUBSUB", "NUMSUB", FailoverTestApplication.CHANNEL))
 				.as("the listener's subscription is on the primary to kill")
@@ -213,7 +215,7 @@ abstract class AbstractFailoverIntegrationTests {
 			jobs.release.countDown();
 
 			// Jobs: those in hand, enqueued before, and enqueued during the failover run (at least once)
-			Set<String> expected = new java.util.LinkedHashSet<>(List.of("held-0", "held-1"));
+			Set<String> expected = new LinkedHashSet<>(List.of("held-0", "held-1"));
 			for (int i = 0; i < KEYS; i++) {
 				expected.add("before-" + i);
 			}
@@ -227,23 +229,19 @@ abstract class AbstractFailoverIntegrationTests {
 			}
 			List<String> lost = expected.stream().filter((id) -> !jobs.ran(id)).toList();
 			long twice = jobs.runs.values().stream().filter((runs) -> runs.get() > 1).count();
-			int warns = warnings(output, "") - warnsBefore;
-			int ownWarns = warnings(output, " d.r.") + warnings(output, " dev.redisboot.") - ownWarnsBefore;
+			List<String> warnings = warnings(output.getAll().substring(linesBefore));
+			List<String> ownWarnings = warnings.stream()
+				.filter((line) -> line.contains(" d.r.") || line.contains(" dev.redisboot."))
+				.map((line) -> line.substring(line.indexOf("] ") + 2))
+				.toList();
 			double sessionErrors = count(meters, "redisboot.sessions.redis.errors");
-			System.out.printf("failover[%s]: recovered after the kill %s; load: %d cache calls (max %d ms), "
-					+ "%d rate-limited requests %s (max %d ms), %d session requests %s (max %d ms, %.0f redisboot.sessions.redis.errors), "
-					+ "%d jobs enqueued (%d enqueues failed, lost %s of %d acknowledged in the last second before the kill, %d run twice), "
-					+ "%d publishes failed (max enqueue/publish %d ms); "
-					+ "%d WARN/ERROR lines, %d of them redisboot's; test %d s%n", redis.topology(),
-					millis(recovered), load.cache.count.get(), load.cache.max().toMillis(), load.rateLimit.count.get(),
-					load.rateLimit.statuses, load.rateLimit.max().toMillis(), load.sessions.count.get(),
-					load.sessions.statuses, load.sessions.max().toMillis(), sessionErrors, load.enqueued.size(),
-					load.enqueueFailures.get(), lost, unreplicated, twice, load.publishFailures.get(),
-					load.jobs.max().toMillis(), warns, ownWarns, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - testStarted));
+			System.out.println(report(redis, recovered, load, sessionErrors, lost, unreplicated, twice, warnings.size(),
+					ownWarnings.size(), System.nanoTime() - testStarted));
 
 			// Cache: every call answered, by Redis or the loader, within the cache's timeouts; errors counted
 			assertThat(load.cache.failures).as("cache calls that threw").isEmpty();
-			assertThat(load.cache.max()).as("slowest cache call").isLessThan(Duration.ofSeconds(2));
+			assertThat(load.cache.max()).as("slowest cache call: read, lock and write, 500 ms each")
+				.isLessThan(Duration.ofMillis(2500));
 			assertThat(count(meters, "cache.redis.errors")).as("cache.redis.errors").isGreaterThan(cacheErrorsBefore);
 			// Rate limiting: the rule's failure mode (local), never a 5xx, within its timeout; errors counted
 			assertThat(load.rateLimit.statuses.keySet()).as("rate-limit statuses").containsOnly(200);
@@ -263,8 +261,28 @@ abstract class AbstractFailoverIntegrationTests {
 				.hasSizeLessThanOrEqualTo(unreplicated)
 				.allMatch((id) -> id.startsWith("during-"));
 			// Logging: once per feature and kind of failure, not once per failed call
-			assertThat(ownWarns).as("redisboot's WARN and ERROR lines during the failover").isLessThanOrEqualTo(10);
+			assertThat(ownWarnings).as("redisboot's WARN and ERROR lines during the failover")
+				.doesNotHaveDuplicates()
+				.hasSizeLessThanOrEqualTo(15);
 		}
+	}
+
+	private static String report(RedisDeployment redis, Map<String, Duration> recovered, Load load,
+			double sessionErrors, List<String> lost, int unreplicated, long twice, int warnings, int ownWarnings,
+			long testNanos) {
+		Map<String, Long> millis = new LinkedHashMap<>();
+		recovered.forEach((name, duration) -> millis.put(name, duration.toMillis()));
+		return String.format("failover[%s]: recovered after the kill (ms) %s; load: %d cache calls (max %d ms), "
+				+ "%d rate-limited requests %s (max %d ms), "
+				+ "%d session requests %s (max %d ms, %.0f redisboot.sessions.redis.errors), "
+				+ "%d jobs enqueued (%d enqueues failed; lost %s of %d acknowledged in the last second before the "
+				+ "kill; %d run twice), %d publishes failed (max enqueue/publish %d ms); "
+				+ "%d WARN/ERROR lines, %d of them redisboot's; test %d s", redis.topology(), millis,
+				load.cache.count.get(), load.cache.max().toMillis(), load.rateLimit.count.get(),
+				load.rateLimit.statuses, load.rateLimit.max().toMillis(), load.sessions.count.get(),
+				load.sessions.statuses, load.sessions.max().toMillis(), sessionErrors, load.enqueued.size(),
+				load.enqueueFailures.get(), lost, unreplicated, twice, load.publishFailures.get(),
+				load.jobs.max().toMillis(), warnings, ownWarnings, TimeUnit.NANOSECONDS.toSeconds(testNanos));
 	}
 
 	private ConfigurableApplicationContext start(RedisDeployment redis, String stream) {
@@ -325,11 +343,8 @@ abstract class AbstractFailoverIntegrationTests {
 			.toList();
 	}
 
-	private static int warnings(CapturedOutput output, String logger) {
-		return (int) output.getAll()
-			.lines()
-			.filter((line) -> (line.contains(" WARN ") || line.contains(" ERROR ")) && line.contains(logger))
-			.count();
+	private static List<String> warnings(String output) {
+		return output.lines().filter((line) -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
 	}
 
 	private static double count(MeterRegistry meters, String name) {
@@ -339,12 +354,6 @@ abstract class AbstractFailoverIntegrationTests {
 	private static double counter(MeterRegistry meters, String name, String... tags) {
 		Counter counter = meters.find(name).tags(tags).counter();
 		return (counter != null) ? counter.count() : 0;
-	}
-
-	private static Map<String, Long> millis(Map<String, Duration> durations) {
-		Map<String, Long> millis = new LinkedHashMap<>();
-		durations.forEach((name, duration) -> millis.put(name, duration.toMillis()));
-		return millis;
 	}
 
 	private static String cookie(HttpResponse<?> response) {
@@ -387,7 +396,7 @@ abstract class AbstractFailoverIntegrationTests {
 
 		final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 
-		final List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+		final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
 		void time(long started) {
 			this.count.incrementAndGet();
@@ -499,7 +508,7 @@ abstract class AbstractFailoverIntegrationTests {
 			});
 		}
 
-		private void loop(java.util.function.IntConsumer work) {
+		private void loop(IntConsumer work) {
 			this.threads.execute(() -> {
 				int n = 0;
 				try {
