@@ -249,9 +249,10 @@ abstract class AbstractFailoverIntegrationTests {
 			assertThat(counter(meters, "redisboot.ratelimit.requests", "rule", "failover", "result", "error"))
 				.as("rate-limit decisions in the failure mode")
 				.isPositive();
-			// Sessions: 200, or 500 while their primary is gone, as documented; bounded by a few redis-timeouts
+			// Sessions: 200, or 500 while their primary is gone, as documented; a failing request waits for
+			// redis-timeout (2 s) twice: its own read or save, and its error page's
 			assertThat(load.sessions.statuses.keySet()).as("session statuses").isSubsetOf(200, 500);
-			assertThat(load.sessions.max()).as("slowest session request").isLessThan(Duration.ofSeconds(9));
+			assertThat(load.sessions.max()).as("slowest session request").isLessThan(Duration.ofSeconds(6));
 			if (load.sessions.statuses.containsKey(500)) {
 				assertThat(sessionErrors).as("redisboot.sessions.redis.errors").isPositive();
 			}
@@ -297,8 +298,9 @@ abstract class AbstractFailoverIntegrationTests {
 				"redisboot.rate-limit.rules[0].limits[0].period=1h", "redisboot.rate-limit.rules[1].name=probe",
 				"redisboot.rate-limit.rules[1].paths=/api/probe", "redisboot.rate-limit.rules[1].key=header:X-Client",
 				"redisboot.rate-limit.rules[1].on-redis-failure=deny",
-				"redisboot.rate-limit.rules[1].limits[0].capacity=100000",
-				"redisboot.rate-limit.rules[1].limits[0].period=1h"));
+				// a token takes 10 minutes to come back, so that a used bucket's key stays in Redis
+				"redisboot.rate-limit.rules[1].limits[0].capacity=1000",
+				"redisboot.rate-limit.rules[1].limits[0].period=7d"));
 		return new SpringApplicationBuilder(FailoverTestApplication.class).web(WebApplicationType.SERVLET)
 			.properties(properties.toArray(String[]::new))
 			.run();
