@@ -54,9 +54,10 @@ import static org.awaitility.Awaitility.await;
  * publishes. Each feature is then held to what its documentation promises for an outage
  * (caching degrades to the loader, rate limiting to the rule's failure mode, sessions fail
  * with 500, nothing waits past its timeout, errors are counted, logging is bounded), and to
- * recovery without a restart: replicated sessions are readable, jobs enqueued before and
- * during the failover run, listeners receive messages again. The measured times are printed
- * as one {@code failover[...]} line.
+ * recovery without a restart, each feature within 30 s of the promotion: replicated cache
+ * entries are hits, buckets are decided by Redis, replicated sessions are readable, jobs
+ * enqueued before and during the failover run, listeners receive messages again. The
+ * measured times are printed as one {@code failover[...]} line.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class AbstractFailoverIntegrationTests {
@@ -75,17 +76,18 @@ abstract class AbstractFailoverIntegrationTests {
 		.build();
 
 	/**
-	 * The jobs stream, named so that its key lives on the primary that {@link #kill} kills.
+	 * The jobs stream, named so that its key lives on the primary that the test kills.
 	 * @param redis the deployment
 	 * @return the stream name
 	 */
 	abstract String jobsStream(RedisDeployment redis);
 
 	/**
-	 * The primary that serves the jobs stream's key, which the test kills.
+	 * The primary that serves a key now: before the failover the one the test kills, after
+	 * it the promoted replica.
 	 * @param redis the deployment
-	 * @param key the jobs stream's key
-	 * @return the node to kill
+	 * @param key the key (the jobs stream's)
+	 * @return the primary
 	 */
 	abstract RedisNode primaryOf(RedisDeployment redis, String key);
 
