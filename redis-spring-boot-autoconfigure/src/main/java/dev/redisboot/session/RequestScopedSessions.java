@@ -4,20 +4,25 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import dev.redisboot.core.redis.RedisCommandException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The sessions one request has looked up or saved, by id, on the request's thread: Spring
  * Session's filter asks for the requested session again when it commits, which would
  * otherwise cost one {@code HGETALL} each time. Also remembers that an id has no session
- * (deleted, revoked, moved). Outside a scope nothing is remembered.
+ * (deleted, revoked, moved), and that Redis did not answer: the request has failed then,
+ * and a later look-up or save of the same request (Spring Session's filter commits when the
+ * response is committed and again when it ends) fails at once instead of waiting for the
+ * timeout again. Outside a scope nothing is remembered.
  *
  * @author redisboot
  */
 final class RequestScopedSessions {
 
-	private final ThreadLocal<@Nullable Map<String, Optional<RedisbootSession>>> scope = new ThreadLocal<>();
+	private final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
 
 	/**
 	 * Opens a scope on this thread.
@@ -27,7 +32,7 @@ final class RequestScopedSessions {
 		if (this.scope.get() != null) {
 			return false;
 		}
-		this.scope.set(new HashMap<>(4));
+		this.scope.set(new Scope());
 		return true;
 	}
 
@@ -39,16 +44,39 @@ final class RequestScopedSessions {
 	 * Finds a session in the scope, loading it on first use.
 	 */
 	@Nullable RedisbootSession find(String id, Function<String, @Nullable RedisbootSession> load) {
-		Map<String, Optional<RedisbootSession>> sessions = this.scope.get();
-		if (sessions == null) {
+		Scope scope = this.scope.get();
+		if (scope == null) {
 			return load.apply(id);
 		}
-		Optional<RedisbootSession> known = sessions.get(id);
+		Optional<RedisbootSession> known = scope.sessions.get(id);
 		if (known == null) {
-			known = Optional.ofNullable(load.apply(id));
-			sessions.put(id, known);
+			known = Optional.ofNullable(failFast(() -> load.apply(id)));
+			scope.sessions.put(id, known);
 		}
 		return known.orElse(null);
+	}
+
+	/**
+	 * Runs a Redis operation of the request: fails at once with the same exception if Redis
+	 * did not answer earlier in the request, and remembers it if Redis does not answer now.
+	 */
+	<T extends @Nullable Object> T failFast(Supplier<T> operation) {
+		Scope scope = this.scope.get();
+		if (scope == null) {
+			return operation.get();
+		}
+		if (scope.unavailable != null) {
+			throw scope.unavailable;
+		}
+		try {
+			return operation.get();
+		}
+		catch (RedisCommandException ex) {
+			if (ex.isRedisUnavailable()) {
+				scope.unavailable = ex;
+			}
+			throw ex;
+		}
 	}
 
 	void remember(String id, RedisbootSession session) {
@@ -63,10 +91,22 @@ final class RequestScopedSessions {
 	}
 
 	private void put(String id, @Nullable RedisbootSession session) {
-		Map<String, Optional<RedisbootSession>> sessions = this.scope.get();
-		if (sessions != null) {
-			sessions.put(id, Optional.ofNullable(session));
+		Scope scope = this.scope.get();
+		if (scope != null) {
+			scope.sessions.put(id, Optional.ofNullable(session));
 		}
+	}
+
+	/**
+	 * What one request has learnt: sessions (or their absence) by id, and whether Redis did
+	 * not answer.
+	 */
+	private static final class Scope {
+
+		final Map<String, Optional<RedisbootSession>> sessions = new HashMap<>(4);
+
+		@Nullable RedisCommandException unavailable;
+
 	}
 
 }

@@ -37,11 +37,32 @@ final class SessionCommands {
 	}
 
 	<T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
-		return this.redis.execute(command);
+		try {
+			return this.redis.execute(command);
+		}
+		catch (RedisCommandException ex) {
+			throw unavailable(ex);
+		}
 	}
 
 	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
-		return this.redis.evalsha(script, output, keys, args);
+		try {
+			return this.redis.evalsha(script, output, keys, args);
+		}
+		catch (RedisCommandException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	/**
+	 * Counts a command that failed because Redis did not answer (down, timed out, failing
+	 * over), which fails the request; error replies are counted by the caller as faults.
+	 */
+	private RedisCommandException unavailable(RedisCommandException ex) {
+		if (ex.isRedisUnavailable()) {
+			this.reporter.unavailable(ex);
+		}
+		return ex;
 	}
 
 	/**
@@ -49,7 +70,7 @@ final class SessionCommands {
 	 * for all of their results: one round trip.
 	 */
 	<T> List<T> pipeline(Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<T>>> commands) {
-		List<T> results = this.redis.execute((async) -> {
+		List<T> results = execute((async) -> {
 			List<CompletableFuture<T>> futures = commands.apply(async)
 				.stream()
 				.map(CompletionStage::toCompletableFuture)
@@ -106,9 +127,11 @@ final class SessionCommands {
 	void fault(String family, Failure failure, String operation) {
 		String fault = faultOf(failure.exception());
 		if (fault == null) {
-			throw (failure.exception() instanceof RuntimeException runtime) ? runtime
+			RuntimeException unavailable = (failure.exception() instanceof RuntimeException runtime) ? runtime
 					: new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
 							"Redis is unavailable: " + failure.exception().getMessage(), failure.exception());
+			this.reporter.unavailable(unavailable);
+			throw unavailable;
 		}
 		this.reporter.fault(family, fault, operation, failure.exception());
 	}

@@ -50,6 +50,13 @@ public interface SessionMetrics {
 	}
 
 	/**
+	 * A session operation failed because Redis did not answer (down, timed out, failing
+	 * over); the request that needed it failed.
+	 */
+	default void unavailable() {
+	}
+
+	/**
 	 * Redis held or answered something a session operation could not use: a key of the
 	 * wrong type (replaced), a refused command ({@code NOPERM}, another error reply), a
 	 * session deleted while a request was using it, an id that could not be decrypted.

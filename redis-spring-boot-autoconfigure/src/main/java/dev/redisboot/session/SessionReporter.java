@@ -118,6 +118,19 @@ final class SessionReporter {
 				null);
 	}
 
+	/**
+	 * Counts a session operation that failed because Redis did not answer, which fails the
+	 * request, and logs it once.
+	 */
+	void unavailable(Throwable cause) {
+		this.metrics.unavailable();
+		this.warnOnce.warn("unavailable",
+				"Redis is unavailable for sessions (" + cause.getMessage()
+						+ "); requests that use the session fail until it answers again. Counted in "
+						+ "redisboot.sessions.redis.errors",
+				null);
+	}
+
 	private static String describe(String fault) {
 		return switch (fault) {
 			case WRONG_TYPE -> "a key of another Redis type, replaced";

@@ -73,6 +73,13 @@ final class SessionSaver {
 	}
 
 	void save(RedisbootSession session) {
+		this.scope.failFast(() -> {
+			saveNow(session);
+			return null;
+		});
+	}
+
+	private void saveNow(RedisbootSession session) {
 		if (session.isGone()) {
 			return;
 		}

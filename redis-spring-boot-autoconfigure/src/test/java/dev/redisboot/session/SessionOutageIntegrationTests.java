@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.redisboot.test.RedisNode;
 import dev.redisboot.test.StandaloneRedis;
 import dev.redisboot.test.WithRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,6 +54,9 @@ class SessionOutageIntegrationTests {
 			// the timeout (once for the request, once for its error page) plus room for a loaded machine
 			assertThat(Duration.ofNanos(System.nanoTime() - started))
 				.isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
+			double unavailable = unavailable(a);
+			// the request's read and its error page's: the request does not ask a silent Redis again when it commits
+			assertThat(unavailable).as("redisboot.sessions.redis.errors").isEqualTo(2);
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("kept").isEqualTo("ada"));
 
@@ -75,7 +79,11 @@ class SessionOutageIntegrationTests {
 			node.stop();
 			try {
 				assertThat(get(a, "/me", cookie).statusCode()).as("reads the session").isEqualTo(500);
+				assertThat(unavailable(a) - unavailable).as("the request's read and its error page's").isEqualTo(2);
+				unavailable = unavailable(a);
 				assertThat(post(a, "/login?user=grace", null).statusCode()).as("creates a session").isEqualTo(500);
+				// the save fails once: the commits that follow in the request fail without asking Redis again
+				assertThat(unavailable(a) - unavailable).as("the request's save and its error page's").isEqualTo(2);
 				assertThat(get(a, "/plain", null).body()).as("uses no session").isEqualTo("ok");
 			}
 			finally {
@@ -87,6 +95,10 @@ class SessionOutageIntegrationTests {
 			assertThat(get(a, "/me", fresh).body()).isEqualTo("ada");
 			assertThat(SessionInstances.repository(a).findSessions("ada")).hasSize(1);
 		}
+	}
+
+	private static double unavailable(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class).get("redisboot.sessions.redis.errors").counter().count();
 	}
 
 }

@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Session metrics in Micrometer: {@code redisboot.sessions.creations}, {@code .expired},
  * {@code .revoked{reason}}, {@code .invalidated}, {@code .deserialization.failures{cause}},
- * {@code .faults{family,fault}},
+ * {@code .faults{family,fault}}, {@code .redis.errors},
  * and the gauge {@code redisboot.sessions.active}, which reads a count that the repository
  * refreshes with one {@code ZCARD} at most every few seconds, never a {@code SCAN}.
  *
@@ -28,6 +28,8 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 	private final Counter expired;
 
 	private final Counter invalidated;
+
+	private final Counter unavailable;
 
 	private final Map<String, Counter> revoked = new ConcurrentHashMap<>();
 
@@ -49,6 +51,9 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 			.register(registry);
 		this.invalidated = Counter.builder("redisboot.sessions.invalidated")
 			.description("Sessions invalidated by their user (logout)")
+			.register(registry);
+		this.unavailable = Counter.builder("redisboot.sessions.redis.errors")
+			.description("Session operations that failed because Redis did not answer; the request failed")
 			.register(registry);
 	}
 
@@ -87,6 +92,11 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 	@Override
 	public void invalidated() {
 		this.invalidated.increment();
+	}
+
+	@Override
+	public void unavailable() {
+		this.unavailable.increment();
 	}
 
 	@Override
