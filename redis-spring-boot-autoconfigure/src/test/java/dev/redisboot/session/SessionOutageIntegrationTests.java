@@ -72,8 +72,10 @@ class SessionOutageIntegrationTests {
 			}
 			assertThat(Duration.ofNanos(System.nanoTime() - started))
 				.isLessThan(REDIS_TIMEOUT.multipliedBy(2).plusSeconds(5));
+			assertThat(unavailable(a) - unavailable).as("the request's save and its error page's").isEqualTo(2);
 			await().atMost(Duration.ofSeconds(30))
 				.untilAsserted(() -> assertThat(get(a, "/me", cookie).body()).as("still kept").isEqualTo("ada"));
+			unavailable = unavailable(a);
 
 			// a stopped server
 			node.stop();
