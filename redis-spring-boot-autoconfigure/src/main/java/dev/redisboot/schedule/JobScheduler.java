@@ -40,9 +40,11 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * One thread per scheduler ({@code redisboot-schedules}) sleeps until the earliest next
  * fire time (at most 30 s, so that a clock set back or forward is noticed), never polls.
- * When Redis cannot be asked, the fire time is counted as {@code failed} once, logged at
- * most once a minute, and retried after a back-off from 1 s to 30 s; once its misfire
- * threshold has passed, it is missed and follows the policy. Nothing is thrown.
+ * When Redis cannot be asked, each fire time due meanwhile is counted as {@code failed} once
+ * (however many retries), the outage is logged at most once a minute, and the schedule is
+ * retried after a back-off from 1 s to 30 s (one timeout per round for all schedules); fire
+ * times whose misfire threshold passed meanwhile are missed and follow the policy. Nothing
+ * is thrown.
  * <p>
  * The guarantees, precisely, are in docs/scheduling.md ("Recurring jobs").
  *
@@ -322,9 +324,19 @@ public final class JobScheduler implements SmartLifecycle {
 	}
 
 	private void retryLater(Entry entry, Instant now, RuntimeException ex) {
-		if (entry.failures == 0) {
-			this.metrics.fired(entry.job.name(), "failed", 1);
+		// each fire time that came due while Redis could not be asked counts once, however
+		// many retries it takes
+		Instant counted = entry.failedThrough;
+		if (counted == null) {
+			counted = (entry.next != null) ? entry.next.minusMillis(1) : now;
 		}
+		Due due = Due.between(entry.job.fireTimes(), counted, now, entry.job.misfireThreshold());
+		Instant latest = due.latest();
+		if (latest != null) {
+			this.metrics.fired(entry.job.name(), "failed", due.count());
+			counted = latest;
+		}
+		entry.failedThrough = counted;
 		failed("enqueue", entry.job.name(), ex);
 		entry.failures++;
 		long backoff = Math.min(FIRST_RETRY_MILLIS << Math.min(entry.failures - 1, 5), MAX_SLEEP_MILLIS);
@@ -362,6 +374,7 @@ public final class JobScheduler implements SmartLifecycle {
 		entry.handled = handled;
 		entry.next = entry.job.fireTimes().next(handled.isAfter(now) ? handled : now);
 		entry.failures = 0;
+		entry.failedThrough = null;
 		entry.retryAt = null;
 	}
 
@@ -507,6 +520,9 @@ public final class JobScheduler implements SmartLifecycle {
 		private @Nullable Instant next;
 
 		private @Nullable Instant retryAt;
+
+		/** The last fire time counted as failed in the current run of failures. */
+		private @Nullable Instant failedThrough;
 
 		private int failures;
 
