@@ -359,15 +359,21 @@ public final class JobScheduler implements SmartLifecycle {
 		return null;
 	}
 
+	/**
+	 * Returns the last fire time handled: Redis's cursor when there is one, even behind what
+	 * this instance handled (a failover lost the last writes, job included: the fire times
+	 * after it are enqueued again, their idempotency keys refusing those that survived);
+	 * without one (a first start, or the state was deleted), what this instance handled, or
+	 * its start.
+	 */
 	private Instant cursor(Entry entry, ScheduleStore.State state) {
 		Instant cursor = state.cursor();
-		Instant handled = entry.handled;
-		if (cursor == null) {
-			// a first start, or the state was lost: fire times from this instance's start
-			Instant started = (this.startedAt != null) ? this.startedAt : this.clock.instant();
-			return (handled != null && handled.isAfter(started)) ? handled : started;
+		if (cursor != null) {
+			return cursor;
 		}
-		return (handled != null && handled.isAfter(cursor)) ? handled : cursor;
+		Instant started = (this.startedAt != null) ? this.startedAt : this.clock.instant();
+		Instant handled = entry.handled;
+		return (handled != null && handled.isAfter(started)) ? handled : started;
 	}
 
 	private void settle(Entry entry, Instant handled, Instant now) {
