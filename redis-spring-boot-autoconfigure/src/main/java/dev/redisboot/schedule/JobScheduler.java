@@ -361,10 +361,10 @@ public final class JobScheduler implements SmartLifecycle {
 
 	/**
 	 * Returns the last fire time handled: Redis's cursor when there is one, even behind what
-	 * this instance handled (a failover lost the last writes, job included: the fire times
-	 * after it are enqueued again, their idempotency keys refusing those that survived);
-	 * without one (a first start, or the state was deleted), what this instance handled, or
-	 * its start.
+	 * this instance handled (a failover lost the last writes, job included: at the next fire
+	 * time, the fire times after it follow the missed-fires policy, their idempotency keys
+	 * refusing those that survived); without one (a first start, or the state was deleted),
+	 * what this instance handled, or its start.
 	 */
 	private Instant cursor(Entry entry, ScheduleStore.State state) {
 		Instant cursor = state.cursor();
