@@ -3,7 +3,6 @@ package dev.redisboot.schedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +13,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.RedisKeyNamer;
-import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCommandException;
-import dev.redisboot.core.redis.RedisFailureCause;
 import dev.redisboot.stream.JobQueue;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -58,14 +55,6 @@ public final class JobScheduler implements SmartLifecycle {
 
 	private static final long FIRST_RETRY_MILLIS = 1_000;
 
-	private static final long QUIET_BETWEEN_OUTAGE_LOGS = TimeUnit.MINUTES.toNanos(1);
-
-	/** Fire times counted one by one in a catch-up, at most. */
-	static final int MAX_COUNTED = 100_000;
-
-	/** Fire times within the misfire threshold enqueued in one go, at most. */
-	static final int MAX_ON_TIME = 1_000;
-
 	private final JobQueue jobs;
 
 	private final ScheduleStore store;
@@ -76,9 +65,7 @@ public final class JobScheduler implements SmartLifecycle {
 
 	private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-	private final WarnOnce problems = new WarnOnce(logger);
-
-	private long lastOutageWarning = System.nanoTime() - QUIET_BETWEEN_OUTAGE_LOGS;
+	private final ScheduleProblems problems = new ScheduleProblems(logger);
 
 	private @Nullable ScheduledThreadPoolExecutor executor;
 
@@ -138,7 +125,7 @@ public final class JobScheduler implements SmartLifecycle {
 			state = readState(name);
 		}
 		catch (RuntimeException ex) {
-			failed("read", name, ex);
+			this.problems.failed("read", name, ex);
 		}
 		RecurringJob job = entry.job;
 		FireTimes times = job.fireTimes();
@@ -203,7 +190,7 @@ public final class JobScheduler implements SmartLifecycle {
 			return Optional.of(changed.changed());
 		}
 		catch (RuntimeException ex) {
-			failed(paused ? "pause" : "resume", name, ex);
+			this.problems.failed(paused ? "pause" : "resume", name, ex);
 			return Optional.empty();
 		}
 	}
@@ -228,7 +215,7 @@ public final class JobScheduler implements SmartLifecycle {
 			return Optional.of(jobId);
 		}
 		catch (RuntimeException ex) {
-			failed("trigger", name, ex);
+			this.problems.failed("trigger", name, ex);
 			return Optional.empty();
 		}
 	}
@@ -265,14 +252,14 @@ public final class JobScheduler implements SmartLifecycle {
 			ScheduleStore.State state = readState(name);
 			this.metrics.paused(name, state.paused());
 			Instant cursor = cursor(entry, state);
-			Due due = Due.between(job.fireTimes(), cursor, now, job.misfireThreshold());
+			DueFireTimes due = DueFireTimes.between(job.fireTimes(), cursor, now, job.misfireThreshold());
 			Instant latest = due.latest();
 			if (latest == null) {
 				Instant expected = entry.next;
 				if (expected != null && !expected.isAfter(now)) {
 					// this instance expected fire times that another one handled already
 					Instant until = cursor.isBefore(now) ? cursor : now;
-					long seen = Due.between(job.fireTimes(), expected.minusMillis(1), until, job.misfireThreshold())
+					long seen = DueFireTimes.between(job.fireTimes(), expected.minusMillis(1), until, job.misfireThreshold())
 						.count();
 					this.metrics.fired(name, "duplicate", Math.max(1, seen));
 				}
@@ -307,12 +294,7 @@ public final class JobScheduler implements SmartLifecycle {
 			if (advanced.changed() && due.missed() > 0) {
 				// counted by the one instance that moved the cursor over them
 				this.metrics.fired(name, "missed", due.missed());
-				this.problems.warn("missed:" + name, "Schedule '" + name + "' missed " + due.missed()
-						+ (due.capped() ? " or more" : "") + " fire time(s) up to " + lastMissed
-						+ " while no instance could enqueue them on time; "
-						+ ((job.missedFires() == MissedFires.RUN_ONCE) ? "one job was enqueued for them (run-once)"
-								: "they were skipped (missed-fires=skip)"),
-						null);
+				this.problems.missed(name, due, job.missedFires());
 			}
 			settle(entry, latest, now);
 		}
@@ -330,14 +312,14 @@ public final class JobScheduler implements SmartLifecycle {
 		if (counted == null) {
 			counted = (entry.next != null) ? entry.next.minusMillis(1) : now;
 		}
-		Due due = Due.between(entry.job.fireTimes(), counted, now, entry.job.misfireThreshold());
+		DueFireTimes due = DueFireTimes.between(entry.job.fireTimes(), counted, now, entry.job.misfireThreshold());
 		Instant latest = due.latest();
 		if (latest != null) {
 			this.metrics.fired(entry.job.name(), "failed", due.count());
 			counted = latest;
 		}
 		entry.failedThrough = counted;
-		failed("enqueue", entry.job.name(), ex);
+		this.problems.failed("enqueue", entry.job.name(), ex);
 		entry.failures++;
 		long backoff = Math.min(FIRST_RETRY_MILLIS << Math.min(entry.failures - 1, 5), MAX_SLEEP_MILLIS);
 		entry.retryAt = now.plusMillis(backoff);
@@ -393,35 +375,7 @@ public final class JobScheduler implements SmartLifecycle {
 	private void badState(String name, boolean replaced) {
 		if (replaced) {
 			this.metrics.badState(name);
-			this.problems.warn("bad-state:" + name, "Schedule '" + name + "' found its key "
-					+ this.store.key(name) + " holding something redisboot never writes (another Redis type or "
-					+ "format); it was replaced", null);
-		}
-	}
-
-	private void failed(String operation, String name, RuntimeException ex) {
-		if (ex instanceof RedisCommandException redis && redis.isRedisUnavailable()) {
-			synchronized (this.problems) {
-				long now = System.nanoTime();
-				if (now - this.lastOutageWarning >= QUIET_BETWEEN_OUTAGE_LOGS) {
-					this.lastOutageWarning = now;
-					logger.warn("Redis is unavailable for recurring jobs (" + RedisFailureCause.of(ex).message()
-							+ "): schedule '" + name + "' and others retry until it is back, then apply their "
-							+ "missed-fires policy (logged at most once a minute, counted as result=failed)");
-				}
-			}
-		}
-		else if (ex instanceof RedisCommandException redis && redis.isCommandError()) {
-			String reply = RedisFailureCause.of(ex).message();
-			this.problems.warn("refused:" + reply.split(" ", 2)[0] + ":" + operation, "Redis refused to " + operation
-					+ " for schedule '" + name + "' (" + reply + "); retrying", null);
-		}
-		else {
-			this.problems.warn("error:" + ex.getClass().getName() + ":" + operation,
-					"Could not " + operation + " for schedule '" + name + "': " + ex, ex);
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Could not " + operation + " for schedule '" + name + "'", ex);
+			this.problems.badState(name, this.store.key(name));
 		}
 	}
 
@@ -430,7 +384,7 @@ public final class JobScheduler implements SmartLifecycle {
 			fireDue();
 		}
 		catch (RuntimeException ex) {
-			this.problems.warn("loop:" + ex.getClass().getName(), "Recurring jobs: unexpected " + ex, ex);
+			this.problems.failed("loop", "every schedule", ex);
 		}
 		finally {
 			scheduleWake();
@@ -450,7 +404,9 @@ public final class JobScheduler implements SmartLifecycle {
 				delay = 0;
 				break;
 			}
-			delay = Math.min(delay, Math.max(1, due.toEpochMilli() - now));
+			if (due != Instant.MAX) {
+				delay = Math.min(delay, Math.max(1, due.toEpochMilli() - now));
+			}
 		}
 		this.wake = current.schedule(this::run, delay, TimeUnit.MILLISECONDS);
 	}
@@ -492,13 +448,7 @@ public final class JobScheduler implements SmartLifecycle {
 			}
 		}
 		if (current != null) {
-			current.shutdown();
-			try {
-				current.awaitTermination(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			current.shutdownNow(); // a round in progress ends with its Redis call's timeout
 		}
 	}
 
@@ -536,65 +486,13 @@ public final class JobScheduler implements SmartLifecycle {
 			this.job = job;
 		}
 
+		/**
+		 * Returns when the schedule is due here: {@code null} before its first check (at
+		 * once), {@link Instant#MAX} once it never fires again (a cron of past dates only).
+		 */
 		@Nullable Instant dueAt() {
-			if (this.retryAt != null) {
-				return this.retryAt;
-			}
-			return this.next;
-		}
-
-	}
-
-	/**
-	 * The fire times after a cursor up to now: those within the misfire threshold are on
-	 * time, the older ones missed.
-	 *
-	 * @param count how many in all (counted one by one up to {@link #MAX_COUNTED}, then at
-	 * least)
-	 * @param missed how many were missed
-	 * @param lastMissed the last one missed, or {@code null}
-	 * @param onTime the ones on time, oldest first (at most {@link #MAX_ON_TIME}: older ones
-	 * count as missed)
-	 * @param latest the last one, or {@code null} if none
-	 * @param capped whether counting stopped at {@link #MAX_COUNTED}
-	 */
-	record Due(long count, long missed, @Nullable Instant lastMissed, List<Instant> onTime, @Nullable Instant latest,
-			boolean capped) {
-
-		static Due between(FireTimes times, Instant after, Instant now, Duration threshold) {
-			Instant late = now.minus(threshold);
-			long count = 0;
-			long missed = 0;
-			Instant lastMissed = null;
-			Instant latest = null;
-			ArrayDeque<Instant> onTime = new ArrayDeque<>();
-			boolean capped = false;
-			Instant fire = times.next(after);
-			while (fire != null && !fire.isAfter(now)) {
-				count++;
-				latest = fire;
-				if (fire.isBefore(late)) {
-					missed++;
-					lastMissed = fire;
-				}
-				else {
-					onTime.addLast(fire);
-					if (onTime.size() > MAX_ON_TIME) {
-						missed++;
-						lastMissed = onTime.removeFirst();
-					}
-				}
-				if (count == MAX_COUNTED && !capped) {
-					// a long outage of a frequent schedule: jump to the last day
-					capped = true;
-					Instant jump = now.minus(Duration.ofDays(1));
-					if (jump.isAfter(fire)) {
-						fire = jump;
-					}
-				}
-				fire = times.next(fire);
-			}
-			return new Due(count, missed, lastMissed, List.copyOf(onTime), latest, capped);
+			return (this.retryAt != null) ? this.retryAt
+					: (this.next != null) ? this.next : (this.handled != null) ? Instant.MAX : null;
 		}
 
 	}

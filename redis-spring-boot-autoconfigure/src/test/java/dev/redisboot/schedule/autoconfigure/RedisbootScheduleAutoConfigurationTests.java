@@ -96,6 +96,15 @@ class RedisbootScheduleAutoConfigurationTests {
 	}
 
 	@Test
+	void aCronThatNeverFiresAgainHasNoNextFireTime() {
+		this.runner.withPropertyValues("redisboot.jobs.schedules.never.cron=0 0 0 30 2 *").run((context) -> {
+			JobScheduler scheduler = context.getBean(JobScheduler.class);
+			assertThat(scheduler.nextFireTime("never")).isEmpty();
+			assertThat(scheduler.schedule("never").orElseThrow().nextFire()).isNull();
+		});
+	}
+
+	@Test
 	void wrongValuesFailNamingTheProperty() {
 		String p = "redisboot.jobs.schedules.bad.";
 		assertFailure(List.of(p + "cron=0 0 25 * * *"), p + "cron", "Not a valid cron expression");
