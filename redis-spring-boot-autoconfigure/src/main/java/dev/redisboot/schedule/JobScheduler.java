@@ -97,8 +97,7 @@ public final class JobScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Returns every schedule with its next fire time and its state in Redis (one script call
-	 * per schedule).
+	 * Returns every schedule with its next fire time and state (one script call each).
 	 * @return the schedules, in declaration order
 	 */
 	public List<ScheduleInfo> schedules() {
@@ -127,12 +126,7 @@ public final class JobScheduler implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			this.problems.failed("read", name, ex);
 		}
-		RecurringJob job = entry.job;
-		FireTimes times = job.fireTimes();
-		return Optional.of(new ScheduleInfo(name, job.jobType(), (times.zone() != null) ? "cron" : "fixed-rate",
-				times.expression(), (times.zone() != null) ? times.zone().getId() : null, job.missedFires(),
-				nextFireTime(name).orElse(null), (state != null) ? state.lastFire() : null,
-				(state != null) ? state.lastJobId() : null, (state != null) ? state.paused() : null));
+		return Optional.of(ScheduleInfo.of(entry.job, nextFireTime(name).orElse(null), state));
 	}
 
 	boolean has(String name) {
@@ -185,8 +179,7 @@ public final class JobScheduler implements SmartLifecycle {
 			ScheduleStore.Advanced changed = this.store.pause(name, paused);
 			badState(name, changed.replaced());
 			this.metrics.paused(name, paused);
-			logger.info("Schedule '" + name + "' " + (paused ? "paused" : "resumed")
-					+ (changed.changed() ? "" : " (it already was)"));
+			logger.info("Schedule '" + name + "' " + (paused ? "paused" : "resumed") + (changed.changed() ? "" : " already"));
 			return Optional.of(changed.changed());
 		}
 		catch (RuntimeException ex) {
@@ -221,10 +214,14 @@ public final class JobScheduler implements SmartLifecycle {
 	}
 
 	/**
-	 * Handles every schedule whose fire time (or retry) is due on this instance's clock.
-	 * Called by the scheduler's thread; tests with a stepped clock call it themselves.
+	 * Handles every schedule whose fire time (or retry) is due on the scheduler's clock now.
+	 * The scheduler's thread calls it; a test or benchmark that steps a clock of its own may
+	 * call it instead of {@link #start()}.
 	 */
-	synchronized void fireDue() {
+	public synchronized void fireDue() {
+		if (this.startedAt == null) {
+			begin();
+		}
 		Instant now = this.clock.instant();
 		RuntimeException unavailable = null;
 		for (Entry entry : this.entries.values()) {
@@ -288,6 +285,11 @@ public final class JobScheduler implements SmartLifecycle {
 					jobId = enqueued;
 					enqueuedFire = fire;
 				}
+			}
+			if (jobId == null && due.missed() == 0) {
+				// every job was another instance's, which moves the cursor: one call less per loser
+				settle(entry, latest, now);
+				return null;
 			}
 			ScheduleStore.Advanced advanced = this.store.advance(name, latest, enqueuedFire, jobId);
 			badState(name, advanced.replaced());
@@ -411,10 +413,7 @@ public final class JobScheduler implements SmartLifecycle {
 		this.wake = current.schedule(this::run, delay, TimeUnit.MILLISECONDS);
 	}
 
-	/**
-	 * Takes this instance's start time: on a first start, fire times after it are the first
-	 * enqueued. {@link #start()} calls it; tests that call {@link #fireDue()} themselves too.
-	 */
+	/** Takes the start time: on a first start, fire times after it are the first enqueued. */
 	synchronized void begin() {
 		this.startedAt = this.clock.instant();
 	}
@@ -474,13 +473,12 @@ public final class JobScheduler implements SmartLifecycle {
 
 		/** The next fire time, {@code null} before the first check (due at once). */
 		private @Nullable Instant next;
-
 		private @Nullable Instant retryAt;
 
 		/** The last fire time counted as failed in the current run of failures. */
 		private @Nullable Instant failedThrough;
 
-		private int failures;
+		private int failures; // in a row
 
 		Entry(RecurringJob job) {
 			this.job = job;

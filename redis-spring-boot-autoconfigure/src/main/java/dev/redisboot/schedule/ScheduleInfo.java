@@ -1,6 +1,7 @@
 package dev.redisboot.schedule;
 
 import java.time.Instant;
+import java.time.ZoneId;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,4 +25,14 @@ import org.jspecify.annotations.Nullable;
 public record ScheduleInfo(String name, String jobType, String type, String expression, @Nullable String zone,
 		MissedFires missedFires, @Nullable Instant nextFire, @Nullable Instant lastFire, @Nullable String lastJobId,
 		@Nullable Boolean paused) {
+
+	static ScheduleInfo of(RecurringJob job, @Nullable Instant nextFire, ScheduleStore.@Nullable State state) {
+		FireTimes times = job.fireTimes();
+		ZoneId zone = times.zone();
+		return new ScheduleInfo(job.name(), job.jobType(), (zone != null) ? "cron" : "fixed-rate", times.expression(),
+				(zone != null) ? zone.getId() : null, job.missedFires(), nextFire,
+				(state != null) ? state.lastFire() : null, (state != null) ? state.lastJobId() : null,
+				(state != null) ? state.paused() : null);
+	}
+
 }
