@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param latest the last one, or {@code null} if none
  * @param capped whether counting stopped at {@link #MAX_COUNTED}
  */
-record DueFireTimes(long count, long missed, @Nullable Instant lastMissed, List<Instant> onTime, @Nullable Instant latest,
-		boolean capped) {
+record DueFireTimes(long count, long missed, @Nullable Instant lastMissed, List<Instant> onTime,
+		@Nullable Instant latest, boolean capped) {
 
 	/** Fire times counted one by one in a catch-up, at most. */
 	static final int MAX_COUNTED = 100_000;

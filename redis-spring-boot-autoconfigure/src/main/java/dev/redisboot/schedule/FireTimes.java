@@ -82,7 +82,8 @@ public interface FireTimes {
 		@Override
 		public Instant next(Instant after) {
 			long since = after.toEpochMilli() - this.anchorMillis;
-			return Instant.ofEpochMilli(this.anchorMillis + (Math.floorDiv(since, this.rateMillis) + 1) * this.rateMillis);
+			long periods = Math.floorDiv(since, this.rateMillis) + 1;
+			return Instant.ofEpochMilli(this.anchorMillis + periods * this.rateMillis);
 		}
 
 		@Override

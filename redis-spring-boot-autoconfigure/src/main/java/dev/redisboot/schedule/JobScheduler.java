@@ -179,7 +179,8 @@ public final class JobScheduler implements SmartLifecycle {
 			ScheduleStore.Advanced changed = this.store.pause(name, paused);
 			badState(name, changed.replaced());
 			this.metrics.paused(name, paused);
-			logger.info("Schedule '" + name + "' " + (paused ? "paused" : "resumed") + (changed.changed() ? "" : " already"));
+			logger.info("Schedule '" + name + "' " + (paused ? "paused" : "resumed")
+					+ (changed.changed() ? "" : " already"));
 			return Optional.of(changed.changed());
 		}
 		catch (RuntimeException ex) {
@@ -256,7 +257,8 @@ public final class JobScheduler implements SmartLifecycle {
 				if (expected != null && !expected.isAfter(now)) {
 					// this instance expected fire times that another one handled already
 					Instant until = cursor.isBefore(now) ? cursor : now;
-					long seen = DueFireTimes.between(job.fireTimes(), expected.minusMillis(1), until, job.misfireThreshold())
+					long seen = DueFireTimes
+						.between(job.fireTimes(), expected.minusMillis(1), until, job.misfireThreshold())
 						.count();
 					this.metrics.fired(name, "duplicate", Math.max(1, seen));
 				}

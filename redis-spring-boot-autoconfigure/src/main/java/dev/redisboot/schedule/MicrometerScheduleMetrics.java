@@ -76,7 +76,8 @@ public final class MicrometerScheduleMetrics implements ScheduleMetrics {
 				(key) -> Counter.builder("redisboot.schedule.fires")
 					.tag("schedule", schedule)
 					.tag("result", result)
-					.description("Fire times of recurring jobs by result (enqueued, duplicate, missed, skipped, failed)")
+					.description("Fire times of recurring jobs by result "
+							+ "(enqueued, duplicate, missed, skipped, failed)")
 					.register(this.registry));
 	}
 

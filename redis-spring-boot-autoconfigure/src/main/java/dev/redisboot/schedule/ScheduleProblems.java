@@ -40,7 +40,8 @@ final class ScheduleProblems {
 
 	void failed(String operation, String schedule, RuntimeException ex) {
 		if (ex instanceof RedisCommandException redis && redis.isInterrupted()) {
-			this.logger.debug("Interrupted (stopping) while trying to " + operation + " for schedule '" + schedule + "'");
+			this.logger.debug("Interrupted (stopping) while trying to " + operation + " for schedule '" + schedule
+					+ "'");
 			return;
 		}
 		if (ex instanceof RedisCommandException redis && redis.isRedisUnavailable()) {

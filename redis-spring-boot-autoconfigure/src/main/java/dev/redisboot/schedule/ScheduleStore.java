@@ -79,7 +79,8 @@ final class ScheduleStore {
 	 * @return whether it changed, and whether hostile state was replaced
 	 */
 	Advanced pause(String name, boolean paused) {
-		List<Object> reply = this.commands.evalsha(PAUSE, ScriptOutputType.MULTI, keys(name), ascii(paused ? "1" : "0"));
+		List<Object> reply = this.commands.evalsha(PAUSE, ScriptOutputType.MULTI, keys(name),
+				ascii(paused ? "1" : "0"));
 		if (reply == null || reply.size() != 2 || !(reply.get(0) instanceof Long changed)
 				|| !(reply.get(1) instanceof Long replaced)) {
 			throw new IllegalStateException("Unexpected reply of the schedule pause script: " + reply);

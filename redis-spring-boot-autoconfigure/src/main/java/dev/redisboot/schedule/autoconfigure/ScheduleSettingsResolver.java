@@ -148,7 +148,8 @@ final class ScheduleSettingsResolver {
 		String cron = schedule.getCron();
 		Duration rate = schedule.getFixedRate();
 		if (cron != null && !cron.isBlank() && rate != null) {
-			throw new InvalidPropertyException(property + "fixed-rate", rate, "The schedule also sets a cron expression",
+			throw new InvalidPropertyException(property + "fixed-rate", rate,
+					"The schedule also sets a cron expression",
 					"Set either " + property + "cron or " + property + "fixed-rate, not both.");
 		}
 		FireTimes times;
