@@ -15,8 +15,19 @@ final class JobDispatcher implements StreamHandler {
 
 	private final Map<String, StreamHandler> handlers;
 
-	JobDispatcher(Map<String, StreamHandler> handlers) {
+	private final StreamListenerRegistrar.JobSettings settings;
+
+	JobDispatcher(Map<String, StreamHandler> handlers, StreamListenerRegistrar.JobSettings settings) {
 		this.handlers = Map.copyOf(handlers);
+		this.settings = settings;
+	}
+
+	/**
+	 * Returns the settings of the jobs, among them whether their status is tracked.
+	 * @return the settings
+	 */
+	StreamListenerRegistrar.JobSettings settings() {
+		return this.settings;
 	}
 
 	@Override

@@ -29,6 +29,12 @@ final class StreamFields {
 	/** Field with a job's id. */
 	static final String JOB = "job";
 
+	/**
+	 * Field of a job enqueued with a unique key: the key's digest, which names the Redis key
+	 * released when the job finishes.
+	 */
+	static final String UNIQUE = "unique";
+
 	/** Field naming the only group an entry is for (retries), absent for all groups. */
 	static final String GROUP = "group";
 

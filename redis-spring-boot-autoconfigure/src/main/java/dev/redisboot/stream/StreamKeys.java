@@ -13,7 +13,13 @@ import dev.redisboot.core.RedisKeyNamer;
  * <li>{@code [prefix:]stream:{s}:dead}: the dead-letter stream;</li>
  * <li>{@code [prefix:]stream:{s}:idempotency:<digest>}: the job id enqueued under an
  * idempotency key; the key itself appears only as its {@link KeyDigester digest}, since
- * applications build idempotency keys from user ids, e-mail addresses and the like.</li>
+ * applications build idempotency keys from user ids, e-mail addresses and the like;</li>
+ * <li>{@code [prefix:]stream:{s}:unique:<digest>}: the job id of the job enqueued with
+ * {@link JobQueue#enqueueUnique} under a unique key, while it is queued, delayed, running or
+ * retrying (a digest too);</li>
+ * <li>{@code [prefix:]stream:{s}:job:<job id>}: a job's status record, a hash
+ * ({@link JobQueue#status}), kept for {@code redisboot.jobs.status-ttl} after the job
+ * finished.</li>
  * </ul>
  * A bean: inject it to look at a stream with other tools ({@code redis-cli}, a
  * {@code RedisTemplate}).
@@ -73,6 +79,35 @@ public final class StreamKeys {
 	public String idempotencyKey(String stream, String key) {
 		return this.keyNamer.hashTaggedKey("stream", stream, "idempotency",
 				this.keyDigester.digest("stream-idempotency", key));
+	}
+
+	/**
+	 * Returns the Redis key that holds the id of the job enqueued under a unique key while it is
+	 * not finished: the unique key appears in it only as its digest.
+	 * @param stream the stream's name
+	 * @param key the unique key
+	 * @return the Redis key
+	 */
+	public String uniqueKey(String stream, String key) {
+		return uniqueKeyOfDigest(stream, uniqueDigest(key));
+	}
+
+	String uniqueDigest(String key) {
+		return this.keyDigester.digest("stream-unique", key);
+	}
+
+	String uniqueKeyOfDigest(String stream, String digest) {
+		return this.keyNamer.hashTaggedKey("stream", stream, "unique", digest);
+	}
+
+	/**
+	 * Returns the key of a job's status record.
+	 * @param stream the jobs stream's name
+	 * @param jobId the job's id
+	 * @return the key
+	 */
+	public String jobStatusKey(String stream, String jobId) {
+		return this.keyNamer.hashTaggedKey("stream", stream, "job", jobId);
 	}
 
 }

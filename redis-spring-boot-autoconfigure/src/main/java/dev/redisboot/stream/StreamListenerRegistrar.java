@@ -1,6 +1,7 @@
 package dev.redisboot.stream;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -85,7 +86,7 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 		if (!jobHandlers.isEmpty()) {
 			// the instances that run jobs also move delayed jobs into the stream when they are due
 			this.container.register(new StreamSubscription("jobs", this.jobs.stream(), this.jobs.group(),
-					this.jobs.concurrency(), this.jobs.settings(), new JobDispatcher(jobHandlers)));
+					this.jobs.concurrency(), this.jobs.settings(), new JobDispatcher(jobHandlers, this.jobs)));
 		}
 	}
 
@@ -124,8 +125,14 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 	 * @param group the consumer group of the job handlers
 	 * @param concurrency how many jobs this instance runs at once
 	 * @param settings retries, reclaim and trimming
+	 * @param statusTracking whether jobs have a status record ({@link JobQueue#status}), which
+	 * cancellation needs too
+	 * @param statusTtl how long a status record is kept after its job finished
+	 * @param uniqueTtl the longest a unique key ({@link JobQueue#enqueueUnique}) is held, should
+	 * its release be missed
 	 */
-	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings) {
+	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings,
+			boolean statusTracking, Duration statusTtl, Duration uniqueTtl) {
 	}
 
 }

@@ -42,6 +42,25 @@ public class RedisbootJobProperties {
 	 */
 	private Duration idempotencyTtl = Duration.ofHours(24);
 
+	/**
+	 * Whether each job has a status record (JobQueue.status), written by the scripts that
+	 * enqueue, start, acknowledge and fail it. Cancellation and unique jobs need it. Off, a
+	 * plain enqueue is a single XADD and a job's acknowledgement a single XACK.
+	 */
+	private boolean statusTracking = true;
+
+	/**
+	 * How long a job's status record is kept after the job finished (done, dead or
+	 * cancelled); also the longest a record lives without a change while the job waits.
+	 */
+	private Duration statusTtl = Duration.ofDays(1);
+
+	/**
+	 * Longest time a unique key (JobQueue.enqueueUnique) is held should its release be missed;
+	 * renewed when the job starts. Longer than the longest wait plus run of a unique job.
+	 */
+	private Duration uniqueTtl = Duration.ofDays(1);
+
 	public String getStream() {
 		return this.stream;
 	}
@@ -80,6 +99,30 @@ public class RedisbootJobProperties {
 
 	public void setIdempotencyTtl(Duration idempotencyTtl) {
 		this.idempotencyTtl = idempotencyTtl;
+	}
+
+	public boolean isStatusTracking() {
+		return this.statusTracking;
+	}
+
+	public void setStatusTracking(boolean statusTracking) {
+		this.statusTracking = statusTracking;
+	}
+
+	public Duration getStatusTtl() {
+		return this.statusTtl;
+	}
+
+	public void setStatusTtl(Duration statusTtl) {
+		this.statusTtl = statusTtl;
+	}
+
+	public Duration getUniqueTtl() {
+		return this.uniqueTtl;
+	}
+
+	public void setUniqueTtl(Duration uniqueTtl) {
+		this.uniqueTtl = uniqueTtl;
 	}
 
 }

@@ -76,7 +76,10 @@ final class StreamSettingsResolver {
 			PropertyChecks.between(JOBS + "max-attempts", maxAttempts, 1, 1000, "5");
 			settings = settings.withMaxAttempts(maxAttempts);
 		}
-		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings);
+		Duration statusTtl = PropertyChecks.positive(JOBS + "status-ttl", jobs.getStatusTtl(), "1d");
+		Duration uniqueTtl = PropertyChecks.positive(JOBS + "unique-ttl", jobs.getUniqueTtl(), "1d");
+		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings, jobs.isStatusTracking(),
+				statusTtl, uniqueTtl);
 	}
 
 	Duration idempotencyTtl(RedisbootJobProperties jobs) {
