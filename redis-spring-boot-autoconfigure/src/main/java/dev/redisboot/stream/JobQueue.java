@@ -224,7 +224,12 @@ public final class JobQueue {
 			record = this.store.jobStatus(this.stream, jobId);
 		}
 		catch (RuntimeException ex) {
-			statusFault("could not be read", ex);
+			if (String.valueOf(ex.getMessage()).contains("WRONGTYPE")) {
+				statusFault("is unreadable (another Redis type)", null);
+			}
+			else {
+				statusFault("could not be read", ex);
+			}
 			this.metrics.statusLookup(this.stream, "unreadable");
 			return Optional.empty();
 		}
