@@ -58,6 +58,8 @@ public final class JobQueue {
 
 	private final Duration uniqueTtl;
 
+	private final StreamListenerRegistrar.JobSettings settings;
+
 	private final Clock clock;
 
 	private final StreamMetrics metrics;
@@ -89,6 +91,7 @@ public final class JobQueue {
 		this.statusTracking = settings.statusTracking();
 		this.statusTtl = settings.statusTtl();
 		this.uniqueTtl = settings.uniqueTtl();
+		this.settings = settings;
 		this.clock = clock;
 	}
 
@@ -135,6 +138,23 @@ public final class JobQueue {
 	}
 
 	/**
+	 * Enqueues a job to run no earlier than after a delay, unless one with the same unique key
+	 * is unfinished ({@link #enqueueUnique}); the key is held for the delay too.
+	 * @param delay the delay
+	 * @param type the job type
+	 * @param payload the payload
+	 * @param uniqueKey the key
+	 * @return the job's id, the unfinished job's for a duplicate
+	 * @throws IllegalStateException if status tracking is off
+	 */
+	public String enqueueUniqueIn(Duration delay, String type, @Nullable Object payload, String uniqueKey) {
+		Assert.hasText(uniqueKey, "'uniqueKey' must not be empty");
+		Assert.state(this.statusTracking, "Unique jobs need redisboot.jobs.status-tracking=true");
+		long due = this.clock.instant().plus(delay).toEpochMilli();
+		return add(type, payload, uniqueKey, true, (due > this.clock.millis()) ? due : 0);
+	}
+
+	/**
 	 * Enqueues a job to run no earlier than after a delay.
 	 * @param delay the delay
 	 * @param type the job type
@@ -170,9 +190,14 @@ public final class JobQueue {
 		if (uniqueDigest != null) {
 			fields.put(StreamFields.UNIQUE, StreamFields.bytes(uniqueDigest));
 		}
+		JobPriority priority = this.settings.priority(type);
+		if (priority != JobPriority.NORMAL) {
+			fields.put(StreamFields.PRIORITY, StreamFields.bytes(priority.name().toLowerCase(Locale.ROOT)));
+		}
+		String lane = priority.lane(this.stream);
 		if (onceKey == null && dueAtMillis == 0 && !this.statusTracking) {
 			// nothing to check, schedule or track: a plain XADD costs Redis a third of the script
-			this.store.add(this.stream, fields, this.maxLength);
+			this.store.add(lane, fields, this.maxLength);
 			return jobId;
 		}
 		long now = this.clock.millis();
@@ -189,7 +214,7 @@ public final class JobQueue {
 		}
 		StreamStore.NewJob job = this.statusTracking
 				? new StreamStore.NewJob(type, now, this.statusTtl.toMillis() + delay, uniqueDigest) : null;
-		StreamStore.Enqueued enqueued = this.store.enqueue(this.stream, jobId, fields, this.maxLength, key, keyTtl,
+		StreamStore.Enqueued enqueued = this.store.enqueue(lane, jobId, fields, this.maxLength, key, keyTtl,
 				dueAtMillis, job);
 		if (enqueued.replacedUnreadable()) {
 			this.metrics.fault(this.stream, unique ? "unique-record" : "idempotency-record");

@@ -35,6 +35,12 @@ final class StreamFields {
 	 */
 	static final String UNIQUE = "unique";
 
+	/**
+	 * Field of a job of a priority other than normal: {@code high} or {@code low}, the lane
+	 * a delayed job or a retry moves into.
+	 */
+	static final String PRIORITY = "priority";
+
 	/** Field naming the only group an entry is for (retries), absent for all groups. */
 	static final String GROUP = "group";
 

@@ -19,7 +19,10 @@ import dev.redisboot.core.RedisKeyNamer;
  * retrying (a digest too);</li>
  * <li>{@code [prefix:]stream:{s}:job:<job id>}: a job's status record, a hash
  * ({@link JobQueue#status}), kept for {@code redisboot.jobs.status-ttl} after the job
- * finished.</li>
+ * finished;</li>
+ * <li>{@code [prefix:]stream:{s}:high} and {@code …:low}: the priority lanes of a jobs
+ * stream ({@link JobPriority}), named {@code s#high} and {@code s#low}; they share the
+ * stream's delayed set, dead letters, status records and keys.</li>
  * </ul>
  * A bean: inject it to look at a stream with other tools ({@code redis-cli}, a
  * {@code RedisTemplate}).
@@ -27,6 +30,12 @@ import dev.redisboot.core.RedisKeyNamer;
  * @author redisboot
  */
 public final class StreamKeys {
+
+	/**
+	 * Separates a jobs stream's name from the priority of one of its lanes, as in
+	 * {@code jobs#high} ({@link JobPriority#lane}).
+	 */
+	public static final char LANE_SEPARATOR = '#';
 
 	private final RedisKeyNamer keyNamer;
 
@@ -48,7 +57,33 @@ public final class StreamKeys {
 	 * @return the key
 	 */
 	public String streamKey(String stream) {
+		int lane = laneStart(stream);
+		if (lane > 0) {
+			// a priority lane: a stream beside the jobs stream, with its hash tag
+			return this.keyNamer.hashTaggedKey("stream", stream.substring(0, lane), stream.substring(lane + 1));
+		}
 		return this.keyNamer.hashTaggedKey("stream", stream);
+	}
+
+	/**
+	 * Returns the stream whose helper keys (delayed set, dead letters, status records,
+	 * idempotency and unique keys) a lane shares: the name before {@code #high} or
+	 * {@code #low}, else the name itself.
+	 * @param stream a stream's or a lane's name
+	 * @return the stream's name
+	 */
+	static String base(String stream) {
+		int lane = laneStart(stream);
+		return (lane > 0) ? stream.substring(0, lane) : stream;
+	}
+
+	private static int laneStart(String stream) {
+		int separator = stream.lastIndexOf(LANE_SEPARATOR);
+		if (separator <= 0) {
+			return -1;
+		}
+		String lane = stream.substring(separator + 1);
+		return (lane.equals("high") || lane.equals("low")) ? separator : -1;
 	}
 
 	/**
@@ -57,7 +92,7 @@ public final class StreamKeys {
 	 * @return the key
 	 */
 	public String delayedKey(String stream) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "delayed");
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "delayed");
 	}
 
 	/**
@@ -66,7 +101,7 @@ public final class StreamKeys {
 	 * @return the key
 	 */
 	public String deadLetterKey(String stream) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "dead");
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "dead");
 	}
 
 	/**
@@ -77,7 +112,7 @@ public final class StreamKeys {
 	 * @return the Redis key
 	 */
 	public String idempotencyKey(String stream, String key) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "idempotency",
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "idempotency",
 				this.keyDigester.digest("stream-idempotency", key));
 	}
 
@@ -97,7 +132,7 @@ public final class StreamKeys {
 	}
 
 	String uniqueKeyOfDigest(String stream, String digest) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "unique", digest);
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "unique", digest);
 	}
 
 	/**
@@ -107,7 +142,7 @@ public final class StreamKeys {
 	 * @return the key
 	 */
 	public String jobStatusKey(String stream, String jobId) {
-		return this.keyNamer.hashTaggedKey("stream", stream, "job", jobId);
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "job", jobId);
 	}
 
 }

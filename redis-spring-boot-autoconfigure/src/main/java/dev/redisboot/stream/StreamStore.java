@@ -142,8 +142,23 @@ public final class StreamStore {
 	 * @return how many moved and how many were dead-lettered
 	 */
 	Moved moveDue(String stream, long nowMillis, long maxLength, int limit, long deadLetterMaxLength) {
+		return moveDue(stream, false, false, nowMillis, maxLength, limit, deadLetterMaxLength);
+	}
+
+	/**
+	 * Moves due entries from the delayed set into the stream or, for jobs of a priority
+	 * whose lane is consumed here, into the lane.
+	 * @param highLane whether the high-priority lane is consumed
+	 * @param lowLane whether the low-priority lane is consumed
+	 * @return how many moved and how many were dead-lettered
+	 */
+	Moved moveDue(String stream, boolean highLane, boolean lowLane, long nowMillis, long maxLength, int limit,
+			long deadLetterMaxLength) {
+		String streamKey = this.keys.streamKey(stream);
 		List<Object> result = this.redis.evalsha(StreamScripts.MOVE_DUE, ScriptOutputType.MULTI,
-				keys(this.keys.streamKey(stream), this.keys.delayedKey(stream), this.keys.deadLetterKey(stream)),
+				keys(streamKey, this.keys.delayedKey(stream), this.keys.deadLetterKey(stream),
+						highLane ? this.keys.streamKey(JobPriority.HIGH.lane(stream)) : streamKey,
+						lowLane ? this.keys.streamKey(JobPriority.LOW.lane(stream)) : streamKey),
 				bytes(Long.toString(nowMillis)), bytes(Long.toString(maxLength)), bytes(Integer.toString(limit)),
 				bytes(Long.toString(deadLetterMaxLength)));
 		if (result == null || result.size() != 2) {

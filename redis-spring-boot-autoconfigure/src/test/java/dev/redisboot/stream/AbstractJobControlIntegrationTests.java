@@ -177,4 +177,36 @@ abstract class AbstractJobControlIntegrationTests {
 		}
 	}
 
+	@Test
+	void highPriorityJobsOvertakeABacklogAndLowPriorityJobsAreNotStarved() {
+		try (ConfigurableApplicationContext a = start("redisboot.jobs.concurrency=1",
+				"redisboot.jobs.types.urgent.priority=high", "redisboot.jobs.types.newsletter.priority=low")) {
+			JobQueue jobs = a.getBean(JobQueue.class);
+			// the normal lane's only consumer runs a long job, and a backlog waits behind it
+			String blocker = jobs.enqueue("report", "blocker");
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
+			for (int i = 0; i < 20; i++) {
+				jobs.enqueue("email", new Email("backlog-" + i + "@example.com"));
+			}
+			String urgent = jobs.enqueue("urgent", "now");
+			jobs.enqueueIn(Duration.ofMillis(100), "urgent", "delayed");
+			String newsletter = jobs.enqueue("newsletter", "weekly");
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(recorder(a).handled("urgent:")).containsExactlyInAnyOrder("urgent:now", "urgent:delayed");
+				assertThat(recorder(a).handled("newsletter:")).containsExactly("newsletter:weekly");
+			});
+			assertThat(recorder(a).handled("email:")).as("the backlog still waits").isEmpty();
+			assertThat(jobs.status(urgent)).map(JobStatus::state).hasValue(JobState.DONE);
+			assertThat(jobs.status(newsletter)).map(JobStatus::state).hasValue(JobState.DONE);
+			StreamStore store = a.getBean(StreamStore.class);
+			assertThat(store.keys().streamKey("jobs#high")).endsWith("stream:{jobs}:high");
+			assertThat(store.stats("jobs#high", "jobs").length()).as("two high-priority jobs").isEqualTo(2);
+			assertThat(store.stats("jobs", "jobs").lag()).isEqualTo(20);
+			// the backlog runs once the long job ends
+			assertThat(jobs.cancel(blocker)).isEqualTo(CancelOutcome.REQUESTED);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(recorder(a).handled("email:")).hasSize(20));
+		}
+	}
+
 }

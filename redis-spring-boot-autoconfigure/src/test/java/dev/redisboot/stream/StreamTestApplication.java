@@ -92,6 +92,16 @@ class StreamTestApplication {
 			this.handled.add(new Handled("report:" + name + ":cancelled", delivery, System.currentTimeMillis()));
 		}
 
+		@JobHandler("urgent")
+		void urgent(String name, StreamDelivery delivery) {
+			this.handled.add(new Handled("urgent:" + name, delivery, System.currentTimeMillis()));
+		}
+
+		@JobHandler("newsletter")
+		void newsletter(String name, StreamDelivery delivery) {
+			this.handled.add(new Handled("newsletter:" + name, delivery, System.currentTimeMillis()));
+		}
+
 		@JobHandler("fail")
 		void fail(String name, StreamDelivery delivery) {
 			this.handled.add(new Handled("fail:" + name + ":" + delivery.attempt(), delivery, System.currentTimeMillis()));

@@ -1,6 +1,10 @@
 package dev.redisboot.stream.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.redisboot.stream.JobPriority;
 
 import org.jspecify.annotations.Nullable;
 
@@ -60,6 +64,23 @@ public class RedisbootJobProperties {
 	 * renewed when the job starts. Longer than the longest wait plus run of a unique job.
 	 */
 	private Duration uniqueTtl = Duration.ofDays(1);
+
+	/**
+	 * Jobs of a high-priority type this instance runs at once, on consumers of their own;
+	 * redisboot.jobs.concurrency when not set.
+	 */
+	private @Nullable Integer highPriorityConcurrency;
+
+	/**
+	 * Jobs of a low-priority type this instance runs at once, on consumers of their own.
+	 */
+	private int lowPriorityConcurrency = 1;
+
+	/**
+	 * Settings by job type. Set the same on every instance: the one that enqueues a job
+	 * picks its lane, the ones that run it read the lane.
+	 */
+	private Map<String, JobType> types = new LinkedHashMap<>();
 
 	public String getStream() {
 		return this.stream;
@@ -123,6 +144,52 @@ public class RedisbootJobProperties {
 
 	public void setUniqueTtl(Duration uniqueTtl) {
 		this.uniqueTtl = uniqueTtl;
+	}
+
+	public @Nullable Integer getHighPriorityConcurrency() {
+		return this.highPriorityConcurrency;
+	}
+
+	public void setHighPriorityConcurrency(@Nullable Integer highPriorityConcurrency) {
+		this.highPriorityConcurrency = highPriorityConcurrency;
+	}
+
+	public int getLowPriorityConcurrency() {
+		return this.lowPriorityConcurrency;
+	}
+
+	public void setLowPriorityConcurrency(int lowPriorityConcurrency) {
+		this.lowPriorityConcurrency = lowPriorityConcurrency;
+	}
+
+	public Map<String, JobType> getTypes() {
+		return this.types;
+	}
+
+	public void setTypes(Map<String, JobType> types) {
+		this.types = types;
+	}
+
+	/**
+	 * Settings of one job type.
+	 */
+	public static class JobType {
+
+		/**
+		 * Priority of the type's jobs: high and low ones go to lanes of their own (streams
+		 * beside the jobs stream) with consumers of their own, so that high-priority jobs
+		 * never wait behind a backlog and low-priority ones are never starved.
+		 */
+		private JobPriority priority = JobPriority.NORMAL;
+
+		public JobPriority getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(JobPriority priority) {
+			this.priority = priority;
+		}
+
 	}
 
 }

@@ -1,9 +1,12 @@
 package dev.redisboot.stream.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.PropertyChecks;
+import dev.redisboot.stream.JobPriority;
 import dev.redisboot.stream.StreamListenerRegistrar.JobSettings;
 import dev.redisboot.stream.StreamSettings;
 
@@ -78,8 +81,29 @@ final class StreamSettingsResolver {
 		}
 		Duration statusTtl = PropertyChecks.positive(JOBS + "status-ttl", jobs.getStatusTtl(), "1d");
 		Duration uniqueTtl = PropertyChecks.positive(JOBS + "unique-ttl", jobs.getUniqueTtl(), "1d");
+		Map<String, JobPriority> priorities = new LinkedHashMap<>();
+		jobs.getTypes().forEach((type, settingsOfType) -> {
+			if (!StringUtils.hasText(type) || type.length() > 100) {
+				throw new InvalidPropertyException(JOBS + "types", type, "A job type name is empty or too long",
+						"Use the name @JobHandler gives, such as welcome-email.");
+			}
+			JobPriority priority = settingsOfType.getPriority();
+			if (priority == null) {
+				throw new InvalidPropertyException(JOBS + "types." + type + ".priority", null,
+						"The priority is required", "Use high, normal or low.");
+			}
+			if (priority != JobPriority.NORMAL) {
+				priorities.put(type, priority);
+			}
+		});
+		Integer high = jobs.getHighPriorityConcurrency();
+		if (high != null) {
+			PropertyChecks.between(JOBS + "high-priority-concurrency", high, 1, 256, "4");
+		}
+		PropertyChecks.between(JOBS + "low-priority-concurrency", jobs.getLowPriorityConcurrency(), 1, 256, "1");
 		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings, jobs.isStatusTracking(),
-				statusTtl, uniqueTtl);
+				statusTtl, uniqueTtl, priorities, (high != null) ? high : jobs.getConcurrency(),
+				jobs.getLowPriorityConcurrency());
 	}
 
 	Duration idempotencyTtl(RedisbootJobProperties jobs) {
