@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Timer;
  * {@code redisboot.stream.processing} (handler time), {@code redisboot.stream.reclaimed},
  * {@code redisboot.stream.faults} (tag {@code cause}, see {@link StreamMetrics#fault}),
  * {@code redisboot.jobs.cancellations{outcome}}, {@code redisboot.jobs.unique{result}},
- * {@code redisboot.jobs.status-lookups{result}},
+ * {@code redisboot.jobs.status-lookups{result}}, {@code redisboot.jobs.deferred{type,reason}},
  * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
  * {@code .dead-letters}, read from values the container refreshes periodically (never a
  * Redis call per scrape).
@@ -95,6 +95,19 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 	public void uniqueEnqueue(String stream, boolean existing) {
 		count("redisboot.jobs.unique", "Unique job enqueues: added, or an unfinished job with the key existed", stream,
 				"result", existing ? "existing" : "added");
+	}
+
+	@Override
+	public void jobDeferred(String stream, String type, String reason) {
+		this.counters
+			.computeIfAbsent("redisboot.jobs.deferred\n" + stream + '\n' + type + '\n' + reason,
+					(k) -> Counter.builder("redisboot.jobs.deferred")
+						.tag("stream", stream)
+						.tag("type", type)
+						.tag("reason", reason)
+						.description("Jobs deferred by their type's concurrency or rate limit (not counted as attempts)")
+						.register(this.registry))
+			.increment();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.redisboot.stream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
@@ -61,33 +62,55 @@ final class StreamEntryProcessor {
 		byte[] job = fields.get(StreamFields.JOB);
 		String jobId = (job != null) ? string(job) : null;
 		StreamStore.JobStep step = step(jobId, fields, null);
-		JobCancellation cancellation = null;
-		if (step != null && jobId != null) {
+		if (step == null || jobId == null || this.jobs == null) {
+			handle(id, fields, attempt, jobId, null, null);
+			return;
+		}
+		String type = type(fields);
+		JobLimits limits = this.jobs.limits(type);
+		Semaphore permits = (this.subscription.handler() instanceof JobDispatcher dispatcher)
+				? dispatcher.permits(type) : null;
+		boolean permitted = permits == null || permits.tryAcquire();
+		try {
 			StreamStore.Started start;
 			try {
 				start = this.context.store()
-					.startJob(stream, group, id, step, attempt, this.jobs.uniqueTtl().toMillis(), type(fields));
+					.startJob(stream, group, id, step, attempt, this.jobs.uniqueTtl().toMillis(), type, limits,
+							permitted ? 0 : Math.max(1, this.jobs.deferral().toMillis()), fields);
 			}
 			catch (RedisCommandException ex) {
-				if (!String.valueOf(ex.getMessage()).contains("NOPERM")) {
+				if (!String.valueOf(ex.getMessage()).contains("NOPERM") || !permitted) {
 					throw ex;
 				}
 				// the status record is out of the user's reach: the job runs untracked rather than not at all
-				start = null;
-				step = null;
 				statusFault("could not be written (" + ex.getMessage() + ")");
+				handle(id, fields, attempt, jobId, null, null);
+				return;
 			}
-			if (start != null && start.statusFault()) {
+			if (start.statusFault()) {
 				statusFault("held another type and was replaced");
 			}
-			if (start != null && !start.run()) {
+			if (start.deferred()) {
+				this.context.metrics().jobDeferred(StreamKeys.base(stream), type, permitted ? "rate-limit" : "concurrency");
+				return;
+			}
+			if (!start.run()) {
 				this.context.metrics().handled(stream, group, "cancelled", Duration.ZERO);
 				return;
 			}
-			if (step != null) {
-				cancellation = new JobCancellation(this.context, stream, jobId);
+			handle(id, fields, attempt, jobId, step, new JobCancellation(this.context, stream, jobId));
+		}
+		finally {
+			if (permits != null && permitted) {
+				permits.release();
 			}
 		}
+	}
+
+	private void handle(String id, Map<String, byte[]> fields, int attempt, @Nullable String jobId,
+			StreamStore.@Nullable JobStep step, @Nullable JobCancellation cancellation) {
+		String stream = this.subscription.stream();
+		String group = this.subscription.group();
 		long started = System.nanoTime();
 		try {
 			StreamDelivery delivery = (cancellation != null)
@@ -96,7 +119,7 @@ final class StreamEntryProcessor {
 			this.subscription.handler().handle(fields, delivery);
 		}
 		catch (UnprocessableEntryException ex) {
-			deadLetter(id, fields, attempt, describe(ex), started);
+			deadLetter(id, fields, attempt, describe(ex), started, step != null);
 			return;
 		}
 		catch (Throwable ex) {
@@ -109,7 +132,7 @@ final class StreamEntryProcessor {
 						+ "and another consumer will reclaim it after " + this.subscription.settings().reclaimIdle());
 				return;
 			}
-			failed(id, fields, attempt, ex, started);
+			failed(id, fields, attempt, ex, started, step != null);
 			return;
 		}
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -169,15 +192,16 @@ final class StreamEntryProcessor {
 		Map<String, byte[]> fields = StreamFields.of(body);
 		deadLetter(id, fields, StreamFields.attempt(fields), "Abandoned " + (deliveries - 1)
 				+ " times: its consumers died or took longer than " + this.subscription.settings().reclaimIdle()
-				+ " each time", 0);
+				+ " each time", 0, true);
 	}
 
-	private void failed(String id, Map<String, byte[]> fields, int attempt, Throwable ex, long started) {
+	private void failed(String id, Map<String, byte[]> fields, int attempt, Throwable ex, long started,
+			boolean tracked) {
 		StreamSettings settings = this.subscription.settings();
 		String stream = this.subscription.stream();
 		String group = this.subscription.group();
 		if (attempt >= settings.maxAttempts()) {
-			deadLetter(id, fields, attempt, describe(ex), started);
+			deadLetter(id, fields, attempt, describe(ex), started, tracked);
 			return;
 		}
 		Duration backoff = settings.backoff(attempt);
@@ -187,7 +211,7 @@ final class StreamEntryProcessor {
 		retry.put(StreamFields.RETRY_OF, bytes(id));
 		long outcome = this.context.store()
 			.retry(stream, group, id, System.currentTimeMillis() + backoff.toMillis(), retry,
-					step(jobId(fields), fields, describe(ex)));
+					tracked ? step(jobId(fields), fields, describe(ex)) : null);
 		if (outcome == 2) {
 			this.context.metrics().handled(stream, group, "cancelled", Duration.ofNanos(System.nanoTime() - started));
 			return;
@@ -209,8 +233,10 @@ final class StreamEntryProcessor {
 	 * Moves an entry to the dead-letter stream.
 	 * @param started when the handler started ({@link System#nanoTime()}), or 0 if it did
 	 * not run
+	 * @param tracked whether to write the job's status (false when it runs untracked)
 	 */
-	private void deadLetter(String id, Map<String, byte[]> fields, int attempt, String error, long started) {
+	private void deadLetter(String id, Map<String, byte[]> fields, int attempt, String error, long started,
+			boolean tracked) {
 		String stream = this.subscription.stream();
 		String group = this.subscription.group();
 		Map<String, byte[]> letter = new LinkedHashMap<>(fields);
@@ -222,7 +248,7 @@ final class StreamEntryProcessor {
 		letter.put(StreamFields.FAILED_AT, bytes(Long.toString(System.currentTimeMillis())));
 		long outcome = this.context.store()
 			.deadLetter(stream, group, id, letter, this.subscription.settings().deadLetterMaxLength(),
-					step(jobId(fields), fields, error));
+					tracked ? step(jobId(fields), fields, error) : null);
 		long now = System.nanoTime();
 		Duration took = Duration.ofNanos(now - ((started != 0) ? started : now));
 		if (outcome == 2) {

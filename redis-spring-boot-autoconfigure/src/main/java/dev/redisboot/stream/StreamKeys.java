@@ -22,7 +22,8 @@ import dev.redisboot.core.RedisKeyNamer;
  * finished;</li>
  * <li>{@code [prefix:]stream:{s}:high} and {@code …:low}: the priority lanes of a jobs
  * stream ({@link JobPriority}), named {@code s#high} and {@code s#low}; they share the
- * stream's delayed set, dead letters, status records and keys.</li>
+ * stream's delayed set, dead letters, status records and keys;</li>
+ * <li>{@code [prefix:]stream:{s}:rate:<type>}: the rate-limit bucket of a job type.</li>
  * </ul>
  * A bean: inject it to look at a stream with other tools ({@code redis-cli}, a
  * {@code RedisTemplate}).
@@ -143,6 +144,16 @@ public final class StreamKeys {
 	 */
 	public String jobStatusKey(String stream, String jobId) {
 		return this.keyNamer.hashTaggedKey("stream", base(stream), "job", jobId);
+	}
+
+	/**
+	 * Returns the key of a job type's rate-limit bucket ({@code redisboot.jobs.types.<type>.rate-limit}).
+	 * @param stream the jobs stream's name
+	 * @param type the job type
+	 * @return the key
+	 */
+	public String jobRateKey(String stream, String type) {
+		return this.keyNamer.hashTaggedKey("stream", base(stream), "rate", type);
 	}
 
 }

@@ -144,10 +144,13 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 	 * {@link JobPriority#NORMAL}
 	 * @param highPriorityConcurrency how many high-priority jobs this instance runs at once
 	 * @param lowPriorityConcurrency how many low-priority jobs this instance runs at once
+	 * @param limits the limits of each job type that has some
+	 * @param deferral how long a job waits that found its type's concurrency on this instance
+	 * taken
 	 */
 	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings,
 			boolean statusTracking, Duration statusTtl, Duration uniqueTtl, Map<String, JobPriority> priorities,
-			int highPriorityConcurrency, int lowPriorityConcurrency) {
+			int highPriorityConcurrency, int lowPriorityConcurrency, Map<String, JobLimits> limits, Duration deferral) {
 
 		/**
 		 * Creates settings without priorities.
@@ -161,11 +164,22 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 		 */
 		public JobSettings(String stream, String group, int concurrency, StreamSettings settings,
 				boolean statusTracking, Duration statusTtl, Duration uniqueTtl) {
-			this(stream, group, concurrency, settings, statusTracking, statusTtl, uniqueTtl, Map.of(), concurrency, 1);
+			this(stream, group, concurrency, settings, statusTracking, statusTtl, uniqueTtl, Map.of(), concurrency, 1,
+					Map.of(), Duration.ofSeconds(1));
 		}
 
 		public JobSettings {
 			priorities = Map.copyOf(priorities);
+			limits = Map.copyOf(limits);
+		}
+
+		/**
+		 * Returns the limits of a job type.
+		 * @param type the job type
+		 * @return its limits, {@link JobLimits#NONE} unless configured
+		 */
+		public JobLimits limits(String type) {
+			return this.limits.getOrDefault(type, JobLimits.NONE);
 		}
 
 		/**

@@ -70,6 +70,16 @@ public interface StreamMetrics {
 	}
 
 	/**
+	 * A job was deferred instead of run: back in the delayed set, its attempt not counted.
+	 * @param stream the jobs stream
+	 * @param type the job type (one with limits configured)
+	 * @param reason {@code concurrency} (its type's concurrency on this instance was taken) or
+	 * {@code rate-limit}
+	 */
+	default void jobDeferred(String stream, String type, String reason) {
+	}
+
+	/**
 	 * A job's status was looked up.
 	 * @param stream the jobs stream
 	 * @param result {@code found}, {@code missing} or {@code unreadable}

@@ -252,33 +252,46 @@ public final class StreamStore {
 	}
 
 	/**
-	 * Marks a tracked job running, unless it was cancelled: then acknowledges it.
+	 * Marks a tracked job running, unless it was cancelled (then acknowledges it) or must wait
+	 * (then defers it).
 	 * @param attempt the attempt that starts
 	 * @param uniqueTtlMillis the unique key's TTL, renewed if it still names the job
 	 * @param type the job type
-	 * @return whether to run it, and whether its status record was unreadable or unwritable
+	 * @param limits the type's limits
+	 * @param deferMillis 0 to run the job if it may, else defer it by this long
+	 * @param fields the job's fields, to put back in the delayed set if it is deferred
+	 * @return whether to run it, and whether a record was unreadable
 	 */
 	Started startJob(String stream, String group, String id, JobStep job, int attempt, long uniqueTtlMillis,
-			String type) {
+			String type, JobLimits limits, long deferMillis, Map<String, byte[]> fields) {
 		String statusKey = this.keys.jobStatusKey(stream, job.jobId());
+		boolean deferrable = deferMillis > 0 || limits.rateLimit() > 0;
 		List<Object> result = this.redis.evalsha(StreamScripts.JOB_START, ScriptOutputType.MULTI,
-				keys(this.keys.streamKey(stream), statusKey, uniqueKey(stream, job, statusKey)), bytes(group), bytes(id),
-				bytes(job.jobId()), bytes(Integer.toString(attempt)), bytes(Long.toString(job.nowMillis())),
-				bytes(Long.toString(Math.max(1, job.statusTtlMillis()))),
-				bytes(Long.toString(Math.max(1, uniqueTtlMillis))), bytes(type));
-		if (result == null || result.size() != 2) {
+				keys(this.keys.streamKey(stream), statusKey, uniqueKey(stream, job, statusKey),
+						this.keys.delayedKey(stream),
+						(limits.rateLimit() > 0) ? this.keys.jobRateKey(stream, type) : statusKey),
+				bytes(group), bytes(id), bytes(job.jobId()), bytes(Integer.toString(attempt)),
+				bytes(Long.toString(job.nowMillis())), bytes(Long.toString(Math.max(1, job.statusTtlMillis()))),
+				bytes(Long.toString(Math.max(1, uniqueTtlMillis))), bytes(type),
+				bytes((deferMillis > 0) ? "defer" : "run"), bytes(Long.toString(limits.rateIntervalMillis())),
+				bytes(Long.toString(limits.ratePeriod().toMillis())),
+				deferrable ? StreamFields.delayedMember(fields) : new byte[0], bytes(Long.toString(deferMillis)));
+		if (result == null || result.size() != 3) {
 			throw new IllegalStateException("Unexpected reply to the start of a job");
 		}
-		return new Started(!Long.valueOf(0).equals(result.get(0)), Long.valueOf(1).equals(result.get(1)));
+		Object outcome = result.get(0);
+		return new Started(Long.valueOf(1).equals(outcome), Long.valueOf(2).equals(outcome),
+				Long.valueOf(1).equals(result.get(1)));
 	}
 
 	/**
 	 * The outcome of a job's start.
 	 *
-	 * @param run whether to run it (false: it was cancelled, and is acknowledged)
-	 * @param statusFault whether its status record was unreadable (and replaced)
+	 * @param run whether to run it (false: it was cancelled or deferred, and is acknowledged)
+	 * @param deferred whether it was deferred (back in the delayed set)
+	 * @param statusFault whether its status record or rate key was unreadable (and replaced)
 	 */
-	record Started(boolean run, boolean statusFault) {
+	record Started(boolean run, boolean deferred, boolean statusFault) {
 	}
 
 	/**

@@ -209,4 +209,53 @@ abstract class AbstractJobControlIntegrationTests {
 		}
 	}
 
+	@Test
+	void aTypesConcurrencyAndRateLimitDeferItsJobsWithoutCountingAttempts() {
+		try (ConfigurableApplicationContext a = start("redisboot.jobs.types.report.concurrency=1",
+				"redisboot.jobs.deferral=100ms", "redisboot.jobs.types.urgent.rate-limit.limit=2",
+				"redisboot.jobs.types.urgent.rate-limit.period=1h")) {
+			JobQueue jobs = a.getBean(JobQueue.class);
+			// four consumers, but one report at a time on this instance: the second is deferred, again and again
+			String first = jobs.enqueue("report", "first");
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
+			String second = jobs.enqueue("report", "second");
+			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "report", "concurrency") >= 3);
+			assertThat(recorder(a).reportsStarted.availablePermits()).isEqualTo(1);
+			assertThat(jobs.status(second)).hasValueSatisfying((status) -> {
+				assertThat(status.state()).isIn(JobState.SCHEDULED, JobState.QUEUED);
+				assertThat(status.attempts()).as("a deferral is no attempt").isZero();
+			});
+			assertThat(jobs.cancel(first)).isEqualTo(CancelOutcome.REQUESTED);
+			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 2);
+			assertThat(jobs.status(second)).hasValueSatisfying((status) -> {
+				assertThat(status.state()).isEqualTo(JobState.RUNNING);
+				assertThat(status.attempts()).isEqualTo(1);
+			});
+			assertThat(jobs.cancel(second)).isEqualTo(CancelOutcome.REQUESTED);
+			// two urgent jobs an hour, across instances: the third waits half an hour
+			Instant before = Instant.now();
+			List<String> urgent = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				urgent.add(jobs.enqueue("urgent", "u" + i));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "urgent", "rate-limit") == 1);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(recorder(a).handled("urgent:")).hasSize(2));
+			String late = urgent.stream()
+				.filter((id) -> jobs.status(id).orElseThrow().state() == JobState.SCHEDULED)
+				.findFirst()
+				.orElseThrow();
+			JobStatus waiting = jobs.status(late).orElseThrow();
+			assertThat(waiting.attempts()).isZero();
+			assertThat(waiting.dueAt()).isBetween(before.plus(Duration.ofMinutes(29)), before.plus(Duration.ofMinutes(31)));
+			assertThat(jobs.cancel(late)).isEqualTo(CancelOutcome.CANCELLED);
+			assertThat(a.getBean(StreamStore.class).stats("jobs", "jobs").delayed()).isZero();
+		}
+	}
+
+	private static double deferred(ConfigurableApplicationContext context, String type, String reason) {
+		var counter = registry(context).find("redisboot.jobs.deferred").tag("type", type).tag("reason", reason).counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
 }

@@ -77,6 +77,12 @@ public class RedisbootJobProperties {
 	private int lowPriorityConcurrency = 1;
 
 	/**
+	 * How long a job waits before it is tried again when it found its type's concurrency
+	 * (redisboot.jobs.types.<type>.concurrency) taken on the instance that read it.
+	 */
+	private Duration deferral = Duration.ofSeconds(1);
+
+	/**
 	 * Settings by job type. Set the same on every instance: the one that enqueues a job
 	 * picks its lane, the ones that run it read the lane.
 	 */
@@ -162,6 +168,14 @@ public class RedisbootJobProperties {
 		this.lowPriorityConcurrency = lowPriorityConcurrency;
 	}
 
+	public Duration getDeferral() {
+		return this.deferral;
+	}
+
+	public void setDeferral(Duration deferral) {
+		this.deferral = deferral;
+	}
+
 	public Map<String, JobType> getTypes() {
 		return this.types;
 	}
@@ -182,12 +196,71 @@ public class RedisbootJobProperties {
 		 */
 		private JobPriority priority = JobPriority.NORMAL;
 
+		/**
+		 * Jobs of the type one instance runs at once (per instance, not across instances); a
+		 * job that finds them all taken is deferred by redisboot.jobs.deferral, its attempt
+		 * not counted. No limit when not set.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Rate at which jobs of the type may start, across all instances.
+		 */
+		private final RateLimit rateLimit = new RateLimit();
+
 		public JobPriority getPriority() {
 			return this.priority;
 		}
 
 		public void setPriority(JobPriority priority) {
 			this.priority = priority;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	/**
+	 * A job type's rate limit: a job over it is deferred until it may start (back in the
+	 * delayed set, its attempt not counted), never failed.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Jobs that may start per period, across all instances, evenly spread (a GCRA bucket
+		 * in Redis, checked by the script that starts the job); no limit when not set.
+		 */
+		private @Nullable Long limit;
+
+		/**
+		 * The period of the limit.
+		 */
+		private Duration period = Duration.ofSeconds(1);
+
+		public @Nullable Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(@Nullable Long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
 		}
 
 	}
