@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatRuntimeException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Hostile and broken state in the job control key families (status records, unique keys):
+ * Hostile and broken state in the job control key families (status records, unique keys,
+ * rate-limit buckets):
  * garbage, another Redis type, a record deleted while its job waits, and a user who may not
  * touch status records (NOPERM). Lookups give nothing instead of failing, jobs still run,
  * each fault is counted, the log stays bounded and never quotes stored bytes or unique keys,
@@ -42,7 +43,8 @@ class JobControlFaultIntegrationTests {
 	@Test
 	void unreadableOrDeletedStatusRecordsGiveNothingAndTheirJobsStillRun(CapturedOutput output) {
 		try (ConfigurableApplicationContext a = StreamInstances.start(RedisDeployments.sharedStandalone(),
-				AbstractStreamIntegrationTests.newPrefix(), "redisboot.jobs.concurrency=1")) {
+				AbstractStreamIntegrationTests.newPrefix(), "redisboot.jobs.concurrency=1",
+				"redisboot.jobs.types.newsletter.rate-limit.limit=1000")) {
 			JobQueue jobs = a.getBean(JobQueue.class);
 			StreamKeys keys = a.getBean(StreamKeys.class);
 			// lookups of garbage, another type and nonsense fields give nothing, counted
@@ -88,6 +90,19 @@ class JobControlFaultIntegrationTests {
 			assertThat(jobs.enqueueUnique("email", new Email("unique@example.com"), "mail:user-42@example.com"))
 				.isNotEqualTo(first);
 			assertThat(fault(a, "unique-record")).isEqualTo(2);
+			// a rate-limit bucket that holds garbage or another type is replaced, and the job runs
+			String rateKey = keys.jobRateKey("jobs", "newsletter");
+			node().execute("SET", rateKey, "secret@example.com");
+			String limited = jobs.enqueue("newsletter", "garbage-bucket");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(jobs.status(limited)).map(JobStatus::state).hasValue(JobState.DONE));
+			node().execute("DEL", rateKey);
+			node().execute("LPUSH", rateKey, "secret@example.com");
+			String wrongBucket = jobs.enqueue("newsletter", "wrong-type-bucket");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(jobs.status(wrongBucket)).map(JobStatus::state).hasValue(JobState.DONE));
+			assertThat(fault(a, "job-status")).isEqualTo(7);
+			assertThat(node().execute("TYPE", rateKey)).as("a bucket again (or expired: full)").isIn("string", "none");
 			// a record's TTL: finished records expire after status-ttl
 			long ttl = (Long) node().execute("PTTL", keys.jobStatusKey("jobs", first));
 			assertThat(ttl).isBetween(Duration.ofHours(23).toMillis(), Duration.ofDays(1).toMillis());
