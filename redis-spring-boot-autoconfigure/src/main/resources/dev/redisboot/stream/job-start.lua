@@ -1,7 +1,8 @@
 -- Marks a job RUNNING just before its handler runs, unless it was cancelled: then acknowledges
 -- it, marks it CANCELLED and releases its unique key, and the handler does not run. A job over
 -- its type's rate limit (a GCRA bucket, the key holding the theoretical arrival time), or one the
--- caller defers (its type's concurrency on this instance is taken), is deferred instead: it is
+-- caller defers (its type's concurrency on this instance is taken), is deferred instead (the rate
+-- is checked against the server's clock, TIME, so that consumers with skewed clocks agree): it is
 -- acknowledged and put back in the delayed set, unchanged (its attempt is not counted), for when
 -- it may run, and marked SCHEDULED. A status record or rate key of another type, or a rate key
 -- that holds no number, is replaced, and reported; a missing status record (expired, deleted) is
@@ -36,21 +37,24 @@ local due = 0
 if ARGV[9] == 'defer' then
   due = now + tonumber(ARGV[13])
 elseif ARGV[10] ~= '0' then
+  -- the server's clock: consumers on other threads and instances race with their own clocks
+  local time = redis.call('TIME')
+  local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   local interval, period = tonumber(ARGV[10]), tonumber(ARGV[11])
   local rate = redis.call('TYPE', KEYS[5]).ok
-  local tat = now
+  local tat = clock
   if rate == 'string' then
     local stored = tonumber(redis.call('GET', KEYS[5]))
-    if stored == nil then fault = 1 elseif stored > now then tat = stored end
+    if stored == nil then fault = 1 elseif stored > clock then tat = stored end
   elseif rate ~= 'none' then
     redis.call('DEL', KEYS[5])
     fault = 1
   end
   local next = tat + interval
-  if next - now > period then
-    due = next - period
+  if next - clock > period then
+    due = math.max(now + 1, next - period)
   else
-    redis.call('SET', KEYS[5], string.format('%d', next), 'PX', string.format('%d', next - now))
+    redis.call('SET', KEYS[5], string.format('%d', next), 'PX', string.format('%d', next - clock))
   end
 end
 if due > 0 then

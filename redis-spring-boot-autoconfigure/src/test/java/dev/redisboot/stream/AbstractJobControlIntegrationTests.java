@@ -101,7 +101,7 @@ abstract class AbstractJobControlIntegrationTests {
 			assertThat(jobs.status(delayed)).map(JobStatus::state).hasValue(JobState.CANCELLED);
 			assertThat(jobs.cancel(delayed)).isEqualTo(CancelOutcome.ALREADY_FINISHED);
 			// the only consumer runs a long job, so the next one waits in the stream
-			String running = jobs.enqueue("report", "q3");
+			String running = jobs.enqueue("long-report", "q3");
 			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
 			assertThat(jobs.status(running)).map(JobStatus::state).hasValue(JobState.RUNNING);
 			String queued = jobs.enqueue("email", new Email("queued@example.com"));
@@ -112,7 +112,7 @@ abstract class AbstractJobControlIntegrationTests {
 			assertThat(endpoint.cancel("jobs", running)).containsEntry("outcome", "REQUESTED");
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(jobs.status(running)).map(JobStatus::state).hasValue(JobState.CANCELLED));
-			assertThat(recorder(a).handled("report:")).containsExactly("report:q3:cancelled");
+			assertThat(recorder(a).handled("long-report:")).containsExactly("long-report:q3:cancelled");
 			// the cancelled queued job is acknowledged without running
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				assertThat(count(a, "jobs", "jobs", "cancelled")).isEqualTo(2);
@@ -138,7 +138,7 @@ abstract class AbstractJobControlIntegrationTests {
 			List<Future<String>> ids = new ArrayList<>();
 			try {
 				for (int i = 0; i < 8; i++) {
-					Callable<String> call = () -> jobs.enqueueUnique("report", "export", "export:user-42@example.com");
+					Callable<String> call = () -> jobs.enqueueUnique("long-report", "export", "export:user-42@example.com");
 					ids.add(callers.submit(call));
 				}
 			}
@@ -151,13 +151,13 @@ abstract class AbstractJobControlIntegrationTests {
 				assertThat(id.get()).isEqualTo(first);
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
-			assertThat(jobs.enqueueUnique("report", "export", "export:user-42@example.com")).as("while running")
+			assertThat(jobs.enqueueUnique("long-report", "export", "export:user-42@example.com")).as("while running")
 				.isEqualTo(first);
 			// finished (here: cancelled), the key is free again
 			assertThat(jobs.cancel(first)).isEqualTo(CancelOutcome.REQUESTED);
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(jobs.status(first)).map(JobStatus::state).hasValue(JobState.CANCELLED));
-			String second = jobs.enqueueUnique("report", "export", "export:user-42@example.com");
+			String second = jobs.enqueueUnique("long-report", "export", "export:user-42@example.com");
 			assertThat(second).isNotEqualTo(first);
 			String later = jobs.enqueueIn(Duration.ofHours(1), "email", new Email("x@example.com"));
 			assertThat(later).isNotNull();
@@ -183,7 +183,7 @@ abstract class AbstractJobControlIntegrationTests {
 				"redisboot.jobs.types.urgent.priority=high", "redisboot.jobs.types.newsletter.priority=low")) {
 			JobQueue jobs = a.getBean(JobQueue.class);
 			// the normal lane's only consumer runs a long job, and a backlog waits behind it
-			String blocker = jobs.enqueue("report", "blocker");
+			String blocker = jobs.enqueue("long-report", "blocker");
 			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
 			for (int i = 0; i < 20; i++) {
 				jobs.enqueue("email", new Email("backlog-" + i + "@example.com"));
@@ -211,15 +211,15 @@ abstract class AbstractJobControlIntegrationTests {
 
 	@Test
 	void aTypesConcurrencyAndRateLimitDeferItsJobsWithoutCountingAttempts() {
-		try (ConfigurableApplicationContext a = start("redisboot.jobs.types.report.concurrency=1",
+		try (ConfigurableApplicationContext a = start("redisboot.jobs.types.long-report.concurrency=1",
 				"redisboot.jobs.deferral=100ms", "redisboot.jobs.types.urgent.rate-limit.limit=2",
 				"redisboot.jobs.types.urgent.rate-limit.period=1h")) {
 			JobQueue jobs = a.getBean(JobQueue.class);
 			// four consumers, but one report at a time on this instance: the second is deferred, again and again
-			String first = jobs.enqueue("report", "first");
+			String first = jobs.enqueue("long-report", "first");
 			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
-			String second = jobs.enqueue("report", "second");
-			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "report", "concurrency") >= 3);
+			String second = jobs.enqueue("long-report", "second");
+			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "long-report", "concurrency") >= 3);
 			assertThat(recorder(a).reportsStarted.availablePermits()).isEqualTo(1);
 			assertThat(jobs.status(second)).hasValueSatisfying((status) -> {
 				assertThat(status.state()).isIn(JobState.SCHEDULED, JobState.QUEUED);
@@ -238,9 +238,10 @@ abstract class AbstractJobControlIntegrationTests {
 			for (int i = 0; i < 3; i++) {
 				urgent.add(jobs.enqueue("urgent", "u" + i));
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "urgent", "rate-limit") == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> deferred(a, "urgent", "rate-limit") >= 1);
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(recorder(a).handled("urgent:")).hasSize(2));
+			assertThat(deferred(a, "urgent", "rate-limit")).isEqualTo(1);
 			String late = urgent.stream()
 				.filter((id) -> jobs.status(id).orElseThrow().state() == JobState.SCHEDULED)
 				.findFirst()

@@ -58,7 +58,7 @@ class JobControlFaultIntegrationTests {
 			assertThat(jobs.cancel(nonsense)).isEqualTo(CancelOutcome.NOT_FOUND);
 			assertThat(fault(a, "job-status")).isEqualTo(4);
 			// jobs wait behind a long one; their records are broken meanwhile
-			String running = jobs.enqueue("report", "q3");
+			String running = jobs.enqueue("long-report", "q3");
 			await().atMost(Duration.ofSeconds(10)).until(() -> recorder(a).reportsStarted.availablePermits() == 1);
 			String wrongType = jobs.enqueue("email", new Email("wrong-type@example.com"));
 			String deleted = jobs.enqueue("email", new Email("deleted@example.com"));

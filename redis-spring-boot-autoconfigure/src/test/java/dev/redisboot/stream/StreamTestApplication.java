@@ -83,13 +83,13 @@ class StreamTestApplication {
 		/**
 		 * A long job that runs until it is cancelled, as a handler would check between steps.
 		 */
-		@JobHandler("report")
+		@JobHandler("long-report")
 		void report(String name, StreamDelivery delivery) throws InterruptedException {
 			this.reportsStarted.release();
 			while (!delivery.isCancelled()) {
 				this.never.await(20, TimeUnit.MILLISECONDS);
 			}
-			this.handled.add(new Handled("report:" + name + ":cancelled", delivery, System.currentTimeMillis()));
+			this.handled.add(new Handled("long-report:" + name + ":cancelled", delivery, System.currentTimeMillis()));
 		}
 
 		@JobHandler("urgent")
