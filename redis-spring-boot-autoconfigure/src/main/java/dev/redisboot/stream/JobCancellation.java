@@ -4,8 +4,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A running job's {@link StreamDelivery#isCancelled()}: reads the cancel flag of its status
- * record on each call until it is set, and remembers that the handler saw it, so that the job
- * ends cancelled rather than done.
+ * record, at most once per {@value #CHECK_INTERVAL_MILLIS} ms (a handler may ask in a tight
+ * loop), until it is set, and remembers that the handler saw it, so that the job ends
+ * cancelled rather than done.
  *
  * @author redisboot
  */
@@ -17,7 +18,11 @@ final class JobCancellation implements BooleanSupplier {
 
 	private final String jobId;
 
+	static final long CHECK_INTERVAL_MILLIS = 200;
+
 	private volatile boolean seen;
+
+	private volatile long nextCheck;
 
 	JobCancellation(ConsumerContext context, String stream, String jobId) {
 		this.context = context;
@@ -30,6 +35,11 @@ final class JobCancellation implements BooleanSupplier {
 		if (this.seen) {
 			return true;
 		}
+		long now = System.nanoTime();
+		if (this.nextCheck != 0 && now - this.nextCheck < 0) {
+			return false;
+		}
+		this.nextCheck = now + CHECK_INTERVAL_MILLIS * 1_000_000;
 		try {
 			this.seen = this.context.store().cancelRequested(this.stream, this.jobId);
 		}

@@ -67,11 +67,30 @@ public final class JobQueue {
 	private final WarnOnce warnOnce = new WarnOnce(logger);
 
 	/**
+	 * Creates a queue with status tracking, a status TTL and unique-key TTL of a day, and no
+	 * priorities or limits.
+	 * @param store the Redis side
+	 * @param payloads payload conversion
+	 * @param stream the jobs stream's name
+	 * @param maxLength approximate length the stream is trimmed to
+	 * @param idempotencyTtl how long an idempotency key is remembered
+	 * @param metrics the metrics
+	 */
+	public JobQueue(StreamStore store, JsonPayloads payloads, String stream, long maxLength, Duration idempotencyTtl,
+			StreamMetrics metrics) {
+		this(store, payloads, new StreamListenerRegistrar.JobSettings(stream, "jobs", 1,
+				new StreamSettings(10, Duration.ofSeconds(2), 5, Duration.ofSeconds(1), 2, Duration.ofMinutes(5),
+						Duration.ofMinutes(5), maxLength, 10_000),
+				true, Duration.ofDays(1), Duration.ofDays(1)), idempotencyTtl, metrics);
+	}
+
+	/**
 	 * Creates a queue that counts unreadable idempotency records it replaces. Public for the
 	 * auto-configuration, which makes the application's {@code JobQueue} bean.
 	 * @param store the Redis side
 	 * @param payloads payload conversion
-	 * @param settings the jobs' stream, trimming, status tracking and unique key TTL
+	 * @param settings the jobs' stream, trimming, status tracking, unique key TTL, priorities
+	 * and limits
 	 * @param idempotencyTtl how long an idempotency key is remembered
 	 * @param metrics the metrics
 	 */

@@ -36,9 +36,9 @@ public record StreamDelivery(String stream, String group, String id, int attempt
 	/**
 	 * Returns whether {@link JobQueue#cancel} was called for this job while it runs: a
 	 * long-running handler checks it between steps and returns (or throws) when it is true;
-	 * the job then ends {@link JobState#CANCELLED} and is not retried. Each call of a job's
-	 * delivery reads its status record (one {@code HGET}); once true, it stays true without
-	 * reading again. Always false for entries that are not tracked jobs, and when the record
+	 * the job then ends {@link JobState#CANCELLED} and is not retried. A job's delivery reads
+	 * its status record (one {@code HGET}) at most every 200 ms, answering from the last read
+	 * in between; once true, it stays true without reading again. Always false for entries that are not tracked jobs, and when the record
 	 * cannot be read.
 	 * @return whether the job was cancelled
 	 */

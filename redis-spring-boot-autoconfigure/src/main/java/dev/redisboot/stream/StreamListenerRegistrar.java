@@ -153,6 +153,18 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 			int highPriorityConcurrency, int lowPriorityConcurrency, Map<String, JobLimits> limits, Duration deferral) {
 
 		/**
+		 * Creates settings with status tracking (status and unique-key TTL of a day), without
+		 * priorities or limits.
+		 * @param stream the jobs stream
+		 * @param group the consumer group of the job handlers
+		 * @param concurrency how many jobs this instance runs at once
+		 * @param settings retries, reclaim and trimming
+		 */
+		public JobSettings(String stream, String group, int concurrency, StreamSettings settings) {
+			this(stream, group, concurrency, settings, true, Duration.ofDays(1), Duration.ofDays(1));
+		}
+
+		/**
 		 * Creates settings without priorities.
 		 * @param stream the jobs stream
 		 * @param group the consumer group of the job handlers
