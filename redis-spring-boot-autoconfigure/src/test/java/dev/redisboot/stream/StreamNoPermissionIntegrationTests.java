@@ -47,7 +47,7 @@ class StreamNoPermissionIntegrationTests {
 		// running application: the startup access check would refuse to start
 		try (ConfigurableApplicationContext a = StreamInstances.start(redis, "tight",
 				"redisboot.stream.reclaim-idle=1s", "redisboot.connection.check-at-startup=false",
-				// the status records are a key family of their own, refused as a whole: see JobControlNoPermissionIntegrationTests
+				// status records are a key family of their own: see JobControlFaultIntegrationTests
 				"redisboot.jobs.status-tracking=false")) {
 			JobQueue jobs = a.getBean(JobQueue.class);
 			StreamStore store = a.getBean(StreamStore.class);

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -90,6 +92,20 @@ class RedisbootStreamAutoConfigurationTests {
 		web.run((context) -> assertThat(context).doesNotHaveBean(StreamsEndpoint.class));
 		web.withPropertyValues("management.endpoints.web.exposure.include=streams")
 			.run((context) -> assertThat(context).hasSingleBean(StreamsEndpoint.class));
+		// a job's status and its cancellation sit beside the stream's own operations
+		web.withPropertyValues("management.endpoints.web.exposure.include=streams").run((context) -> {
+			ExposableWebEndpoint streams = context.getBean(WebEndpointsSupplier.class)
+				.getEndpoints()
+				.stream()
+				.filter((endpoint) -> endpoint.getEndpointId().toString().equals("streams"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(streams.getOperations()).extracting(
+					(operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+							+ operation.getRequestPredicate().getPath())
+				.containsExactlyInAnyOrder("GET streams", "GET streams/{stream}", "POST streams/{stream}",
+						"GET streams/{stream}/{jobId}", "POST streams/{stream}/{jobId}");
+		});
 	}
 
 	@Test
