@@ -398,8 +398,24 @@ public final class StreamStore {
 	 * @return how many were moved
 	 */
 	int retryDeadLetters(String stream, @Nullable String group, int limit, long maxLength) {
+		return retryDeadLetters(stream, false, false, group, limit, maxLength);
+	}
+
+	/**
+	 * Moves dead letters back into the stream or, for jobs of a priority whose lane is
+	 * consumed here, into the lane.
+	 * @param highLane whether the high-priority lane is consumed
+	 * @param lowLane whether the low-priority lane is consumed
+	 * @return how many were moved
+	 */
+	int retryDeadLetters(String stream, boolean highLane, boolean lowLane, @Nullable String group, int limit,
+			long maxLength) {
+		String streamKey = this.keys.streamKey(stream);
 		Long moved = this.redis.evalsha(StreamScripts.RETRY_DEAD_LETTERS, ScriptOutputType.INTEGER,
-				keys(this.keys.streamKey(stream), this.keys.deadLetterKey(stream)), bytes(Integer.toString(limit)),
+				keys(streamKey, this.keys.deadLetterKey(stream),
+						highLane ? this.keys.streamKey(JobPriority.HIGH.lane(stream)) : streamKey,
+						lowLane ? this.keys.streamKey(JobPriority.LOW.lane(stream)) : streamKey),
+				bytes(Integer.toString(limit)),
 				bytes(Long.toString(maxLength)), bytes((group != null) ? group : ""));
 		return (moved != null) ? moved.intValue() : 0;
 	}

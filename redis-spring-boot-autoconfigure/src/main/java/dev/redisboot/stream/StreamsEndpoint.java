@@ -104,7 +104,8 @@ public class StreamsEndpoint {
 	}
 
 	/**
-	 * Moves dead letters back into their stream, each with its attempts counted afresh.
+	 * Moves dead letters back into their stream, each with its attempts counted afresh; a
+	 * job of a priority whose lane this instance reads goes back into its lane.
 	 * @param stream the stream's name
 	 * @param group only this group's dead letters, or all if {@code null}
 	 * @param limit most entries, 100 if {@code null}
@@ -113,8 +114,15 @@ public class StreamsEndpoint {
 	@WriteOperation
 	public Map<String, Integer> retryDeadLetters(@Selector String stream, @Nullable String group,
 			@Nullable Integer limit) {
-		int moved = this.store.retryDeadLetters(stream, group, (limit != null) ? limit : 100, this.maxLength);
+		boolean high = consumed(JobPriority.HIGH.lane(stream));
+		boolean low = consumed(JobPriority.LOW.lane(stream));
+		int moved = this.store.retryDeadLetters(stream, high, low, group, (limit != null) ? limit : 100,
+				this.maxLength);
 		return Map.of("retried", moved);
+	}
+
+	private boolean consumed(String stream) {
+		return this.container.getSubscriptions().stream().anyMatch((subscription) -> subscription.stream().equals(stream));
 	}
 
 	/**

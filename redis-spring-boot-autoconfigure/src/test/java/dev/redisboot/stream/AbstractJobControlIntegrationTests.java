@@ -179,8 +179,9 @@ abstract class AbstractJobControlIntegrationTests {
 
 	@Test
 	void highPriorityJobsOvertakeABacklogAndLowPriorityJobsAreNotStarved() {
-		try (ConfigurableApplicationContext a = start("redisboot.jobs.concurrency=1",
-				"redisboot.jobs.types.urgent.priority=high", "redisboot.jobs.types.newsletter.priority=low")) {
+		try (ConfigurableApplicationContext a = start("redisboot.jobs.concurrency=1", "redisboot.jobs.max-attempts=1",
+				"redisboot.jobs.types.urgent.priority=high", "redisboot.jobs.types.fail.priority=high",
+				"redisboot.jobs.types.newsletter.priority=low")) {
 			JobQueue jobs = a.getBean(JobQueue.class);
 			// the normal lane's only consumer runs a long job, and a backlog waits behind it
 			String blocker = jobs.enqueue("long-report", "blocker");
@@ -202,6 +203,16 @@ abstract class AbstractJobControlIntegrationTests {
 			assertThat(store.keys().streamKey("jobs#high")).endsWith("stream:{jobs}:high");
 			assertThat(store.stats("jobs#high", "jobs").length()).as("two high-priority jobs").isEqualTo(2);
 			assertThat(store.stats("jobs", "jobs").lag()).isEqualTo(20);
+			// a dead high-priority job retried from the endpoint goes back into its lane, past the backlog
+			jobs.enqueue("fail", "dead-high");
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(store.stats("jobs", "jobs").deadLetters()).isEqualTo(1));
+			StreamsEndpoint endpoint = new StreamsEndpoint(a.getBean(StreamListenerContainer.class), store, 1000, jobs);
+			assertThat(endpoint.retryDeadLetters("jobs", null, 10)).containsEntry("retried", 1);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(recorder(a).handled("fail:dead-high")).hasSize(2));
+			assertThat(recorder(a).handled).filteredOn((handled) -> handled.what().startsWith("fail:"))
+				.allSatisfy((handled) -> assertThat(handled.delivery().stream()).isEqualTo("jobs#high"));
 			// the backlog runs once the long job ends
 			assertThat(jobs.cancel(blocker)).isEqualTo(CancelOutcome.REQUESTED);
 			await().atMost(Duration.ofSeconds(10))
