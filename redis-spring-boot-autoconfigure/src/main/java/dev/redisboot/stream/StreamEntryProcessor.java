@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
@@ -68,6 +69,10 @@ final class StreamEntryProcessor {
 		}
 		String type = type(fields);
 		JobLimits limits = this.jobs.limits(type);
+		if (limits.rateLimit() > 0 && fields.containsKey(StreamFields.RATE_SLOT)) {
+			// deferred by the rate limit, it reserved its start then
+			limits = new JobLimits(limits.concurrency(), 0, limits.ratePeriod());
+		}
 		Semaphore permits = (this.subscription.handler() instanceof JobDispatcher dispatcher)
 				? dispatcher.permits(type) : null;
 		boolean permitted = permits == null || permits.tryAcquire();
@@ -76,7 +81,7 @@ final class StreamEntryProcessor {
 			try {
 				start = this.context.store()
 					.startJob(stream, group, id, step, attempt, this.jobs.uniqueTtl().toMillis(), type, limits,
-							permitted ? 0 : Math.max(1, this.jobs.deferral().toMillis()), fields);
+							permitted ? 0 : deferral(this.jobs), fields);
 			}
 			catch (RedisCommandException ex) {
 				if (!String.valueOf(ex.getMessage()).contains("NOPERM") || !permitted) {
@@ -165,6 +170,15 @@ final class StreamEntryProcessor {
 				error);
 	}
 
+	/**
+	 * Returns how long to defer a job whose type's concurrency is taken: the deferral, give
+	 * or take a quarter at random, so that a backlog of such jobs does not come back at once.
+	 */
+	private static long deferral(StreamListenerRegistrar.JobSettings jobs) {
+		long deferral = Math.max(4, jobs.deferral().toMillis());
+		return deferral * 3 / 4 + ThreadLocalRandom.current().nextLong(deferral / 2 + 1);
+	}
+
 	private static String type(Map<String, byte[]> fields) {
 		byte[] type = fields.get(StreamFields.TYPE);
 		String name = (type != null) ? string(type) : "";
@@ -209,6 +223,7 @@ final class StreamEntryProcessor {
 		retry.put(StreamFields.ATTEMPT, bytes(Integer.toString(attempt + 1)));
 		retry.put(StreamFields.GROUP, bytes(group));
 		retry.put(StreamFields.RETRY_OF, bytes(id));
+		retry.remove(StreamFields.RATE_SLOT); // a retry is a new start: the rate limit applies again
 		long outcome = this.context.store()
 			.retry(stream, group, id, System.currentTimeMillis() + backoff.toMillis(), retry,
 					tracked ? step(jobId(fields), fields, describe(ex)) : null);

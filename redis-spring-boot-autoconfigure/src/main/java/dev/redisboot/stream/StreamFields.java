@@ -41,6 +41,12 @@ final class StreamFields {
 	 */
 	static final String PRIORITY = "priority";
 
+	/**
+	 * Field of a job that its type's rate limit deferred: the start it reserved (epoch ms),
+	 * so that it starts without another check.
+	 */
+	static final String RATE_SLOT = "rate-slot";
+
 	/** Field naming the only group an entry is for (retries), absent for all groups. */
 	static final String GROUP = "group";
 

@@ -4,13 +4,15 @@
 -- caller defers (its type's concurrency on this instance is taken), is deferred instead (the rate
 -- is checked against the server's clock, TIME, so that consumers with skewed clocks agree): it is
 -- acknowledged and put back in the delayed set, unchanged (its attempt is not counted), for when
--- it may run, and marked SCHEDULED. A status record or rate key of another type, or a rate key
+-- it may run, and marked SCHEDULED. A job deferred by the rate limit takes its slot then: it goes
+-- back with the field 'rate-slot', and the caller starts it without another check. A status record or rate key of another type, or a rate key
 -- that holds no number, is replaced, and reported; a missing status record (expired, deleted) is
 -- written afresh. The unique key's TTL is renewed while it names the job.
 -- KEYS: stream, status record, unique key (the status record when none), delayed, rate key (the
 -- status record when the type has no rate limit).
 -- ARGV: group, entry id, job id, attempt, now in ms, status TTL in ms, unique key TTL in ms,
--- job type, 'run' or 'defer', rate interval in ms ('0' for no rate limit), rate period in ms,
+-- job type, 'run' or 'defer', rate interval in ms ('0' for no rate limit or a job that holds a
+-- slot), rate period in ms,
 -- delayed member ('' unless the job may be deferred), delay of a deferral by the caller in ms.
 -- Returns {1 to run, 0 (cancelled, acknowledged) or 2 (deferred, acknowledged), 1 if a record
 -- was unreadable (and replaced) else 0, the due time of a deferred job in ms else 0}.
@@ -34,6 +36,7 @@ elseif kind ~= 'none' then
   fault = 1
 end
 local due = 0
+local reserved = false
 if ARGV[9] == 'defer' then
   due = now + tonumber(ARGV[13])
 elseif ARGV[10] ~= '0' then
@@ -52,15 +55,24 @@ elseif ARGV[10] ~= '0' then
   end
   local next = tat + interval
   if next - clock > period then
+    -- the job takes the next free slot now, so that a backlog of N jobs is deferred N times,
+    -- each to a slot of its own, rather than all to the same time again and again
     due = math.max(now + 1, next - period)
-  else
-    redis.call('SET', KEYS[5], string.format('%d', next), 'PX', string.format('%d', next - clock))
+    reserved = true
   end
+  redis.call('SET', KEYS[5], string.format('%d', next), 'PX', string.format('%d', next - clock))
 end
 if due > 0 then
   redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
   local when = string.format('%d', due)
-  redis.call('ZADD', KEYS[4], when, ARGV[12])
+  local member = ARGV[12]
+  if reserved then
+    local fields = cjson.decode(member)
+    table.insert(fields, 'rate-slot')
+    table.insert(fields, when)
+    member = cjson.encode(fields)
+  end
+  redis.call('ZADD', KEYS[4], when, member)
   redis.call('HSET', KEYS[2], 'state', 'SCHEDULED', 'type', ARGV[8], 'updated', ARGV[5], 'due', when)
   redis.call('PEXPIRE', KEYS[2], string.format('%d', tonumber(ARGV[6]) + due - now))
   return {2, fault, due}

@@ -1,6 +1,9 @@
 package dev.redisboot.stream;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
@@ -21,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 class JobControlTwoInstancesIntegrationTests {
 
 	private static final String[] SETTINGS = { "redisboot.jobs.types.urgent.rate-limit.limit=3",
-			"redisboot.jobs.types.urgent.rate-limit.period=1h" };
+			"redisboot.jobs.types.urgent.rate-limit.period=1h", "redisboot.jobs.types.newsletter.rate-limit.limit=4",
+			"redisboot.jobs.types.newsletter.rate-limit.period=1s" };
 
 	@Test
 	void uniqueKeysCancellationAndRateLimitsHoldAcrossInstances() {
@@ -46,15 +50,30 @@ class JobControlTwoInstancesIntegrationTests {
 				((i % 2 == 0) ? onA : onB).enqueue("urgent", "u" + i);
 			}
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(deferred(a) + deferred(b)).isEqualTo(3));
+				.untilAsserted(() -> assertThat(deferred(a, "urgent") + deferred(b, "urgent")).isEqualTo(3));
 			assertThat(recorder(a).handled("urgent:").size() + recorder(b).handled("urgent:").size()).isEqualTo(3);
+			// four a second: eight jobs take a second, and each over the rate is deferred once, to a slot of its own
+			for (int i = 0; i < 8; i++) {
+				((i % 2 == 0) ? onA : onB).enqueue("newsletter", "n" + i);
+			}
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+					recorder(a).handled("newsletter:").size() + recorder(b).handled("newsletter:").size())
+				.isEqualTo(8));
+			assertThat(deferred(a, "newsletter") + deferred(b, "newsletter")).isEqualTo(4);
+			List<Long> times = new ArrayList<>();
+			for (ConfigurableApplicationContext context : List.of(a, b)) {
+				recorder(context).handled.stream()
+					.filter((handled) -> handled.what().startsWith("newsletter:"))
+					.forEach((handled) -> times.add(handled.atMillis()));
+			}
+			assertThat(Collections.max(times) - Collections.min(times)).as("spread by the rate").isGreaterThanOrEqualTo(700);
 		}
 	}
 
-	private static double deferred(ConfigurableApplicationContext context) {
+	private static double deferred(ConfigurableApplicationContext context, String type) {
 		var counter = AbstractStreamIntegrationTests.registry(context)
 			.find("redisboot.jobs.deferred")
-			.tag("type", "urgent")
+			.tag("type", type)
 			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
