@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Timer;
  * {@code redisboot.stream.messages{result=processed|retried|dead-lettered}},
  * {@code redisboot.stream.processing} (handler time), {@code redisboot.stream.reclaimed},
  * {@code redisboot.stream.faults} (tag {@code cause}, see {@link StreamMetrics#fault}),
+ * {@code redisboot.jobs.cancellations{outcome}}, {@code redisboot.jobs.unique{result}},
+ * {@code redisboot.jobs.status-lookups{result}}, {@code redisboot.jobs.deferred{type,reason}},
  * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
  * {@code .dead-letters}, read from values the container refreshes periodically (never a
  * Redis call per scrape).
@@ -50,7 +52,7 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 				.tag("stream", stream)
 				.tag("group", group)
 				.tag("result", result)
-				.description("Stream entries handled: processed, retried (failed, tried again later) or dead-lettered")
+				.description("Stream entries handled: processed, retried (failed, tried again later), dead-lettered or cancelled (jobs)")
 				.register(this.registry))
 			.increment();
 		this.timers
@@ -80,6 +82,45 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 				.tag("stream", stream)
 				.tag("cause", cause)
 				.description("Broken or hostile state in Redis that the streams worked around, by cause")
+				.register(this.registry))
+			.increment();
+	}
+
+	@Override
+	public void jobCancel(String stream, String outcome) {
+		count("redisboot.jobs.cancellations", "Job cancellations by outcome", stream, "outcome", outcome);
+	}
+
+	@Override
+	public void uniqueEnqueue(String stream, boolean existing) {
+		count("redisboot.jobs.unique", "Unique job enqueues: added, or an unfinished job with the key existed", stream,
+				"result", existing ? "existing" : "added");
+	}
+
+	@Override
+	public void jobDeferred(String stream, String type, String reason) {
+		this.counters
+			.computeIfAbsent("redisboot.jobs.deferred\n" + stream + '\n' + type + '\n' + reason,
+					(k) -> Counter.builder("redisboot.jobs.deferred")
+						.tag("stream", stream)
+						.tag("type", type)
+						.tag("reason", reason)
+						.description("Jobs deferred by their type's concurrency or rate limit (not counted as attempts)")
+						.register(this.registry))
+			.increment();
+	}
+
+	@Override
+	public void statusLookup(String stream, String result) {
+		count("redisboot.jobs.status-lookups", "Job status lookups by result", stream, "result", result);
+	}
+
+	private void count(String name, String description, String stream, String tag, String value) {
+		this.counters
+			.computeIfAbsent(name + '\n' + stream + '\n' + value, (k) -> Counter.builder(name)
+				.tag("stream", stream)
+				.tag(tag, value)
+				.description(description)
 				.register(this.registry))
 			.increment();
 	}

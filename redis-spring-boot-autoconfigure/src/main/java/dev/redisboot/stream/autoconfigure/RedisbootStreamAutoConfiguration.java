@@ -101,9 +101,8 @@ public final class RedisbootStreamAutoConfiguration {
 	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties,
 			RedisbootJobProperties jobs, ObjectProvider<StreamMetrics> metrics) {
 		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
-		StreamListenerRegistrar.JobSettings settings = resolver.jobs(jobs);
-		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(),
-				resolver.idempotencyTtl(jobs), metrics.getIfAvailable(() -> StreamMetrics.NONE));
+		return new JobQueue(store, payloads, resolver.jobs(jobs), resolver.idempotencyTtl(jobs),
+				metrics.getIfAvailable(() -> StreamMetrics.NONE));
 	}
 
 	@Bean
@@ -133,8 +132,9 @@ public final class RedisbootStreamAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(StreamsEndpoint.class)
 		StreamsEndpoint streamsEndpoint(StreamListenerContainer container, StreamStore store,
-				RedisbootStreamProperties properties) {
-			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength());
+				RedisbootStreamProperties properties, ObjectProvider<JobQueue> jobs) {
+			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength(),
+					jobs.getIfAvailable());
 		}
 
 	}

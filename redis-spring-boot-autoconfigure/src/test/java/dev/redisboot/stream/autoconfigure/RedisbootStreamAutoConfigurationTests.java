@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -35,6 +37,15 @@ class RedisbootStreamAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
 				RedisbootStreamAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
+
+	@Test
+	void aPriorityThatIsNoPriorityFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("redisboot.jobs.types.export.priority=urgent").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("urgent");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("redisboot.jobs.types.export.priority");
+		});
+	}
 
 	@Test
 	void providesTheQueueThePublisherTheContainerAndTheKeys() {
@@ -81,6 +92,20 @@ class RedisbootStreamAutoConfigurationTests {
 		web.run((context) -> assertThat(context).doesNotHaveBean(StreamsEndpoint.class));
 		web.withPropertyValues("management.endpoints.web.exposure.include=streams")
 			.run((context) -> assertThat(context).hasSingleBean(StreamsEndpoint.class));
+		// a job's status and its cancellation sit beside the stream's own operations
+		web.withPropertyValues("management.endpoints.web.exposure.include=streams").run((context) -> {
+			ExposableWebEndpoint streams = context.getBean(WebEndpointsSupplier.class)
+				.getEndpoints()
+				.stream()
+				.filter((endpoint) -> endpoint.getEndpointId().toString().equals("streams"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(streams.getOperations()).extracting(
+					(operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+							+ operation.getRequestPredicate().getPath())
+				.containsExactlyInAnyOrder("GET streams", "GET streams/{stream}", "POST streams/{stream}",
+						"GET streams/{stream}/{jobId}", "POST streams/{stream}/{jobId}");
+		});
 	}
 
 	@Test
@@ -98,12 +123,29 @@ class RedisbootStreamAutoConfigurationTests {
 		assertFailure("redisboot.stream.shutdown-timeout=-1s", "redisboot.stream.shutdown-timeout",
 				"must not be negative");
 		assertFailure("redisboot.stream.timeout=0s", "redisboot.stream.timeout", "must be positive");
+		assertFailure("redisboot.jobs.status-ttl=0s", "redisboot.jobs.status-ttl", "must be positive");
+		assertFailure("redisboot.jobs.unique-ttl=-1s", "redisboot.jobs.unique-ttl", "must be positive");
+		assertFailure("redisboot.jobs.low-priority-concurrency=0", "redisboot.jobs.low-priority-concurrency",
+				"from 1 to 256");
+		assertFailure("redisboot.jobs.types.export.concurrency=0", "redisboot.jobs.types.export.concurrency",
+				"from 1 to 256");
+		assertFailure("redisboot.jobs.types.export.rate-limit.limit=0", "redisboot.jobs.types.export.rate-limit.limit",
+				"at least 1");
+		assertFailure("redisboot.jobs.types.export.rate-limit.period=0s",
+				"redisboot.jobs.types.export.rate-limit.period", "must be positive");
+		assertFailure("redisboot.jobs.deferral=0s", "redisboot.jobs.deferral", "must be positive");
+		assertFailureOf("redisboot.jobs.types.export.concurrency", "status-tracking=false",
+				"redisboot.jobs.types.export.concurrency=1", "redisboot.jobs.status-tracking=false");
 	}
 
 	private void assertFailure(String property, String name, String reason) {
-		this.runner.withPropertyValues(property).run((context) -> {
+		assertFailureOf(name, reason, property);
+	}
+
+	private void assertFailureOf(String name, String reason, String... properties) {
+		this.runner.withPropertyValues(properties).run((context) -> {
 			Throwable failure = context.getStartupFailure();
-			assertThat(failure).as("startup failed for " + property).isNotNull();
+			assertThat(failure).as("startup failed for " + String.join(", ", properties)).isNotNull();
 			FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(failure);
 			assertThat(analysis).as("analyzed as a wrong property: " + failure).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(reason);
