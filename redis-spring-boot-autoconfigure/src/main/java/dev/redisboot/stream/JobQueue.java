@@ -3,14 +3,17 @@ package dev.redisboot.stream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.WarnOnce;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,12 +36,27 @@ import org.springframework.util.Assert;
  * in the same round trips ({@link #status}); a job can be cancelled ({@link #cancel}), and
  * enqueued only while no job with the same unique key is unfinished
  * ({@link #enqueueUnique}).
+ * <p>
+ * Every call goes through the producers' circuit breaker (shared with
+ * {@link StreamPublisher}): after consecutive calls that found Redis unavailable it stops
+ * calling Redis for a while, and every enqueue and {@link #cancel} then throws an unavailable
+ * {@link RedisCommandException} at once, and {@link #status} is empty at once, each counted as
+ * {@code short-circuited}, instead of each waiting for {@code redisboot.stream.timeout}; one
+ * call at a time then probes whether Redis is back. The consumers' reads, acknowledgements
+ * and retries do not go through it: a consumer backs off and reads again by itself, and its
+ * waits never open the producers' breaker.
  *
  * @author redisboot
  */
 public final class JobQueue {
 
 	private static final Log logger = LogFactory.getLog(JobQueue.class);
+
+	/**
+	 * The status record of a lookup the circuit breaker did not let through (compared by
+	 * identity).
+	 */
+	private static final Map<String, String> SHORT_CIRCUITED = Collections.unmodifiableMap(new LinkedHashMap<>(0));
 
 	private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -64,6 +82,8 @@ public final class JobQueue {
 
 	private final StreamMetrics metrics;
 
+	private final RedisCircuitBreaker circuitBreaker;
+
 	private final WarnOnce warnOnce = new WarnOnce(logger);
 
 	/**
@@ -85,8 +105,8 @@ public final class JobQueue {
 	}
 
 	/**
-	 * Creates a queue that counts unreadable idempotency records it replaces. Public for the
-	 * auto-configuration, which makes the application's {@code JobQueue} bean.
+	 * Creates a queue that counts unreadable idempotency records it replaces, with a circuit
+	 * breaker of its own that opens after 3 consecutive failures, for 5 s.
 	 * @param store the Redis side
 	 * @param payloads payload conversion
 	 * @param settings the jobs' stream, trimming, status tracking, unique key TTL, priorities
@@ -96,12 +116,37 @@ public final class JobQueue {
 	 */
 	public JobQueue(StreamStore store, JsonPayloads payloads, StreamListenerRegistrar.JobSettings settings,
 			Duration idempotencyTtl, StreamMetrics metrics) {
-		this(store, payloads, settings, idempotencyTtl, Clock.systemUTC(), metrics);
+		this(store, payloads, settings, idempotencyTtl, metrics,
+				new RedisCircuitBreaker(3, Duration.ofSeconds(5), Clock.systemUTC()));
+	}
+
+	/**
+	 * Creates a queue that counts unreadable idempotency records it replaces. Public for the
+	 * auto-configuration, which makes the application's {@code JobQueue} bean.
+	 * @param store the Redis side
+	 * @param payloads payload conversion
+	 * @param settings the jobs' stream, trimming, status tracking, unique key TTL, priorities
+	 * and limits
+	 * @param idempotencyTtl how long an idempotency key is remembered
+	 * @param metrics the metrics
+	 * @param circuitBreaker the breaker every call goes through, used by the stream producers
+	 * only (never by consumers)
+	 */
+	public JobQueue(StreamStore store, JsonPayloads payloads, StreamListenerRegistrar.JobSettings settings,
+			Duration idempotencyTtl, StreamMetrics metrics, RedisCircuitBreaker circuitBreaker) {
+		this(store, payloads, settings, idempotencyTtl, Clock.systemUTC(), metrics, circuitBreaker);
 	}
 
 	JobQueue(StreamStore store, JsonPayloads payloads, StreamListenerRegistrar.JobSettings settings,
 			Duration idempotencyTtl, Clock clock, StreamMetrics metrics) {
+		this(store, payloads, settings, idempotencyTtl, clock, metrics,
+				new RedisCircuitBreaker(3, Duration.ofSeconds(5), Clock.systemUTC()));
+	}
+
+	JobQueue(StreamStore store, JsonPayloads payloads, StreamListenerRegistrar.JobSettings settings,
+			Duration idempotencyTtl, Clock clock, StreamMetrics metrics, RedisCircuitBreaker circuitBreaker) {
 		this.metrics = metrics;
+		this.circuitBreaker = circuitBreaker;
 		this.store = store;
 		this.payloads = payloads;
 		this.stream = settings.stream();
@@ -112,6 +157,7 @@ public final class JobQueue {
 		this.uniqueTtl = settings.uniqueTtl();
 		this.settings = settings;
 		this.clock = clock;
+		metrics.producing(this.stream);
 	}
 
 	/**
@@ -119,6 +165,8 @@ public final class JobQueue {
 	 * @param type the job type, as in {@code @JobHandler}
 	 * @param payload the payload, written as JSON
 	 * @return the job's id
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 */
 	public String enqueue(String type, @Nullable Object payload) {
 		return add(type, payload, null, false, 0);
@@ -131,6 +179,8 @@ public final class JobQueue {
 	 * @param payload the payload
 	 * @param idempotencyKey the key, such as {@code welcome-mail:user-42}
 	 * @return the job's id, the earlier job's for a duplicate
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 */
 	public String enqueue(String type, @Nullable Object payload, String idempotencyKey) {
 		Assert.hasText(idempotencyKey, "'idempotencyKey' must not be empty");
@@ -148,6 +198,8 @@ public final class JobQueue {
 	 * @param payload the payload
 	 * @param uniqueKey the key, such as {@code export:user-42}
 	 * @return the job's id, the unfinished job's for a duplicate
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 * @throws IllegalStateException if status tracking is off
 	 */
 	public String enqueueUnique(String type, @Nullable Object payload, String uniqueKey) {
@@ -164,6 +216,8 @@ public final class JobQueue {
 	 * @param payload the payload
 	 * @param uniqueKey the key
 	 * @return the job's id, the unfinished job's for a duplicate
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 * @throws IllegalStateException if status tracking is off
 	 */
 	public String enqueueUniqueIn(Duration delay, String type, @Nullable Object payload, String uniqueKey) {
@@ -179,6 +233,8 @@ public final class JobQueue {
 	 * @param type the job type
 	 * @param payload the payload
 	 * @return the job's id
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 */
 	public String enqueueIn(Duration delay, String type, @Nullable Object payload) {
 		return enqueueAt(this.clock.instant().plus(delay), type, payload, null);
@@ -191,6 +247,8 @@ public final class JobQueue {
 	 * @param payload the payload
 	 * @param idempotencyKey a key under which only one job is enqueued, or {@code null}
 	 * @return the job's id
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 */
 	public String enqueueAt(Instant time, String type, @Nullable Object payload, @Nullable String idempotencyKey) {
 		long due = time.toEpochMilli();
@@ -221,7 +279,8 @@ public final class JobQueue {
 		String lane = priority.lane(this.stream);
 		if (onceKey == null && dueAtMillis == 0 && !this.statusTracking) {
 			// nothing to check, schedule or track: a plain XADD costs Redis a third of the script
-			this.store.add(lane, fields, this.maxLength);
+			enqueueCall(() -> this.store.add(lane, fields, this.maxLength));
+			this.metrics.added(this.stream, "added");
 			return new StreamStore.Enqueued(true, jobId, false, false);
 		}
 		long now = this.clock.millis();
@@ -238,8 +297,11 @@ public final class JobQueue {
 		}
 		StreamStore.NewJob job = this.statusTracking
 				? new StreamStore.NewJob(type, now, this.statusTtl.toMillis() + delay, uniqueDigest) : null;
-		StreamStore.Enqueued enqueued = this.store.enqueue(lane, jobId, fields, this.maxLength, key, keyTtl,
-				dueAtMillis, job);
+		String onceKeyOfJob = key;
+		long onceKeyTtl = keyTtl;
+		StreamStore.Enqueued enqueued = enqueueCall(() -> this.store.enqueue(lane, jobId, fields, this.maxLength,
+				onceKeyOfJob, onceKeyTtl, dueAtMillis, job));
+		this.metrics.added(this.stream, enqueued.added() ? "added" : "duplicate");
 		if (enqueued.replacedUnreadable()) {
 			this.metrics.fault(this.stream, unique ? "unique-record" : "idempotency-record");
 		}
@@ -259,7 +321,9 @@ public final class JobQueue {
 	 * tracking off, or finished longer ago than {@code redisboot.jobs.status-ttl}), unreadable
 	 * (another type, garbage) or out of reach (no permission, Redis down) gives an empty
 	 * result, never an exception; the last two are counted as
-	 * {@code redisboot.stream.faults{cause=job-status}}.
+	 * {@code redisboot.stream.faults{cause=job-status}}. While the circuit breaker is open
+	 * the result is empty at once, without calling Redis, counted as
+	 * {@code redisboot.jobs.status-lookups{result=short-circuited}}.
 	 * @param jobId the id {@code enqueue} returned
 	 * @return the status, or empty
 	 */
@@ -270,7 +334,8 @@ public final class JobQueue {
 		}
 		Map<String, String> record;
 		try {
-			record = this.store.jobStatus(this.stream, jobId);
+			record = this.circuitBreaker.call(() -> this.store.jobStatus(this.stream, jobId),
+					JobQueue::shortCircuitedStatus);
 		}
 		catch (RuntimeException ex) {
 			if (String.valueOf(ex.getMessage()).contains("WRONGTYPE")) {
@@ -280,6 +345,10 @@ public final class JobQueue {
 				statusFault("could not be read", ex);
 			}
 			this.metrics.statusLookup(this.stream, "unreadable");
+			return Optional.empty();
+		}
+		if (record == SHORT_CIRCUITED) {
+			this.metrics.statusLookup(this.stream, "short-circuited");
 			return Optional.empty();
 		}
 		if (record.isEmpty()) {
@@ -306,7 +375,9 @@ public final class JobQueue {
 	 * @param jobId the id {@code enqueue} returned
 	 * @return what was done
 	 * @throws RuntimeException with the Redis error when the status record or the delayed set
-	 * cannot be written (no permission, Redis down): the caller must know the job may still run
+	 * cannot be written (no permission, Redis down), or an unavailable
+	 * {@link RedisCommandException} at once while the circuit breaker is open (counted as
+	 * {@code outcome=short-circuited}): the caller must know the job may still run
 	 */
 	public CancelOutcome cancel(String jobId) {
 		CancelOutcome outcome = doCancel(jobId);
@@ -320,7 +391,7 @@ public final class JobQueue {
 		}
 		Map<String, String> record;
 		try {
-			record = this.store.jobStatus(this.stream, jobId);
+			record = cancelCall(() -> this.store.jobStatus(this.stream, jobId));
 		}
 		catch (RedisCommandException ex) {
 			if (String.valueOf(ex.getMessage()).contains("WRONGTYPE")) {
@@ -333,9 +404,9 @@ public final class JobQueue {
 			return CancelOutcome.NOT_FOUND;
 		}
 		String unique = record.get("unique");
-		String outcome = this.store.cancel(this.stream, jobId,
-				(unique != null && !unique.isEmpty() && unique.length() <= 64) ? unique : null, this.clock.millis(),
-				this.statusTtl.toMillis());
+		String uniqueDigest = (unique != null && !unique.isEmpty() && unique.length() <= 64) ? unique : null;
+		String outcome = cancelCall(() -> this.store.cancel(this.stream, jobId, uniqueDigest, this.clock.millis(),
+				this.statusTtl.toMillis()));
 		return switch (outcome) {
 			case "cancelled" -> CancelOutcome.CANCELLED;
 			case "requested" -> CancelOutcome.REQUESTED;
@@ -346,6 +417,52 @@ public final class JobQueue {
 				yield CancelOutcome.NOT_FOUND;
 			}
 		};
+	}
+
+	/**
+	 * Runs the Redis call of an enqueue under the circuit breaker, counting its result.
+	 */
+	private <T> T enqueueCall(Supplier<T> call) {
+		return call(call, () -> this.metrics.added(this.stream, "failed"),
+				() -> this.metrics.added(this.stream, "short-circuited"));
+	}
+
+	/**
+	 * Runs a Redis call of a cancellation under the circuit breaker (a failure is not counted:
+	 * it reaches the caller).
+	 */
+	private <T> T cancelCall(Supplier<T> call) {
+		return call(call, null, () -> this.metrics.jobCancel(this.stream, "short-circuited"));
+	}
+
+	/**
+	 * Runs a Redis call under the circuit breaker: a failure is counted and rethrown; a call
+	 * the breaker does not let through is counted and throws an unavailable
+	 * {@link RedisCommandException} at once.
+	 * @param call the Redis call
+	 * @param failed counts a call that threw, or {@code null}
+	 * @param shortCircuited counts a call that was not let through
+	 */
+	private <T> T call(Supplier<T> call, @Nullable Runnable failed, Runnable shortCircuited) {
+		return this.circuitBreaker.call(call, (failure) -> {
+			if (failure != null) {
+				if (failed != null) {
+					failed.run();
+				}
+				throw failure;
+			}
+			shortCircuited.run();
+			throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE, "Redis is not called for the jobs "
+					+ "of stream '" + this.stream + "': the stream producers' circuit breaker is open after consecutive "
+					+ "failures (redisboot.stream.circuit-breaker)");
+		});
+	}
+
+	private static @Nullable Map<String, String> shortCircuitedStatus(@Nullable RuntimeException failure) {
+		if (failure != null) {
+			throw failure;
+		}
+		return SHORT_CIRCUITED;
 	}
 
 	private void statusFault(String problem, @Nullable RuntimeException ex) {
@@ -406,6 +523,14 @@ public final class JobQueue {
 	}
 
 	/**
+	 * The circuit breaker every call of this queue goes through.
+	 * @return the breaker
+	 */
+	public RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
 	 * Returns the jobs stream's name.
 	 * @return the name
 	 */
@@ -421,6 +546,8 @@ public final class JobQueue {
 	 * @param payload the payload
 	 * @param idempotencyKey the key, such as {@code schedule:billing:1764633600000}
 	 * @return the new job's id, or empty when a job was enqueued under the key before
+	 * @throws RedisCommandException if Redis is unavailable or does not answer within
+	 * {@code redisboot.stream.timeout}, or at once while the circuit breaker is open
 	 */
 	public Optional<String> enqueueIfAbsent(String type, @Nullable Object payload, String idempotencyKey) {
 		Assert.hasText(type, "'type' must not be empty");

@@ -55,8 +55,9 @@ public interface StreamMetrics {
 	/**
 	 * A job was cancelled, or a cancellation found nothing to do.
 	 * @param stream the jobs stream
-	 * @param outcome {@code cancelled}, {@code requested}, {@code already-finished} or
-	 * {@code not-found}
+	 * @param outcome {@code cancelled}, {@code requested}, {@code already-finished},
+	 * {@code not-found} or {@code short-circuited} (the producers' circuit breaker was open, so
+	 * Redis was not asked and the cancellation threw at once)
 	 */
 	default void jobCancel(String stream, String outcome) {
 	}
@@ -82,9 +83,32 @@ public interface StreamMetrics {
 	/**
 	 * A job's status was looked up.
 	 * @param stream the jobs stream
-	 * @param result {@code found}, {@code missing} or {@code unreadable}
+	 * @param result {@code found}, {@code missing}, {@code unreadable} or
+	 * {@code short-circuited} (the producers' circuit breaker was open, so Redis was not
+	 * asked and the result was empty at once)
 	 */
 	default void statusLookup(String stream, String result) {
+	}
+
+	/**
+	 * A producer adds to a stream: its producer meters can be shown at 0 before the first
+	 * add. The job queue calls it for the jobs stream when it is created.
+	 * @param stream the stream
+	 */
+	default void producing(String stream) {
+	}
+
+	/**
+	 * A producer ({@code JobQueue}'s enqueues, {@code StreamPublisher.add}) added an entry to
+	 * a stream, or did not.
+	 * @param stream the stream; for jobs the jobs stream, whatever their priority lane
+	 * @param result {@code added}, {@code duplicate} (a job with the same idempotency or
+	 * unique key was found, nothing added), {@code failed} (the Redis call threw: Redis
+	 * unavailable, not answering, or refusing) or {@code short-circuited} (the producers'
+	 * circuit breaker was open after consecutive failures, so Redis was not called and the
+	 * add threw at once)
+	 */
+	default void added(String stream, String result) {
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.PropertyChecks;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.stream.JobLimits;
 import dev.redisboot.stream.JobPriority;
 import dev.redisboot.stream.StreamListenerRegistrar.JobSettings;
@@ -150,6 +151,10 @@ final class StreamSettingsResolver {
 
 	Duration shutdownTimeout() {
 		return PropertyChecks.notNegative(PREFIX + "shutdown-timeout", this.properties.getShutdownTimeout(), "30s");
+	}
+
+	RedisCircuitBreaker circuitBreaker() {
+		return this.properties.getCircuitBreaker().createBreaker(PREFIX + "circuit-breaker.");
 	}
 
 	Duration timeout() {

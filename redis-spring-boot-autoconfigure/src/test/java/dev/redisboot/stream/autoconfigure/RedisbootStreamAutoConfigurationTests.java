@@ -1,10 +1,13 @@
 package dev.redisboot.stream.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamListenerContainer;
@@ -53,6 +56,24 @@ class RedisbootStreamAutoConfigurationTests {
 			.hasSingleBean(StreamPublisher.class)
 			.hasSingleBean(StreamListenerContainer.class)
 			.hasSingleBean(StreamKeys.class));
+	}
+
+	@Test
+	void theProducersShareTheirOwnCircuitBreakerWhichABeanOfTheSameNameReplaces() {
+		this.runner.withBean("otherCircuitBreaker", RedisCircuitBreaker.class,
+				() -> new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC()))
+			.run((context) -> {
+				RedisCircuitBreaker breaker = context.getBean(RedisbootStreamAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME,
+						RedisCircuitBreaker.class);
+				assertThat(context.getBean(JobQueue.class).getCircuitBreaker()).isSameAs(breaker);
+				assertThat(context.getBean(StreamPublisher.class).getCircuitBreaker()).isSameAs(breaker);
+				assertThat(context.getBean(RedisCircuitBreaker.class)).as("not a default candidate")
+					.isSameAs(context.getBean("otherCircuitBreaker"));
+			});
+		RedisCircuitBreaker own = new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC());
+		this.runner.withBean(RedisbootStreamAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME, RedisCircuitBreaker.class,
+				() -> own)
+			.run((context) -> assertThat(context.getBean(JobQueue.class).getCircuitBreaker()).isSameAs(own));
 	}
 
 	@Test
@@ -134,6 +155,10 @@ class RedisbootStreamAutoConfigurationTests {
 		assertFailure("redisboot.jobs.types.export.rate-limit.period=0s",
 				"redisboot.jobs.types.export.rate-limit.period", "must be positive");
 		assertFailure("redisboot.jobs.deferral=0s", "redisboot.jobs.deferral", "must be positive");
+		assertFailure("redisboot.stream.circuit-breaker.failure-threshold=0",
+				"redisboot.stream.circuit-breaker.failure-threshold", "at least 1");
+		assertFailure("redisboot.stream.circuit-breaker.open-duration=0s",
+				"redisboot.stream.circuit-breaker.open-duration", "must be positive");
 		assertFailureOf("redisboot.jobs.types.export.concurrency", "status-tracking=false",
 				"redisboot.jobs.types.export.concurrency=1", "redisboot.jobs.status-tracking=false");
 	}
