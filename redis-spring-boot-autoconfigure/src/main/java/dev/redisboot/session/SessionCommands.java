@@ -5,10 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.LettuceCommands.Script;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
@@ -21,7 +25,9 @@ import static dev.redisboot.session.SessionKeys.bytes;
  * The Redis layer of the session repository: runs commands and scripts, pipelines them (one
  * round trip), and sorts failures into those Redis answered (a key of the wrong type, a
  * refused command), which are counted and absorbed, and an unreachable Redis, which is
- * rethrown and fails the request.
+ * rethrown and fails the request. Every call goes through the sessions' circuit breaker:
+ * while it is open, calls fail at once with an unavailable {@link RedisCommandException}
+ * instead of each waiting for the timeout.
  *
  * @author redisboot
  */
@@ -31,17 +37,48 @@ final class SessionCommands {
 
 	private final SessionReporter reporter;
 
+	private volatile RedisCircuitBreaker circuitBreaker = new RedisCircuitBreaker(3, Duration.ofSeconds(5),
+			Clock.systemUTC());
+
 	SessionCommands(LettuceCommands redis, SessionReporter reporter) {
 		this.redis = redis;
 		this.reporter = reporter;
 	}
 
+	void setCircuitBreaker(RedisCircuitBreaker circuitBreaker) {
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
 	<T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
-		return this.redis.execute(command);
+		return guarded(() -> this.redis.execute(command));
 	}
 
 	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
-		return this.redis.evalsha(script, output, keys, args);
+		return guarded(() -> this.redis.evalsha(script, output, keys, args));
+	}
+
+	/**
+	 * Runs a call under the circuit breaker: an open breaker fails it at once, as an
+	 * unavailable Redis; a failure is rethrown as it was (the callers sort it).
+	 */
+	private <T extends @Nullable Object> T guarded(Supplier<T> call) {
+		return this.circuitBreaker.call(call, (failure) -> {
+			if (failure == null) {
+				this.reporter.unavailable(true);
+				throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+						"Redis is not called for sessions: their circuit breaker is open after consecutive "
+								+ "failures (redisboot.session.circuit-breaker)");
+			}
+			RedisCommandException redis = RedisCircuitBreaker.redisFailure(failure);
+			if (redis != null && redis.isRedisUnavailable()) {
+				this.reporter.unavailable(false);
+			}
+			throw failure;
+		});
 	}
 
 	/**
@@ -49,7 +86,7 @@ final class SessionCommands {
 	 * for all of their results: one round trip.
 	 */
 	<T> List<T> pipeline(Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<T>>> commands) {
-		List<T> results = this.redis.execute((async) -> {
+		List<T> results = execute((async) -> {
 			List<CompletableFuture<T>> futures = commands.apply(async)
 				.stream()
 				.map(CompletionStage::toCompletableFuture)
@@ -140,7 +177,7 @@ final class SessionCommands {
 	 */
 	private void repair(byte[] key, String type, String family) {
 		try {
-			this.redis.evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
+			evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
 		}
 		catch (RedisCommandException ex) {
 			if (faultOf(ex) == null) {
@@ -155,7 +192,7 @@ final class SessionCommands {
 	 */
 	void deleteQuietly(byte[] key, String family) {
 		try {
-			this.redis.execute((commands) -> commands.del(key));
+			execute((commands) -> commands.del(key));
 		}
 		catch (RedisCommandException ex) {
 			absorb(ex, family, "delete");

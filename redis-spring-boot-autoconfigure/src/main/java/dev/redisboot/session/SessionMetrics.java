@@ -61,4 +61,14 @@ public interface SessionMetrics {
 	default void fault(String family, String fault) {
 	}
 
+	/**
+	 * A Redis call of a session operation did not get an answer: Redis was unavailable or
+	 * did not answer in time ({@code failed}), or the sessions' circuit breaker was open and
+	 * the call was not sent ({@code short-circuited}). The request that made it fails with
+	 * HTTP 503.
+	 * @param shortCircuited whether the circuit breaker kept the call from Redis
+	 */
+	default void unavailable(boolean shortCircuited) {
+	}
+
 }

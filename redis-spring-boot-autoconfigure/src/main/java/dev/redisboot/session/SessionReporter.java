@@ -97,6 +97,15 @@ final class SessionReporter {
 		this.metrics.expired(count);
 	}
 
+	/**
+	 * A Redis call of the sessions failed because Redis was unavailable, or was not sent
+	 * because the circuit breaker was open.
+	 * @param shortCircuited whether the breaker kept the call from Redis
+	 */
+	void unavailable(boolean shortCircuited) {
+		this.metrics.unavailable(shortCircuited);
+	}
+
 	void unreadable(UnreadableSessionException ex) {
 		this.metrics.unreadable(ex.getKind());
 		this.warnOnce.warn(ex.getKind().tag(), "A stored session could not be read (" + ex.getKind().tag() + "): "

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Session metrics in Micrometer: {@code redisboot.sessions.creations}, {@code .expired},
  * {@code .revoked{reason}}, {@code .invalidated}, {@code .deserialization.failures{cause}},
- * {@code .faults{family,fault}},
+ * {@code .faults{family,fault}}, {@code .unavailable{result}} ({@code failed},
+ * {@code short-circuited}; both registered at 0),
  * and the gauge {@code redisboot.sessions.active}, which reads a count that the repository
  * refreshes with one {@code ZCARD} at most every few seconds, never a {@code SCAN}.
  *
@@ -35,6 +36,10 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 
 	private final Map<String, Counter> faults = new ConcurrentHashMap<>();
 
+	private final Counter unavailableFailed;
+
+	private final Counter unavailableShortCircuited;
+
 	/**
 	 * Creates the metrics.
 	 * @param registry the registry
@@ -49,6 +54,16 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 			.register(registry);
 		this.invalidated = Counter.builder("redisboot.sessions.invalidated")
 			.description("Sessions invalidated by their user (logout)")
+			.register(registry);
+		this.unavailableFailed = unavailable(registry, "failed");
+		this.unavailableShortCircuited = unavailable(registry, "short-circuited");
+	}
+
+	private static Counter unavailable(MeterRegistry registry, String result) {
+		return Counter.builder("redisboot.sessions.unavailable")
+			.tag("result", result)
+			.description("Session Redis calls that got no answer (failed: Redis unavailable or too slow) or were not "
+					+ "sent because the circuit breaker was open (short-circuited); their requests got HTTP 503")
 			.register(registry);
 	}
 
@@ -97,6 +112,11 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 				.description("Stored sessions that could not be read and were replaced by a new session")
 				.register(this.registry))
 			.increment();
+	}
+
+	@Override
+	public void unavailable(boolean shortCircuited) {
+		(shortCircuited ? this.unavailableShortCircuited : this.unavailableFailed).increment();
 	}
 
 	@Override
