@@ -309,10 +309,9 @@ public final class DistributedLocks implements AutoCloseable {
 	 */
 	@Nullable Boolean setLease(LockLease lease, long millis) {
 		try {
-			List<Object> skipped = SHORT_CIRCUITED;
-			Object ours = this.circuitBreaker.call(() -> this.commands.evalsha(SET_LEASE, ScriptOutputType.INTEGER,
-					new byte[][] { lease.key() }, lease.value(), ascii(Long.toString(millis))),
-					(failure) -> (failure != null) ? rethrow(failure) : skipped);
+			Object ours = this.circuitBreaker.<@Nullable Object>call(() -> this.commands.<Long>evalsha(SET_LEASE,
+					ScriptOutputType.INTEGER, new byte[][] { lease.key() }, lease.value(), ascii(Long.toString(millis))),
+					(failure) -> (failure != null) ? rethrow(failure) : SHORT_CIRCUITED);
 			if (ours == SHORT_CIRCUITED) {
 				return null;
 			}
