@@ -3,8 +3,10 @@ package dev.redisboot.session;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
+import dev.redisboot.core.redis.RedisFailureCause;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -32,6 +34,8 @@ public final class SessionRequestScopeFilter implements Filter {
 
 	private static final byte[] UNAVAILABLE_BODY = ("{\"title\":\"Service Unavailable\",\"status\":503,"
 			+ "\"detail\":\"The session store is unavailable\"}").getBytes(StandardCharsets.UTF_8);
+
+	private final WarnOnce warnOnce = new WarnOnce(SessionReporter.logger);
 
 	private final RedisbootSessionRepository repository;
 
@@ -70,6 +74,9 @@ public final class SessionRequestScopeFilter implements Filter {
 				|| !(response instanceof HttpServletResponse http)) {
 			return false;
 		}
+		this.warnOnce.warn("unavailable", "The session store is unavailable (" + RedisFailureCause.of(redis).message()
+				+ "): requests that need their session are answered 503 until it is back; counted in "
+				+ "redisboot.sessions.unavailable (logged once)", null);
 		http.reset();
 		http.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
 		http.setHeader("Retry-After", Long.toString(this.unavailableRetrySeconds));
