@@ -5,19 +5,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.redisboot.core.redis.RedisCommandException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The sessions one request has looked up or saved, by id, on the request's thread: Spring
  * Session's filter asks for the requested session again when it commits, which would
  * otherwise cost one {@code HGETALL} each time. Also remembers that an id has no session
- * (deleted, revoked, moved). Outside a scope nothing is remembered.
+ * (deleted, revoked, moved), and that Redis was unavailable: the rest of the request (Spring
+ * Session's commit asks again) fails at once with the same exception instead of waiting for
+ * the timeout a second time. Outside a scope nothing is remembered.
  *
  * @author redisboot
  */
 final class RequestScopedSessions {
 
 	private final ThreadLocal<@Nullable Map<String, Optional<RedisbootSession>>> scope = new ThreadLocal<>();
+
+	private final ThreadLocal<@Nullable RedisCommandException> unavailable = new ThreadLocal<>();
 
 	/**
 	 * Opens a scope on this thread.
@@ -33,6 +38,7 @@ final class RequestScopedSessions {
 
 	void close() {
 		this.scope.remove();
+		this.unavailable.remove();
 	}
 
 	/**
@@ -45,7 +51,19 @@ final class RequestScopedSessions {
 		}
 		Optional<RedisbootSession> known = sessions.get(id);
 		if (known == null) {
-			known = Optional.ofNullable(load.apply(id));
+			RedisCommandException failed = this.unavailable.get();
+			if (failed != null) {
+				throw failed;
+			}
+			try {
+				known = Optional.ofNullable(load.apply(id));
+			}
+			catch (RedisCommandException ex) {
+				if (ex.isRedisUnavailable()) {
+					this.unavailable.set(ex);
+				}
+				throw ex;
+			}
 			sessions.put(id, known);
 		}
 		return known.orElse(null);
