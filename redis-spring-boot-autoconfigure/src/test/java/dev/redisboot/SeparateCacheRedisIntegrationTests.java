@@ -20,6 +20,7 @@ import dev.redisboot.stream.JobQueue;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.RedisNode;
+import dev.redisboot.test.SentinelRedis;
 import dev.redisboot.test.StandaloneRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -175,6 +176,19 @@ class SeparateCacheRedisIntegrationTests {
 			// the ACL user may not run INFO: the cache server's advice says what it could not check
 			assertThat(rules(cacheServer.get("advice"))).contains("maxmemory-unset");
 			assertThat(messages(cacheServer.get("advice"))).anyMatch((message) -> message.contains("Could not check"));
+		}
+	}
+
+	@Test
+	void aCacheServerBehindSentinel() {
+		StandaloneRedis application = RedisDeployments.sharedStandalone();
+		SentinelRedis cache = RedisDeployments.sharedSentinel();
+		String prefix = "split-" + UUID.randomUUID().toString().substring(0, 8);
+		try (ConfigurableApplicationContext context = start(application, cache, prefix)) {
+			assertThat(context.getBean(Prices.class).price("3")).isEqualTo("price:3");
+			assertThat(keys(cache.currentPrimary(), prefix)).containsExactly(prefix + ":cache:prices:3");
+			assertThat(keys(application.node(), prefix)).noneMatch((key) -> key.contains(":cache:"));
+			assertThat(cacheHealth(context).getDetails()).containsEntry("mode", "sentinel");
 		}
 	}
 
