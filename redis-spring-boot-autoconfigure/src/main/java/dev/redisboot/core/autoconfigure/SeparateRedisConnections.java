@@ -22,6 +22,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurat
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.NativeDetector;
 import org.springframework.core.env.AbstractEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
@@ -39,6 +40,9 @@ import org.springframework.util.StringUtils;
  * {@link ClientResources} (no extra threads) and SSL bundles, and the application's Lettuce
  * customizer beans apply to it as to the application's connection. Connections are opened on
  * first use.
+ * <p>
+ * Not in a native image (the small context is parsed at run time): there, setting the
+ * properties fails startup naming them.
  * <p>
  * Combinations that Boot would silently resolve by ignoring one setting fail startup with an
  * {@link InvalidPropertyException} naming the property: a URL with Sentinel or Cluster nodes,
@@ -80,6 +84,13 @@ public final class SeparateRedisConnections {
 			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> configurationCustomizers,
 			ObjectProvider<LettuceClientOptionsBuilderCustomizer> optionsCustomizers) {
 		Map<String, Object> properties = properties(environment, prefix);
+		if (NativeDetector.inNativeImage()) {
+			// the isolated context's configuration classes are parsed at run time, which a native image cannot do
+			throw new InvalidPropertyException(prefix + ".*", String.join(", ", properties.keySet()),
+					"A separate Redis connection is not supported in a native image yet",
+					"Run on the JVM, or remove the " + prefix + ".* properties so that the feature uses"
+							+ " spring.data.redis.*.");
+		}
 		validate(prefix, Binder.get(environment).bindOrCreate(prefix, DataRedisProperties.class), sslBundles);
 		Map<String, Object> renamed = new LinkedHashMap<>();
 		properties.forEach((key, value) -> renamed.put(BOOT_PREFIX + key.substring(prefix.length()), value));
