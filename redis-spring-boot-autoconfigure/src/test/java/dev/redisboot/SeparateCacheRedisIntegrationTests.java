@@ -98,6 +98,13 @@ class SeparateCacheRedisIntegrationTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("redis.up").tag("server", "cache").gauge().value()).isOne();
 			assertThat(meters.get("redis.up").tag("server", "default").gauge().value()).isOne();
+			// command latency per server: the cache's GET/SET on the cache server, sessions' scripts on the default
+			assertThat(meters.get("redis.client.commands").tag("server", "cache").timers()).isNotEmpty()
+				.allSatisfy((timer) -> assertThat(timer.getId().getTag("command")).isNotEqualTo("XADD"));
+			assertThat(meters.get("redis.client.commands").tag("server", "default").tag("command", "XADD").timer()
+				.count()).isPositive();
+			assertThat(meters.find("redis.client.commands").timers())
+				.allSatisfy((timer) -> assertThat(timer.getId().getTag("server")).isIn("cache", "default"));
 			// the endpoint: the application's server at the top, the cache server under servers
 			Map<String, Object> overview = context.getBean(RedisEndpoint.class).overview();
 			assertThat(overview).containsEntry("server", "default");
@@ -202,6 +209,7 @@ class SeparateCacheRedisIntegrationTests {
 				"redisboot.stream.shutdown-timeout=500ms", "redisboot.session.cleanup-interval=1h",
 				"redisboot.cache.near-cache.enabled=true", "redisboot.connection.max-reconnect-delay=200ms",
 				"redisboot.observability.health.cache-time-to-live=0s",
+				"redisboot.observability.command-latency.enabled=true",
 				"management.endpoints.web.exposure.include=health,redis",
 				"redisboot.rate-limit.rules[0].name=split", "redisboot.rate-limit.rules[0].paths=/api/limited",
 				"redisboot.rate-limit.rules[0].key=header:X-Client",

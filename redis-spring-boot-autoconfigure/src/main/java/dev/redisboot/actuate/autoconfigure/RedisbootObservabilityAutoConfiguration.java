@@ -22,6 +22,7 @@ import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
+import dev.redisboot.core.autoconfigure.RedisServerClientResourcesCustomizer;
 import dev.redisboot.core.redis.RedisServerConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -183,13 +184,32 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
 		ClientResourcesBuilderCustomizer redisbootCommandLatencyTimers(ObjectProvider<MeterRegistry> registry,
-				RedisbootObservabilityProperties properties) {
+				RedisbootObservabilityProperties properties, ListableBeanFactory beanFactory) {
 			validate(properties);
 			return (builder) -> {
 				MeterRegistry meterRegistry = registry.getIfAvailable();
 				if (meterRegistry != null) {
+					// by bean definition: the separate connections need these resources first
+					boolean separate = beanFactory.getBeanNamesForType(RedisServerConnection.class, true,
+							false).length > 0;
+					builder.commandLatencyRecorder(new CommandLatencyTimers(meterRegistry,
+							properties.getCommandLatency().isHistogram(),
+							separate ? RedisServerConnection.DEFAULT_SERVER : null));
+				}
+			};
+		}
+
+		// each separate server's connection records into timers tagged with its name
+		@Bean
+		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
+		RedisServerClientResourcesCustomizer redisbootSeparateServerCommandLatencyTimers(
+				ObjectProvider<MeterRegistry> registry, RedisbootObservabilityProperties properties) {
+			validate(properties);
+			return (server, builder) -> {
+				MeterRegistry meterRegistry = registry.getIfAvailable();
+				if (meterRegistry != null) {
 					builder.commandLatencyRecorder(
-							new CommandLatencyTimers(meterRegistry, properties.getCommandLatency().isHistogram()));
+							new CommandLatencyTimers(meterRegistry, properties.getCommandLatency().isHistogram(), server));
 				}
 			};
 		}

@@ -16,6 +16,7 @@ import dev.redisboot.cache.RedisbootCacheManager;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.autoconfigure.RedisServerClientResourcesCustomizer;
 import dev.redisboot.core.autoconfigure.SeparateRedisConnections;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisServerConnection;
@@ -126,10 +127,11 @@ public final class RedisbootCacheAutoConfiguration {
 			ObjectProvider<ClientResources> clientResources, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> configurationCustomizers,
 			ObjectProvider<LettuceClientOptionsBuilderCustomizer> optionsCustomizers,
+			ObjectProvider<RedisServerClientResourcesCustomizer> resourcesCustomizers,
 			LettuceConnectionFactory applicationConnectionFactory) {
 		return SeparateRedisConnections.create(CACHE_SERVER, CACHE_REDIS_PREFIX, environment,
 				clientResources.getIfAvailable(applicationConnectionFactory::getClientResources),
-				sslBundles.getIfAvailable(), configurationCustomizers, optionsCustomizers);
+				sslBundles.getIfAvailable(), configurationCustomizers, optionsCustomizers, resourcesCustomizers);
 	}
 
 	@Bean

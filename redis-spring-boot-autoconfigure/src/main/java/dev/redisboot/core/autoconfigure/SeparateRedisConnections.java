@@ -3,6 +3,7 @@ package dev.redisboot.core.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.redis.RedisServerConnection;
@@ -76,13 +77,15 @@ public final class SeparateRedisConnections {
 	 * @param sslBundles the application's SSL bundles
 	 * @param configurationCustomizers the application's Lettuce client configuration customizers
 	 * @param optionsCustomizers the application's Lettuce client options customizers
+	 * @param resourcesCustomizers customizers of the connection's own client resources
 	 * @return the connection, its factory started
 	 * @throws InvalidPropertyException naming a wrong property
 	 */
 	public static RedisServerConnection create(String name, String prefix, Environment environment,
 			ClientResources clientResources, @Nullable SslBundles sslBundles,
 			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> configurationCustomizers,
-			ObjectProvider<LettuceClientOptionsBuilderCustomizer> optionsCustomizers) {
+			ObjectProvider<LettuceClientOptionsBuilderCustomizer> optionsCustomizers,
+			ObjectProvider<RedisServerClientResourcesCustomizer> resourcesCustomizers) {
 		Map<String, Object> properties = properties(environment, prefix);
 		if (NativeDetector.inNativeImage()) {
 			// the isolated context's configuration classes are parsed at run time, which a native image cannot do
@@ -104,7 +107,16 @@ public final class SeparateRedisConnections {
 		};
 		isolated.getPropertySources().addFirst(new MapPropertySource(prefix, renamed));
 		context.setEnvironment(isolated);
-		context.getBeanFactory().registerSingleton("lettuceClientResources", clientResources);
+		List<RedisServerClientResourcesCustomizer> customizers = resourcesCustomizers.orderedStream().toList();
+		ClientResources resources = clientResources;
+		if (!customizers.isEmpty()) {
+			// shares the event loops, executor and timer: shutting it down leaves them to the application
+			ClientResources.Builder builder = clientResources.mutate();
+			customizers.forEach((customizer) -> customizer.customize(name, builder));
+			resources = builder.build();
+		}
+		ClientResources ownResources = (resources != clientResources) ? resources : null;
+		context.getBeanFactory().registerSingleton("lettuceClientResources", resources);
 		if (sslBundles != null) {
 			context.getBeanFactory().registerSingleton("sslBundleRegistry", sslBundles);
 		}
@@ -117,14 +129,23 @@ public final class SeparateRedisConnections {
 			context.getBeanFactory().registerSingleton("lettuceClientOptionsCustomizer" + index++, customizer);
 		}
 		context.register(DataRedisAutoConfiguration.class);
-		context.refresh();
+		AutoCloseable close = () -> {
+			context.close();
+			if (ownResources != null) {
+				ownResources.shutdown(0, 2, TimeUnit.SECONDS);
+			}
+		};
 		try {
-			return new RedisServerConnection(name, prefix,
-					context.getBean(LettuceConnectionFactory.class),
-					context::close);
+			context.refresh();
+			return new RedisServerConnection(name, prefix, context.getBean(LettuceConnectionFactory.class), close);
 		}
 		catch (RuntimeException ex) {
-			context.close();
+			try {
+				close.close();
+			}
+			catch (Exception closeFailure) {
+				ex.addSuppressed(closeFailure);
+			}
 			throw ex;
 		}
 	}
