@@ -1,5 +1,7 @@
 package dev.redisboot.core.redis;
 
+import dev.redisboot.core.RedisUsage;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -21,7 +23,7 @@ public final class RedisServerConnection implements DisposableBean {
 	 * The name of the application's own server ({@code spring.data.redis.*}) in health,
 	 * metrics and the endpoint.
 	 */
-	public static final String DEFAULT_SERVER = dev.redisboot.core.RedisUsage.DEFAULT_SERVER;
+	public static final String DEFAULT_SERVER = RedisUsage.DEFAULT_SERVER;
 
 	private final String name;
 
