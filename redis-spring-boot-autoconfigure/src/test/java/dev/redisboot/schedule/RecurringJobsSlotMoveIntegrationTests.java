@@ -106,7 +106,7 @@ class RecurringJobsSlotMoveIntegrationTests {
 			for (int round = 0; round < 20; round++) {
 				step(base, pool, schedulers);
 			}
-			// the slot holds what a busy jobs stream leaves: idempotency keys and status records
+			// as many keys in the slot as a busy jobs stream leaves (idempotency keys, status records)
 			Map<String, String> filler = new HashMap<>();
 			for (int i = 0; i < 2000; i++) {
 				filler.put(keyNamer.hashTaggedKey("filler", "jobs", Integer.toString(i)), "x");
@@ -303,7 +303,10 @@ class RecurringJobsSlotMoveIntegrationTests {
 			.opsForStream()
 			.range(streamKey, Range.unbounded());
 		Map<String, List<String>> ids = new HashMap<>();
-		for (MapRecord<String, Object, Object> record : (records != null) ? records : List.<MapRecord<String, Object, Object>>of()) {
+		if (records == null) {
+			return ids;
+		}
+		for (MapRecord<String, Object, Object> record : records) {
 			String payload = String.valueOf(record.getValue().get("payload"));
 			String schedule = HELD_JOB_TYPE.equals(record.getValue().get("type")) ? HELD_JOB_TYPE
 					: payload.replaceAll(".*\"schedule\":\"([^\"]+)\".*", "$1");
