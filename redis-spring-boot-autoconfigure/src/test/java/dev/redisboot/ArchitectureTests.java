@@ -139,7 +139,9 @@ class ArchitectureTests {
 			.should()
 			.notDependOnEachOther()
 			.ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage(CORE_PACKAGE + ".."))
-			.because("a feature uses another feature only through dev.redisboot.core")
+			.ignoreDependency(resideInAPackage(ROOT_PACKAGE + ".schedule.."), streamApiForSchedules())
+			.because("a feature uses another feature only through dev.redisboot.core, except that recurring "
+					+ "jobs enqueue through the job queue's public API (docs/design.md)")
 			.check(classes);
 	}
 
@@ -154,6 +156,20 @@ class ArchitectureTests {
 			.resideInAPackage(ROOT_PACKAGE + "..autoconfigure..")
 			.because("runtime packages are usable without their auto-configuration")
 			.check(classes);
+	}
+
+	/**
+	 * The stream types that {@code dev.redisboot.schedule} may use: the job queue and its
+	 * annotation, and, for the auto-configuration, the jobs' properties and auto-configuration.
+	 */
+	private static DescribedPredicate<JavaClass> streamApiForSchedules() {
+		Set<String> allowed = Set.of("dev.redisboot.stream.JobQueue", "dev.redisboot.stream.JobHandler",
+				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties",
+				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$Schedule",
+				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$MissedFires",
+				"dev.redisboot.stream.autoconfigure.RedisbootStreamProperties",
+				"dev.redisboot.stream.autoconfigure.RedisbootStreamAutoConfiguration");
+		return DescribedPredicate.describe("the job queue's public API", (javaClass) -> allowed.contains(javaClass.getName()));
 	}
 
 	private static ArchCondition<JavaClass> beListedIn(List<String> registered) {

@@ -14,6 +14,12 @@ import org.springframework.aot.hint.annotation.Reflective;
  * {@link StreamDelivery}. Returning acknowledges the job; throwing retries it with
  * exponential back-off and, after {@code redisboot.jobs.max-attempts}, moves it to the jobs'
  * dead-letter stream.
+ * <p>
+ * With {@link #cron()} or {@link #fixedRate()}, the job is also enqueued on a schedule, once
+ * per fire time across all instances ({@code dev.redisboot.schedule}; see
+ * docs/scheduling.md), with a {@code null} payload. A
+ * {@code redisboot.jobs.schedules.<type>} entry with the same name overrides these
+ * attributes. Every attribute of a schedule accepts {@code ${...}} placeholders.
  *
  * @author redisboot
  */
@@ -28,5 +34,33 @@ public @interface JobHandler {
 	 * @return the type
 	 */
 	String value();
+
+	/**
+	 * A cron expression (Spring's {@code CronExpression}: six fields, seconds first, or a
+	 * macro such as {@code @daily}) on which the job is enqueued; empty for none.
+	 * @return the cron expression
+	 */
+	String cron() default "";
+
+	/**
+	 * The time zone of {@link #cron()}, such as {@code Europe/Paris}; empty for UTC.
+	 * @return the zone id
+	 */
+	String zone() default "";
+
+	/**
+	 * A fixed rate at which the job is enqueued, as a duration ({@code 10s}, {@code 1h},
+	 * {@code PT15M}), with fire times at whole multiples of the rate since the epoch (UTC),
+	 * the same on every instance; empty for none.
+	 * @return the rate
+	 */
+	String fixedRate() default "";
+
+	/**
+	 * What happens to fire times missed while no instance could enqueue them:
+	 * {@code skip} (the default) or {@code run-once} (one job for the missed period).
+	 * @return the policy, empty for {@code skip}
+	 */
+	String missedFires() default "";
 
 }

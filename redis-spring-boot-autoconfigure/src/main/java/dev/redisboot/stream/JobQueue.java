@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -138,6 +139,31 @@ public final class JobQueue {
 	 */
 	public String getStream() {
 		return this.stream;
+	}
+
+	/**
+	 * Enqueues a job unless one was enqueued with the same idempotency key before (within
+	 * {@code redisboot.jobs.idempotency-ttl}), and tells which happened: recurring jobs use it
+	 * to enqueue exactly one job per fire time across instances, and to count duplicates.
+	 * @param type the job type
+	 * @param payload the payload
+	 * @param idempotencyKey the key, such as {@code schedule:billing:1764633600000}
+	 * @return the new job's id, or empty when a job was enqueued under the key before
+	 */
+	public Optional<String> enqueueIfAbsent(String type, @Nullable Object payload, String idempotencyKey) {
+		Assert.hasText(type, "'type' must not be empty");
+		Assert.hasText(idempotencyKey, "'idempotencyKey' must not be empty");
+		String jobId = UUID.randomUUID().toString();
+		Map<String, byte[]> fields = new LinkedHashMap<>();
+		fields.put(StreamFields.TYPE, StreamFields.bytes(type));
+		fields.put(StreamFields.JOB, StreamFields.bytes(jobId));
+		fields.put(StreamFields.PAYLOAD, this.payloads.write(payload));
+		StreamStore.Enqueued enqueued = this.store.enqueue(this.stream, jobId, fields, this.maxLength, idempotencyKey,
+				this.idempotencyTtl, 0);
+		if (enqueued.replacedUnreadable()) {
+			this.metrics.fault(this.stream, "idempotency-record");
+		}
+		return enqueued.added() ? Optional.of(enqueued.jobId()) : Optional.empty();
 	}
 
 }

@@ -30,6 +30,14 @@ final class ActuatorClient {
 		return RestTestClientResponse.from(this.client.get().uri(path).exchange());
 	}
 
+	RestTestClientResponse post(String path, String json) {
+		return RestTestClientResponse.from(this.client.post()
+			.uri(path)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.body(json)
+			.exchange());
+	}
+
 	RestTestClientResponse delete(String path) {
 		return RestTestClientResponse.from(this.client.delete().uri(path).exchange());
 	}

@@ -98,7 +98,9 @@ class OperationsDocsIntegrationTests {
 	private static final Map<String, String> REQUIRED_ALERTS = Map.of("RedisDown", "redis_up", "RedisMemoryHigh",
 			"redis_memory_max_bytes", "RedisEvictionsRising", "redis_evicted_keys_total", "CacheHitRatioLow",
 			"cache_gets_total", "RateLimitRejectionsSpiking", "redisboot_ratelimit_requests_total",
-			"StreamDeadLettersGrowing", "redisboot_stream_dead_letters", "StreamLagHigh", "redisboot_stream_lag");
+			"StreamDeadLettersGrowing", "redisboot_stream_dead_letters", "StreamLagHigh", "redisboot_stream_lag",
+			"RecurringJobMissed", "redisboot_schedule_fires_total", "RecurringJobLate",
+			"redisboot_schedule_lateness_seconds_max", "RecurringJobFailing", "redisboot_schedule_fires_total");
 
 	/**
 	 * Metrics the dashboard must show.
@@ -113,7 +115,8 @@ class OperationsDocsIntegrationTests {
 			"redis_memory_used_rss_bytes", "redis_mem_fragmentation_ratio", "redis_evicted_keys_total",
 			"redis_expired_keys_total", "redis_keyspace_hits_total", "redis_keyspace_misses_total",
 			"redis_connected_clients", "redis_blocked_clients", "redis_commands_processed_total",
-			"redis_master_repl_offset", "redis_connected_slave_lag_seconds", "redis_client_commands_seconds_bucket");
+			"redis_master_repl_offset", "redis_connected_slave_lag_seconds", "redis_client_commands_seconds_bucket",
+			"redisboot_schedule_fires_total", "redisboot_schedule_lateness_seconds_max", "redisboot_schedule_paused");
 
 	/**
 	 * Metrics that only a replicated deployment exports: the lag of each replica, which a

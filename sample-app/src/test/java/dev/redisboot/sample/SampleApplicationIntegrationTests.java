@@ -151,12 +151,14 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
-	void actuatorExposesOnlyHealthPrometheusAndRedis() {
+	void actuatorExposesOnlyHealthPrometheusRedisAndSchedules() {
+		// read-only access: the schedules' write operation is not among the links
 		assertThat(actuator().get("/actuator")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$._links")
 			.asMap()
-			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section");
+			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section", "schedules",
+					"schedules-name");
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package dev.redisboot.stream.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +44,13 @@ public class RedisbootJobProperties {
 	 */
 	private Duration idempotencyTtl = Duration.ofHours(24);
 
+	/**
+	 * Recurring jobs by schedule name: each enqueues a job once per fire time across all
+	 * instances. An entry named like a {@code @JobHandler(cron = ...)} type overrides the
+	 * annotation's schedule.
+	 */
+	private Map<String, Schedule> schedules = new LinkedHashMap<>();
+
 	public String getStream() {
 		return this.stream;
 	}
@@ -80,6 +89,146 @@ public class RedisbootJobProperties {
 
 	public void setIdempotencyTtl(Duration idempotencyTtl) {
 		this.idempotencyTtl = idempotencyTtl;
+	}
+
+	public Map<String, Schedule> getSchedules() {
+		return this.schedules;
+	}
+
+	public void setSchedules(Map<String, Schedule> schedules) {
+		this.schedules = schedules;
+	}
+
+	/**
+	 * What fire times missed while no instance could enqueue them turn into.
+	 */
+	public enum MissedFires {
+
+		/**
+		 * Missed fire times are counted and not run; the next fire time runs as usual.
+		 */
+		SKIP,
+
+		/**
+		 * One job is enqueued for all the fire times missed, as soon as an instance can.
+		 */
+		RUN_ONCE
+
+	}
+
+	/**
+	 * One recurring job: a cron expression or a fixed rate, and the job it enqueues.
+	 */
+	public static class Schedule {
+
+		/**
+		 * Job type to enqueue, as in {@code @JobHandler}; the schedule's name when not set.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * Cron expression (six fields, seconds first, or a macro such as {@code @daily});
+		 * set either this or fixed-rate.
+		 */
+		private @Nullable String cron;
+
+		/**
+		 * Time zone of the cron expression, such as Europe/Paris; UTC when not set.
+		 */
+		private @Nullable String zone;
+
+		/**
+		 * Fixed rate, with fire times at whole multiples of it since the epoch (UTC), the
+		 * same on every instance; set either this or cron.
+		 */
+		private @Nullable Duration fixedRate;
+
+		/**
+		 * Payload of each job, written as JSON (a map of values); no payload when empty.
+		 */
+		private Map<String, Object> payload = new LinkedHashMap<>();
+
+		/**
+		 * What fire times missed while no instance could enqueue them turn into: skip, or
+		 * run-once (one job for the missed period).
+		 */
+		private MissedFires missedFires = MissedFires.SKIP;
+
+		/**
+		 * How late after its fire time a job may still be enqueued as on time; a fire time
+		 * found later than this (after an outage) is missed.
+		 */
+		private Duration misfireThreshold = Duration.ofMinutes(1);
+
+		/**
+		 * Whether this instance enqueues the schedule's jobs.
+		 */
+		private boolean enabled = true;
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
+		}
+
+		public @Nullable String getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable String zone) {
+			this.zone = zone;
+		}
+
+		public @Nullable Duration getFixedRate() {
+			return this.fixedRate;
+		}
+
+		public void setFixedRate(@Nullable Duration fixedRate) {
+			this.fixedRate = fixedRate;
+		}
+
+		public Map<String, Object> getPayload() {
+			return this.payload;
+		}
+
+		public void setPayload(Map<String, Object> payload) {
+			this.payload = payload;
+		}
+
+		public MissedFires getMissedFires() {
+			return this.missedFires;
+		}
+
+		public void setMissedFires(MissedFires missedFires) {
+			this.missedFires = missedFires;
+		}
+
+		public Duration getMisfireThreshold() {
+			return this.misfireThreshold;
+		}
+
+		public void setMisfireThreshold(Duration misfireThreshold) {
+			this.misfireThreshold = misfireThreshold;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 }
