@@ -33,7 +33,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * <p>
  * The target is the operation's arguments: the values of parameters that name something the
  * application configured ({@code section}, {@code name}, {@code cache}, {@code cacheManager},
- * {@code stream}, {@code group}, {@code limit}, {@code id}, {@code configuredLevel}) are
+ * {@code stream}, {@code group}, {@code limit}, {@code id}, {@code action}, {@code configuredLevel}) are
  * shown as they are, every other value (a principal's name, say) as its keyed digest.
  * <p>
  * Public for the auto-configuration; not API.
@@ -43,7 +43,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 public final class AuditingOperationInvokerAdvisor implements OperationInvokerAdvisor {
 
 	private static final Set<String> CLEAR_PARAMETERS = Set.of("section", "name", "cache", "cacheManager", "stream",
-			"group", "limit", "id", "configuredLevel");
+			"group", "limit", "id", "action", "configuredLevel");
 
 	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent(
 			"org.springframework.web.context.request.ServletRequestAttributes",
