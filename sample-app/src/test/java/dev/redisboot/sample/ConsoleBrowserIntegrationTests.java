@@ -15,7 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -147,6 +149,19 @@ class ConsoleBrowserIntegrationTests {
 			.until((d) -> d.findElement(By.id(id)).getText().contains(text));
 	}
 
+	/**
+	 * Saves a screenshot of the page when {@code -Dredisboot.console.screenshots=<directory>}
+	 * is set (how the images of docs/console.md are made), and does nothing otherwise.
+	 */
+	static void screenshot(WebDriver browser, String name) throws IOException {
+		String directory = System.getProperty("redisboot.console.screenshots");
+		if (directory != null && browser instanceof TakesScreenshot camera) {
+			Path target = Path.of(directory).resolve("console-" + name + ".png");
+			Files.createDirectories(target.getParent());
+			Files.write(target, camera.getScreenshotAs(OutputType.BYTES));
+		}
+	}
+
 	static String text(WebDriver browser, String id) {
 		return browser.findElement(By.id(id)).getText();
 	}
@@ -196,6 +211,7 @@ class ConsoleBrowserIntegrationTests {
 			// Overview
 			waitForText(browser, "overview-body", "Redis: standalone");
 			assertThat(text(browser, "overview-body")).contains("Advice", "What the application keeps in Redis");
+			screenshot(browser, "overview");
 			// Caches: clear products
 			tab(browser, "caches");
 			waitForText(browser, "caches-body", "products");
@@ -216,9 +232,11 @@ class ConsoleBrowserIntegrationTests {
 			waitForText(browser, "message", "session(s) revoked.");
 			waitForText(browser, "principal-body", "0 session(s)");
 			assertThat(this.principalSessions.findSessions("demo@example.com")).isEmpty();
+			screenshot(browser, "sessions");
 			// Jobs and streams: the dead letter, with its reason and attempts, retried
 			tab(browser, "jobs");
 			waitForText(browser, "dead-body", "mail server down");
+			screenshot(browser, "jobs");
 			assertThat(text(browser, "jobs-body")).contains("jobs");
 			click(browser, By.cssSelector(".retry-dead"));
 			waitForText(browser, "message", "dead letter(s) of jobs moved back for another round.");
@@ -241,6 +259,7 @@ class ConsoleBrowserIntegrationTests {
 			tab(browser, "audit");
 			waitForText(browser, "audit-body", "schedules:write");
 			String audit = text(browser, "audit-body");
+			screenshot(browser, "audit");
 			List<WebElement> rows = browser.findElements(By.cssSelector("#audit-body tbody tr"));
 			assertThat(rows).hasSizeGreaterThanOrEqualTo(4);
 			assertThat(audit).contains("redis:delete", "section=caches name=products", "principals:delete",
