@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 
 import dev.redisboot.core.KeyDigester;
 import jakarta.servlet.http.HttpServletRequest;
@@ -34,7 +35,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * The target is the operation's arguments: the values of parameters that name something the
  * application configured ({@code section}, {@code name}, {@code cache}, {@code cacheManager},
  * {@code stream}, {@code group}, {@code limit}, {@code id}, {@code action}, {@code configuredLevel}) are
- * shown as they are, every other value (a principal's name, say) as its keyed digest.
+ * shown as they are when they look like a name (letters, digits, {@code . _ : - { }}, at most
+ * 100), every other value (a principal's name, an e-mail address typed as a cache name, a value
+ * with a line break) as its keyed digest.
  * <p>
  * Public for the auto-configuration; not API.
  *
@@ -44,6 +47,12 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 
 	private static final Set<String> CLEAR_PARAMETERS = Set.of("section", "name", "cache", "cacheManager", "stream",
 			"group", "limit", "id", "action", "configuredLevel");
+
+	/**
+	 * What a value shown as it is may look like: a name, never a line break, a space or an
+	 * e-mail address typed where a cache name belongs.
+	 */
+	private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9._:{}\\-]{1,100}");
 
 	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent(
 			"org.springframework.web.context.request.ServletRequestAttributes",
@@ -114,7 +123,7 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 	private static String actor(@Nullable SecurityContext securityContext) {
 		Principal principal = (securityContext != null) ? securityContext.getPrincipal() : null;
 		return (principal != null && principal.getName() != null && !principal.getName().isBlank())
-				? principal.getName() : AuditEvent.ANONYMOUS;
+				? principal.getName().replaceAll("\\p{Cntrl}", "?") : AuditEvent.ANONYMOUS;
 	}
 
 	private String target(OperationParameters parameters, Map<String, Object> arguments) {
@@ -125,9 +134,8 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 				continue;
 			}
 			String text = String.valueOf(value);
-			target.add(parameter.getName() + "="
-					+ (CLEAR_PARAMETERS.contains(parameter.getName()) ? text
-							: "#" + this.digester.digest("audit", text)));
+			boolean clear = CLEAR_PARAMETERS.contains(parameter.getName()) && PLAIN_VALUE.matcher(text).matches();
+			target.add(parameter.getName() + "=" + (clear ? text : "#" + this.digester.digest("audit", text)));
 		}
 		return target.toString();
 	}

@@ -90,6 +90,12 @@ class AuditTrailIntegrationTests {
 			assertThat(entries.get(2).get("target")).startsWith("principal=#").doesNotContain("alice");
 			assertThat(entries.get(2).get("client")).isEqualTo("unknown");
 			assertThat(redis.node().execute("TYPE", prefix + ":audit")).isEqualTo("stream");
+			// a value that does not look like a name, in a parameter that is usually one, is digested too
+			clear.invoke(new InvocationContext(SecurityContext.NONE,
+					Map.of("section", "caches", "name", "jane@example.com\nAudit: forged")));
+			assertThat(context.getBean(AuditTrail.class).recent(1).entries().get(0).get("target"))
+				.startsWith("section=caches name=#")
+				.doesNotContain("jane", "forged");
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("redisboot.audit.events")
 				.tag("action", "principals:delete")
@@ -98,7 +104,7 @@ class AuditTrailIntegrationTests {
 				.count()).isEqualTo(1);
 		});
 		assertThat(output).contains("Audit: actor=operator action=principals:delete target=[principal=#")
-			.doesNotContain("alice@example.com");
+			.doesNotContain("alice@example.com", "jane@example.com", "forged");
 	}
 
 	@Test
