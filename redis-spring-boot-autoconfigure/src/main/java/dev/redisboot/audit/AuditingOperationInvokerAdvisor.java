@@ -2,6 +2,7 @@ package dev.redisboot.audit;
 
 import java.security.Principal;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -84,7 +85,7 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 		if (operationType == OperationType.READ) {
 			return invoker;
 		}
-		String action = endpointId.toLowerCaseString() + ":" + operationType.name().toLowerCase(java.util.Locale.ROOT);
+		String action = endpointId.toLowerCaseString() + ":" + operationType.name().toLowerCase(Locale.ROOT);
 		return (context) -> {
 			Object result;
 			try {

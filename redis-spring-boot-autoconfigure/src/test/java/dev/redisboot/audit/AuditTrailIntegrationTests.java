@@ -2,6 +2,7 @@ package dev.redisboot.audit;
 
 import java.lang.annotation.Annotation;
 import java.security.Principal;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -213,7 +214,7 @@ class AuditTrailIntegrationTests {
 			}
 
 			@Override
-			public java.util.Iterator<OperationParameter> iterator() {
+			public Iterator<OperationParameter> iterator() {
 				return list.iterator();
 			}
 
