@@ -159,11 +159,12 @@ class ArchitectureTests {
 	}
 
 	/**
-	 * The stream types that {@code dev.redisboot.schedule} may use: the job queue and its
-	 * annotation, and, for the auto-configuration, the jobs' properties and auto-configuration.
+	 * The stream types that {@code dev.redisboot.schedule} may use: the job queue, its
+	 * annotation and a job's status, and, for the auto-configuration, the jobs' properties and auto-configuration.
 	 */
 	private static DescribedPredicate<JavaClass> streamApiForSchedules() {
 		Set<String> allowed = Set.of("dev.redisboot.stream.JobQueue", "dev.redisboot.stream.JobHandler",
+				"dev.redisboot.stream.JobStatus", "dev.redisboot.stream.JobState",
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties",
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$Schedule",
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$MissedFires",

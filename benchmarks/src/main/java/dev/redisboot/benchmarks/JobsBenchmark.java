@@ -72,12 +72,14 @@ import org.springframework.context.annotation.Configuration;
  * <li><b>redisboot</b> ({@link RedisbootJobs}): a non-web Boot application with redisboot's
  * stream auto-configuration and one {@code @JobHandler("bench")} bean,
  * {@code redisboot.jobs.concurrency=4}, every other setting at its default (batch size 10,
- * block 2 s, max length 100,000). A job is enqueued with {@link JobQueue#enqueue} (a plain
- * {@code XADD MAXLEN ~ 100000} on Boot's shared connection; only delayed and idempotent jobs
- * use the {@code ENQUEUE} script); each
- * of the 4 consumers reads with {@code XREADGROUP BLOCK 2000 COUNT 10} on a connection of its
- * own and acknowledges each job with {@code XACK} on the application's shared connection after
- * the handler returned.</li>
+ * block 2 s, max length 100,000, status tracking on). A job is enqueued with
+ * {@link JobQueue#enqueue} (the {@code ENQUEUE} script on Boot's shared connection: the job's
+ * status record and {@code XADD MAXLEN ~ 100000}); each of the 4 consumers reads with
+ * {@code XREADGROUP BLOCK 2000 COUNT 10} on a connection of its own, marks each job running
+ * with the {@code JOB_START} script and, after the handler returned, acknowledges it with the
+ * {@code JOB_COMPLETE} script ({@code XACK} and the final status) on the application's shared
+ * connection. {@link #main(String[])} also counts {@code redisboot.jobs.status-tracking=false},
+ * where the enqueue is a plain {@code XADD} and the acknowledgement a plain {@code XACK}.</li>
  * <li><b>raw</b> ({@link RawJobs}): one Lettuce {@link RedisClient}; a producer connection
  * doing {@code XADD stream:{jobs} MAXLEN ~ 100000 * payload <json>}; 4 consumer threads, each
  * with a connection of its own, doing {@code XREADGROUP GROUP jobs <name> COUNT 10 BLOCK 2000
@@ -278,7 +280,7 @@ public class JobsBenchmark {
 		System.out.println("| path | scenario | jobs | calls per job (Redis CPU µs per call), INFO commandstats "
 				+ "| client round trips per job | Redis CPU µs per job |");
 		System.out.println("| --- | --- | ---: | --- | ---: | ---: |");
-		for (Jobs path : new Jobs[] { new RedisbootJobs(), new RawJobs() }) {
+		for (Jobs path : new Jobs[] { new RedisbootJobs(), new RedisbootJobs(false), new RawJobs() }) {
 			path.start();
 			try {
 				print(path.name(), "pipeline", path.countPipeline(jobs));
@@ -919,6 +921,8 @@ public class JobsBenchmark {
 	@State(Scope.Benchmark)
 	public static class RedisbootJobs extends Jobs {
 
+		private final boolean statusTracking;
+
 		private ConfigurableApplicationContext context;
 
 		private JobQueue queue;
@@ -926,6 +930,17 @@ public class JobsBenchmark {
 		private String streamKey;
 
 		private String group;
+
+		/**
+		 * Jobs with status tracking, the default.
+		 */
+		public RedisbootJobs() {
+			this(true);
+		}
+
+		RedisbootJobs(boolean statusTracking) {
+			this.statusTracking = statusTracking;
+		}
 
 		@Setup(Level.Trial)
 		public void setUp() {
@@ -937,7 +952,7 @@ public class JobsBenchmark {
 			this.redis = BenchmarkRedis.start();
 			Trial.setUp(() -> {
 				this.context = this.redis.application(JobsApplication.class,
-						"redisboot.jobs.concurrency=" + CONSUMERS);
+						"redisboot.jobs.concurrency=" + CONSUMERS, "redisboot.jobs.status-tracking=" + this.statusTracking);
 				this.context.getBean(BenchJobHandler.class).jobs = this;
 				this.queue = this.context.getBean(JobQueue.class);
 				this.streamKey = this.context.getBean(StreamKeys.class).streamKey(this.queue.getStream());
@@ -966,7 +981,7 @@ public class JobsBenchmark {
 
 		@Override
 		String name() {
-			return "redisboot";
+			return this.statusTracking ? "redisboot" : "redisboot, status-tracking=false";
 		}
 
 		@Override
@@ -986,10 +1001,17 @@ public class JobsBenchmark {
 
 		@Override
 		Map<String, Long> scriptCalls(Map<String, Long> calls) {
-			// A plain JobQueue.enqueue sends XADD itself (only delayed and idempotent jobs use the ENQUEUE
-			// script). The scheduler's MOVE_DUE script (every 250 ms) calls ZRANGEBYSCORE once per run.
+			// Untracked, a plain JobQueue.enqueue sends XADD itself and a consumer XACK (only delayed and
+			// idempotent jobs use the ENQUEUE script). Tracked, the ENQUEUE script writes the status record
+			// and adds the entry, the JOB_START script reads and writes it, the JOB_COMPLETE script
+			// acknowledges and writes it. The scheduler's MOVE_DUE script (every 250 ms) calls
+			// ZRANGEBYSCORE once per run.
 			Map<String, Long> scripts = new LinkedHashMap<>();
-			for (String command : List.of("zrangebyscore", "zrem", "zadd")) {
+			List<String> scripted = this.statusTracking
+					? List.of("zrangebyscore", "zrem", "zadd", "xadd", "xack", "hset", "hmget", "pexpire", "type", "get",
+							"del")
+					: List.of("zrangebyscore", "zrem", "zadd");
+			for (String command : scripted) {
 				if (calls.containsKey(command)) {
 					scripts.put(command, calls.get(command));
 				}

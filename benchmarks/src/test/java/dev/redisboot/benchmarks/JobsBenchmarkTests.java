@@ -24,8 +24,8 @@ class JobsBenchmarkTests {
 	private static final int JOBS = 200;
 
 	@Test
-	void redisbootHandlesEveryJobOnceWithOneXaddAndOneAckPerJob() throws InterruptedException {
-		RedisbootJobs jobs = new RedisbootJobs();
+	void untrackedRedisbootHandlesEveryJobOnceWithOneXaddAndOneAckPerJob() throws InterruptedException {
+		RedisbootJobs jobs = new RedisbootJobs(false);
 		jobs.setUp();
 		try {
 			assertThat(jobs.context().getBean(JobQueue.class).getStream()).isEqualTo("jobs");
@@ -36,6 +36,24 @@ class JobsBenchmarkTests {
 				.isZero();
 			assertThat(pipeline.perJob("xadd")).as("a plain XADD per job").isEqualTo(1.0);
 			assertThat(pipeline.scriptCalls()).doesNotContainKey("xadd");
+		}
+		finally {
+			jobs.tearDown();
+		}
+	}
+
+	@Test
+	void trackedRedisbootWritesEachJobsStatusInItsThreeScripts() throws InterruptedException {
+		RedisbootJobs jobs = new RedisbootJobs();
+		jobs.setUp();
+		try {
+			CommandCounts pipeline = runScenarios(jobs);
+			assertThat(pipeline.calls().getOrDefault("evalsha", 0L) - pipeline.calls().getOrDefault("zrangebyscore", 0L))
+				.as("ENQUEUE, JOB_START and JOB_COMPLETE per job, besides the scheduler's MOVE_DUE")
+				.isEqualTo(3L * pipeline.jobs());
+			assertThat(pipeline.perJob("xadd")).as("one XADD per job, in the ENQUEUE script").isEqualTo(1.0);
+			assertThat(pipeline.scriptCalls()).containsKey("xadd").containsKey("xack");
+			assertThat(pipeline.perJob("hset")).as("status writes: enqueued, running, done").isEqualTo(3.0);
 		}
 		finally {
 			jobs.tearDown();

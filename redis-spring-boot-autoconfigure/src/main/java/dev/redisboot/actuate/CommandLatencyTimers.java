@@ -11,6 +11,7 @@ import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the latency of every Lettuce command in the timer {@code redis.client.commands},
@@ -18,6 +19,8 @@ import io.micrometer.core.instrument.Timer;
  * server address, no key, so that the number of series stays as small as the set of
  * commands the application uses, however many connections and Cluster nodes there are. The
  * latency is Lettuce's completion latency, from the command's dispatch to its reply.
+ * With a separate Redis (such as the caches', {@code redisboot.cache.redis.*}), each
+ * server's connection has its own recorder and every timer also a {@code server} tag.
  * Lettuce's own {@code MicrometerCommandLatencyRecorder} records two timers per command and
  * server address (per connection with {@code localDistinction}).
  * <p>
@@ -49,6 +52,8 @@ public class CommandLatencyTimers implements CommandLatencyRecorder {
 
 	private final boolean histogram;
 
+	private final @Nullable String server;
+
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	/**
@@ -58,8 +63,20 @@ public class CommandLatencyTimers implements CommandLatencyRecorder {
 	 * in Prometheus)
 	 */
 	public CommandLatencyTimers(MeterRegistry registry, boolean histogram) {
+		this(registry, histogram, null);
+	}
+
+	/**
+	 * Creates the recorder of one of several Redis servers.
+	 * @param registry the registry
+	 * @param histogram whether to publish the {@link #BUCKETS}
+	 * @param server the server's name ({@code default}, {@code cache}) as the {@code server}
+	 * tag, or {@code null} for no such tag (the application has one Redis)
+	 */
+	public CommandLatencyTimers(MeterRegistry registry, boolean histogram, @Nullable String server) {
 		this.registry = registry;
 		this.histogram = histogram;
+		this.server = server;
 	}
 
 	@Override
@@ -76,6 +93,7 @@ public class CommandLatencyTimers implements CommandLatencyRecorder {
 		String command = (this.timers.size() < MAX_COMMANDS) ? type.toUpperCase(Locale.ROOT) : "OTHER";
 		return this.timers.computeIfAbsent(type, (key) -> Timer.builder("redis.client.commands")
 			.tag("command", command)
+			.tags((this.server != null) ? new String[] { "server", this.server } : new String[0])
 			.description("Latency of Redis commands, from dispatch to reply")
 			.serviceLevelObjectives(this.histogram ? BUCKETS : new Duration[0])
 			.register(this.registry));

@@ -75,14 +75,29 @@ public class RedisAdvisor {
 
 	private final Supplier<? extends Collection<RedisUsage>> usages;
 
+	private final String connectionProperties;
+
 	/**
 	 * Creates an advisor.
 	 * @param inspector asks the servers
 	 * @param usages what the application's features keep in Redis
 	 */
 	public RedisAdvisor(RedisServerInspector inspector, Supplier<? extends Collection<RedisUsage>> usages) {
+		this(inspector, usages, "spring.data.redis");
+	}
+
+	/**
+	 * Creates an advisor of one of several servers.
+	 * @param inspector asks the server
+	 * @param usages what the application's features keep in that server
+	 * @param connectionProperties the prefix of the properties of the connection to it, such
+	 * as {@code redisboot.cache.redis}, for the advice's wording
+	 */
+	public RedisAdvisor(RedisServerInspector inspector, Supplier<? extends Collection<RedisUsage>> usages,
+			String connectionProperties) {
 		this.inspector = inspector;
 		this.usages = usages;
+		this.connectionProperties = connectionProperties;
 	}
 
 	/**
@@ -140,7 +155,7 @@ public class RedisAdvisor {
 						+ " evict some of them (volatile-* any key with a TTL, allkeys-* any key). Cache entries all"
 						+ " have a TTL, so with a memory limit large enough for the caches' working set a full Redis"
 						+ " fails cache writes (dropped and counted, the methods still answer) but loses nothing else;"
-						+ " or give the caches a separate Redis for caches, with allkeys-lru";
+						+ " or give the caches a separate Redis for caches (redisboot.cache.redis.*), with allkeys-lru";
 		List<String> unlimited = primaries.stream()
 			.filter((node) -> node.getLong("maxmemory", -1) == 0)
 			.map(RedisNodeInfo::node)
@@ -191,7 +206,7 @@ public class RedisAdvisor {
 					+ " maxmemory-policy noeviction"
 					+ (caches ? " and keep the caches bounded (every cache entry has a TTL; a full Redis then fails"
 							+ " cache writes, dropped and counted, instead of evicting data), or give the caches a"
-							+ " separate Redis for caches, with allkeys-lru" : "")
+							+ " separate Redis for caches (redisboot.cache.redis.*), with allkeys-lru" : "")
 					+ ".", nodes));
 		});
 	}
@@ -255,8 +270,9 @@ public class RedisAdvisor {
 			advice.add(new RedisAdvice("no-password", Severity.WARNING,
 					"The application connects to Redis at a non-loopback address (" + String.join(", ", exposed)
 							+ ") without a password: anyone who can reach that address can read and change every key."
-							+ " Set requirepass or an ACL user on the server and spring.data.redis.password (and"
-							+ " username) here; prefer TLS (spring.data.redis.ssl.enabled) across networks.",
+							+ " Set requirepass or an ACL user on the server and " + this.connectionProperties
+							+ ".password (and username) here; prefer TLS (" + this.connectionProperties
+							+ ".ssl.enabled) across networks.",
 					List.of()));
 		}
 	}

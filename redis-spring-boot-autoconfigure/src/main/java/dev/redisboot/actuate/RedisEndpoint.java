@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import dev.redisboot.core.CacheStatistics;
 import dev.redisboot.core.CacheStatisticsProvider;
+import dev.redisboot.core.redis.RedisServerConnection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -25,7 +26,10 @@ import org.springframework.cache.CacheManager;
  * write operation follows {@code management.endpoint.redis.access}.
  * <ul>
  * <li>{@code GET /actuator/redis}: mode, every node's details, what the application keeps
- * in Redis, advice, and per-cache statistics;</li>
+ * in Redis, advice, and per-cache statistics; when the application uses a separate Redis
+ * (such as the caches', {@code redisboot.cache.redis.*}), the top level describes the
+ * application's own server ({@code "server": "default"}) and {@code servers} each separate
+ * one by name, with the same fields, judged by what is stored there;</li>
  * <li>{@code GET /actuator/redis/advice}: the advice alone;</li>
  * <li>{@code GET /actuator/redis/slowlog?limit=20}: the slowest recent commands of every
  * node (command name and redacted first argument only) and the nodes whose slow log could
@@ -63,6 +67,8 @@ public class RedisEndpoint {
 
 	private final KeyRedactor redactor;
 
+	private final SeparateRedisServers separateServers;
+
 	/**
 	 * Creates the endpoint.
 	 * @param snapshots the shared readings
@@ -73,6 +79,22 @@ public class RedisEndpoint {
 	 */
 	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor, Supplier<Map<String, CacheManager>> cacheManagers,
 			BigKeySettings bigKeys, KeyRedactor redactor) {
+		this(snapshots, advisor, cacheManagers, bigKeys, redactor, SeparateRedisServers.NONE);
+	}
+
+	/**
+	 * Creates the endpoint of an application that uses more than one Redis.
+	 * @param snapshots the shared readings of the application's own server
+	 * @param advisor the advice rules for it
+	 * @param cacheManagers the application's cache managers, by bean name, looked up on use
+	 * @param bigKeys limits of the big-key sampling
+	 * @param redactor turns key names into what the endpoint may show
+	 * @param separateServers the other servers, shown under {@code servers} by name
+	 */
+	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor,
+			Supplier<Map<String, CacheManager>> cacheManagers, BigKeySettings bigKeys, KeyRedactor redactor,
+			SeparateRedisServers separateServers) {
+		this.separateServers = separateServers;
 		this.snapshots = snapshots;
 		this.advisor = advisor;
 		this.cacheManagers = cacheManagers;
@@ -86,7 +108,24 @@ public class RedisEndpoint {
 	 */
 	@ReadOperation
 	public Map<String, Object> overview() {
-		RedisServerSnapshot snapshot = this.snapshots.get(MAX_AGE);
+		Map<String, Object> overview = server(this.snapshots, this.advisor);
+		if (!this.separateServers.isEmpty()) {
+			overview.put("server", RedisServerConnection.DEFAULT_SERVER);
+			Map<String, Object> servers = new LinkedHashMap<>();
+			for (SeparateRedisServers.Server server : this.separateServers.servers()) {
+				Map<String, Object> details = new LinkedHashMap<>();
+				details.put("properties", server.propertyPrefix() + ".*");
+				details.putAll(server(server.snapshots(), server.advisor()));
+				servers.put(server.name(), details);
+			}
+			overview.put("servers", servers);
+		}
+		overview.put("caches", caches());
+		return overview;
+	}
+
+	private Map<String, Object> server(RedisServerSnapshots snapshots, RedisAdvisor advisor) {
+		RedisServerSnapshot snapshot = snapshots.get(MAX_AGE);
 		Map<String, Object> overview = new LinkedHashMap<>();
 		overview.put("mode", snapshot.mode().displayName());
 		Map<String, Object> nodes = new LinkedHashMap<>();
@@ -105,9 +144,8 @@ public class RedisEndpoint {
 		if (!snapshot.cluster().isEmpty()) {
 			overview.put("cluster", snapshot.cluster());
 		}
-		overview.put("usage", this.advisor.usagesInUse().stream().map((usage) -> usage.description()).toList());
-		overview.put("advice", snapshot.isAnyNodeUp() ? this.advisor.advise(snapshot) : List.of());
-		overview.put("caches", caches());
+		overview.put("usage", advisor.usagesInUse().stream().map((usage) -> usage.description()).toList());
+		overview.put("advice", snapshot.isAnyNodeUp() ? advisor.advise(snapshot) : List.of());
 		return overview;
 	}
 

@@ -45,6 +45,8 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 
 	private final int memoryWarningPercent;
 
+	private final @Nullable String server;
+
 	/**
 	 * Creates the indicator.
 	 * @param snapshots the shared readings
@@ -53,15 +55,34 @@ public class RedisServerHealthIndicator implements HealthIndicator {
 	 * status is {@link #WARNING}
 	 */
 	public RedisServerHealthIndicator(RedisServerSnapshots snapshots, Duration maxAge, int memoryWarningPercent) {
+		this(snapshots, maxAge, memoryWarningPercent, null);
+	}
+
+	/**
+	 * Creates the indicator of one of several servers.
+	 * @param snapshots the shared readings of the server
+	 * @param maxAge how old a reading a check may reuse
+	 * @param memoryWarningPercent share of {@code maxmemory}, in percent, above which the
+	 * status is {@link #WARNING}
+	 * @param server the server's name, such as {@code cache}, reported as the {@code server}
+	 * detail; {@code null} for none
+	 */
+	public RedisServerHealthIndicator(RedisServerSnapshots snapshots, Duration maxAge, int memoryWarningPercent,
+			@Nullable String server) {
 		this.snapshots = snapshots;
 		this.maxAge = maxAge;
 		this.memoryWarningPercent = memoryWarningPercent;
+		this.server = server;
 	}
 
 	@Override
 	public Health health() {
 		RedisServerSnapshot snapshot = this.snapshots.get(this.maxAge);
-		Health.Builder builder = new Health.Builder().withDetail("mode", snapshot.mode().displayName());
+		Health.Builder builder = new Health.Builder();
+		if (this.server != null) {
+			builder.withDetail("server", this.server);
+		}
+		builder.withDetail("mode", snapshot.mode().displayName());
 		if (!snapshot.isAnyNodeUp()) {
 			String error = (snapshot.error() != null) ? snapshot.error() : snapshot.nodes().get(0).error();
 			return builder.down().withDetail("error", String.valueOf(error)).build();

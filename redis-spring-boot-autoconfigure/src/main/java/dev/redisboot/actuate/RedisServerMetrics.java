@@ -39,7 +39,9 @@ import org.springframework.context.SmartLifecycle;
  * {@code redis.connected.slaves}, {@code redis.master.repl.offset},
  * {@code redis.master.link.up} (replicas), {@code redis.connected.slave.lag} (primaries, per
  * replica) and {@code redis.db.keys} (per database). Every meter is tagged {@code node}:
- * {@code host:port}, or the master's name under Sentinel.
+ * {@code host:port}, or the master's name under Sentinel; when the application uses more
+ * than one Redis (a separate Redis for caches, {@code redisboot.cache.redis.*}), also
+ * {@code server}: {@code default} or {@code cache}.
  *
  * @author redisboot
  */
@@ -50,6 +52,8 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 	private final RedisServerSnapshots snapshots;
 
 	private final Duration interval;
+
+	private final @Nullable String server;
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
@@ -65,8 +69,21 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 	 * @param interval how often every node is read
 	 */
 	public RedisServerMetrics(RedisServerSnapshots snapshots, Duration interval) {
+		this(snapshots, interval, null);
+	}
+
+	/**
+	 * Creates the metrics of one of several servers.
+	 * @param snapshots the shared readings of the server
+	 * @param interval how often every node is read
+	 * @param server the server's name, such as {@code default} or {@code cache}, as the
+	 * {@code server} tag of every meter; {@code null} for no such tag (the application has one
+	 * Redis)
+	 */
+	public RedisServerMetrics(RedisServerSnapshots snapshots, Duration interval, @Nullable String server) {
 		this.snapshots = snapshots;
 		this.interval = interval;
+		this.server = server;
 	}
 
 	@Override
@@ -131,7 +148,7 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 		Set<String> seen = new HashSet<>();
 		for (RedisNodeInfo info : snapshot.nodes()) {
 			seen.add(info.node());
-			this.nodes.computeIfAbsent(info.node(), (name) -> new NodeMeters(name, this.registries))
+			this.nodes.computeIfAbsent(info.node(), (name) -> new NodeMeters(name, this.server, this.registries))
 				.update(info, this.registries);
 		}
 		for (String name : new ArrayList<>(this.nodes.keySet())) {
@@ -145,6 +162,8 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 
 		private final String node;
 
+		private final String[] tags;
+
 		private final List<Meter.Id> ids = new CopyOnWriteArrayList<>();
 
 		private final List<MeterSpec> specs = new CopyOnWriteArrayList<>();
@@ -157,8 +176,9 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 
 		private volatile boolean up;
 
-		NodeMeters(String node, List<MeterRegistry> registries) {
+		NodeMeters(String node, @Nullable String server, List<MeterRegistry> registries) {
 			this.node = node;
+			this.tags = (server != null) ? new String[] { "node", node, "server", server } : new String[] { "node", node };
 			gauge("redis.up", "1 if the node answered the last reading (INFO, or PING where INFO is refused), 0 if not",
 					null, (m) -> m.up ? 1 : 0);
 			gauge("redis.info.readable",
@@ -211,7 +231,7 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 
 		void registerAll(MeterRegistry registry) {
 			for (MeterSpec spec : this.specs) {
-				this.ids.add(spec.register(registry, new String[] { "node", this.node }).getId());
+				this.ids.add(spec.register(registry, this.tags).getId());
 			}
 		}
 
@@ -261,7 +281,7 @@ public class RedisServerMetrics implements MeterBinder, SmartLifecycle {
 		private void addAndRegister(List<MeterRegistry> registries, MeterSpec spec) {
 			this.specs.add(spec);
 			for (MeterRegistry registry : registries) {
-				this.ids.add(spec.register(registry, new String[] { "node", this.node }).getId());
+				this.ids.add(spec.register(registry, this.tags).getId());
 			}
 		}
 

@@ -15,8 +15,45 @@ import java.util.function.BooleanSupplier;
  * without listeners does not)
  * @param channels whether the feature publishes or subscribes to pub/sub channels, so that
  * the startup check tests the connection's channel rights ({@code &<prefix>:*})
+ * @param server the name of the Redis server the feature stores on:
+ * {@value #DEFAULT_SERVER} for the application's ({@code spring.data.redis.*}), or the name
+ * of a separate server (such as {@code cache} for {@code redisboot.cache.redis.*}), so that
+ * the advice judges each server by what it holds
  */
-public record RedisUsage(Kind kind, String description, BooleanSupplier inUse, boolean channels) {
+public record RedisUsage(Kind kind, String description, BooleanSupplier inUse, boolean channels, String server) {
+
+	/**
+	 * The name of the application's own server ({@code spring.data.redis.*}).
+	 */
+	public static final String DEFAULT_SERVER = "default";
+
+	/**
+	 * A usage of the application's own server.
+	 * @param kind what kind of data is stored
+	 * @param description a short description
+	 * @param inUse whether the feature stores anything at the moment
+	 * @param channels whether the feature uses pub/sub channels
+	 */
+	public RedisUsage(Kind kind, String description, BooleanSupplier inUse, boolean channels) {
+		this(kind, description, inUse, channels, DEFAULT_SERVER);
+	}
+
+	/**
+	 * The same usage, on another server.
+	 * @param server the server's name, such as {@code cache}
+	 * @return the usage
+	 */
+	public RedisUsage onServer(String server) {
+		return new RedisUsage(this.kind, this.description, this.inUse, this.channels, server);
+	}
+
+	/**
+	 * Whether the feature stores on the application's own server.
+	 * @return whether the server is {@value #DEFAULT_SERVER}
+	 */
+	public boolean isOnDefaultServer() {
+		return DEFAULT_SERVER.equals(this.server);
+	}
 
 	/**
 	 * A usage that keeps data in keys only, without pub/sub channels.

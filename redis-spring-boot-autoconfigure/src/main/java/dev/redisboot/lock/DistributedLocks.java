@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.LettuceCommands.Script;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.core.redis.RedisFailureCause;
 import io.lettuce.core.ScriptOutputType;
@@ -41,7 +44,11 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Fails closed: when Redis is unavailable or refuses a command (an ACL user without the
  * right), an acquisition returns empty, counted as {@code error} and logged at WARN at most
- * once a minute (a refusal once per reply), never thrown. The guarantees, and why a holder
+ * once a minute (a refusal once per reply), never thrown. Every call goes through the locks'
+ * circuit breaker: after consecutive failures it stops asking Redis for a while, and
+ * acquisitions fail closed at once, counted as {@code short-circuited}, instead of each
+ * waiting for the timeout; one call at a time then probes whether Redis is back. The
+ * guarantees, and why a holder
  * that writes to a resource should pass its {@link LockLease#fencingToken() fencing token},
  * are in docs/scheduling.md.
  * <p>
@@ -65,6 +72,11 @@ public final class DistributedLocks implements AutoCloseable {
 
 	private static final long QUIET_BETWEEN_OUTAGE_LOGS = TimeUnit.MINUTES.toNanos(1);
 
+	/**
+	 * The answer of a call the circuit breaker did not let through (compared by identity).
+	 */
+	private static final List<Object> SHORT_CIRCUITED = Collections.unmodifiableList(new ArrayList<>(0));
+
 	private final LettuceCommands commands;
 
 	private final RedisKeyNamer keyNamer;
@@ -74,6 +86,8 @@ public final class DistributedLocks implements AutoCloseable {
 	private final Clock clock;
 
 	private final @Nullable Duration watchdogInterval;
+
+	private final RedisCircuitBreaker circuitBreaker;
 
 	private final byte[] owner = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
@@ -96,11 +110,36 @@ public final class DistributedLocks implements AutoCloseable {
 	 */
 	public DistributedLocks(LettuceCommands commands, RedisKeyNamer keyNamer, LockMetrics metrics, Clock clock,
 			@Nullable Duration watchdogInterval) {
+		this(commands, keyNamer, metrics, clock, watchdogInterval,
+				new RedisCircuitBreaker(3, Duration.ofSeconds(5), Clock.systemUTC()));
+	}
+
+	/**
+	 * Creates the locks.
+	 * @param commands runs the scripts; its timeout bounds every call
+	 * @param keyNamer names the lock keys, under the key prefix
+	 * @param metrics counts acquisitions, releases and leases that ended while held
+	 * @param clock the clock that leases are checked against on this instance
+	 * @param watchdogInterval how often {@link #runLocked} renews a lease, at most a third
+	 * of the lease; {@code null} for a third of the lease
+	 * @param circuitBreaker the breaker every call goes through, used by the locks only
+	 */
+	public DistributedLocks(LettuceCommands commands, RedisKeyNamer keyNamer, LockMetrics metrics, Clock clock,
+			@Nullable Duration watchdogInterval, RedisCircuitBreaker circuitBreaker) {
 		this.commands = commands;
 		this.keyNamer = keyNamer;
 		this.metrics = metrics;
 		this.clock = clock;
 		this.watchdogInterval = watchdogInterval;
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	/**
+	 * The circuit breaker every call of these locks goes through.
+	 * @return the breaker
+	 */
+	public RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/**
@@ -235,12 +274,16 @@ public final class DistributedLocks implements AutoCloseable {
 		long before = this.clock.millis();
 		List<Object> reply;
 		try {
-			reply = this.commands.evalsha(ACQUIRE, ScriptOutputType.MULTI, new byte[][] { key, fence }, this.owner,
-					ascii(Long.toString(lease.toMillis())));
+			reply = this.circuitBreaker.call(() -> this.commands.evalsha(ACQUIRE, ScriptOutputType.MULTI,
+					new byte[][] { key, fence }, this.owner, ascii(Long.toString(lease.toMillis()))),
+					DistributedLocks::shortCircuited);
 		}
 		catch (RedisCommandException ex) {
 			failed("acquire", name, ex);
 			return Attempt.ERROR;
+		}
+		if (reply == SHORT_CIRCUITED) {
+			return Attempt.SHORT_CIRCUITED;
 		}
 		if (reply == null || reply.size() < 3 || !(reply.get(0) instanceof Long taken)
 				|| !(reply.get(1) instanceof Long number) || !(reply.get(2) instanceof Long bad)) {
@@ -266,14 +309,30 @@ public final class DistributedLocks implements AutoCloseable {
 	 */
 	@Nullable Boolean setLease(LockLease lease, long millis) {
 		try {
-			Long ours = this.commands.evalsha(SET_LEASE, ScriptOutputType.INTEGER, new byte[][] { lease.key() },
-					lease.value(), ascii(Long.toString(millis)));
-			return ours != null && ours == 1;
+			Object ours = this.circuitBreaker.<@Nullable Object>call(() -> this.commands.<Long>evalsha(SET_LEASE,
+					ScriptOutputType.INTEGER, new byte[][] { lease.key() }, lease.value(), ascii(Long.toString(millis))),
+					(failure) -> (failure != null) ? rethrow(failure) : SHORT_CIRCUITED);
+			if (ours == SHORT_CIRCUITED) {
+				return null;
+			}
+			return ours instanceof Long number && number == 1;
 		}
 		catch (RedisCommandException ex) {
 			failed((millis == 0) ? "release" : "renew", lease.name(), ex);
 			return null;
 		}
+	}
+
+	/**
+	 * The breaker's fallback of an acquisition: a marker when Redis was not called, the
+	 * failure rethrown otherwise.
+	 */
+	private static @Nullable List<Object> shortCircuited(@Nullable RuntimeException failure) {
+		return (failure != null) ? rethrow(failure) : SHORT_CIRCUITED;
+	}
+
+	private static <T> T rethrow(RuntimeException failure) {
+		throw failure;
 	}
 
 	void leaseExpiredWhileHeld(LockLease lease, String when) {
@@ -358,7 +417,12 @@ public final class DistributedLocks implements AutoCloseable {
 
 		static final Attempt ERROR = new Attempt(null, 0, true);
 
+		static final Attempt SHORT_CIRCUITED = new Attempt(null, 0, true);
+
 		String result() {
+			if (this == SHORT_CIRCUITED) {
+				return "short-circuited";
+			}
 			return (this.lease != null) ? "acquired" : this.error ? "error" : "busy";
 		}
 

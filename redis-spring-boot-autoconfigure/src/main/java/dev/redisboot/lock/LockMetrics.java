@@ -19,8 +19,9 @@ public interface LockMetrics {
 	/**
 	 * A try-acquire or acquire call ended.
 	 * @param result {@code acquired}, {@code busy} (another holder has the lock, also after
-	 * waiting) or {@code error} (Redis was unavailable or refused the command: the call
-	 * failed closed)
+	 * waiting), {@code error} (Redis was unavailable or refused the command: the call
+	 * failed closed) or {@code short-circuited} (the locks' circuit breaker was open after
+	 * consecutive failures, so Redis was not asked: the call failed closed at once)
 	 */
 	default void acquisition(String result) {
 	}

@@ -39,7 +39,7 @@ public final class MicrometerLockMetrics implements LockMetrics {
 		this.badState = Counter.builder("redisboot.lock.bad.state")
 			.description("Lock keys or fencing counters that held something redisboot never writes")
 			.register(registry);
-		for (String result : new String[] { "acquired", "busy", "error" }) {
+		for (String result : new String[] { "acquired", "busy", "error", "short-circuited" }) {
 			acquisition(result, 0);
 		}
 		for (String result : new String[] { "released", "lost", "error" }) {
@@ -55,7 +55,7 @@ public final class MicrometerLockMetrics implements LockMetrics {
 
 	private void acquisition(String result, int amount) {
 		counter(this.acquisitions, "redisboot.lock.acquisitions",
-				"Lock acquisitions by result (acquired, busy, error)", result)
+				"Lock acquisitions by result (acquired, busy, error, short-circuited)", result)
 			.increment(amount);
 	}
 

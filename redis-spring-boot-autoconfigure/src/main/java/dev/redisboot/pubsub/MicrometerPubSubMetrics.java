@@ -53,6 +53,11 @@ public final class MicrometerPubSubMetrics implements PubSubMetrics {
 	}
 
 	@Override
+	public void shortCircuited(String channel) {
+		count(channel, "short-circuited");
+	}
+
+	@Override
 	public void received(String topic) {
 		count(topic, "received");
 	}
@@ -74,7 +79,7 @@ public final class MicrometerPubSubMetrics implements PubSubMetrics {
 				.tag("channel", tag)
 				.tag("result", result)
 				.description("Redis pub/sub messages by channel (a listener's declared channel or pattern) "
-						+ "and result (published, received, failed, dropped)")
+						+ "and result (published, short-circuited, received, failed, dropped)")
 				.register(this.registry))
 			.increment();
 	}

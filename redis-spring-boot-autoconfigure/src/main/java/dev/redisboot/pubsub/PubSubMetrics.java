@@ -21,6 +21,14 @@ public interface PubSubMetrics {
 	}
 
 	/**
+	 * A publish was not sent because the publisher's circuit breaker was open after
+	 * consecutive failures; it threw at once.
+	 * @param channel the channel it was for
+	 */
+	default void shortCircuited(String channel) {
+	}
+
+	/**
 	 * A listener handled a message.
 	 * @param topic the listener's topic: the channel, or the pattern of a pattern listener
 	 */

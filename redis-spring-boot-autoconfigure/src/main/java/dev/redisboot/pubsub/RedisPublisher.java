@@ -1,8 +1,11 @@
 package dev.redisboot.pubsub;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectWriter;
@@ -31,7 +34,11 @@ import org.springframework.util.Assert;
  * (starting, or reconnecting after a Redis restart) never sees the message.
  * <p>
  * Each successful publish is counted as {@code published}. A publish that fails throws a
- * {@link RedisCommandException} and is not counted.
+ * {@link RedisCommandException} and is not counted. Every publish goes through the
+ * publisher's circuit breaker: after consecutive failures it stops calling Redis for a
+ * while, and a publish then throws an unavailable {@link RedisCommandException} at once,
+ * counted as {@code short-circuited}, instead of waiting for the timeout; one publish at a
+ * time then probes whether Redis is back.
  *
  * @author redisboot
  */
@@ -43,16 +50,40 @@ public final class RedisPublisher {
 
 	private final PubSubMetrics metrics;
 
+	private final RedisCircuitBreaker circuitBreaker;
+
 	/**
-	 * Creates a publisher.
+	 * Creates a publisher with a circuit breaker that opens after 3 consecutive failures,
+	 * for 5 s.
 	 * @param commands the Redis connection, with the publish timeout
 	 * @param jsonMapper writes payloads as JSON
 	 * @param metrics counts what is published
 	 */
 	public RedisPublisher(LettuceCommands commands, JsonMapper jsonMapper, PubSubMetrics metrics) {
+		this(commands, jsonMapper, metrics, new RedisCircuitBreaker(3, Duration.ofSeconds(5), Clock.systemUTC()));
+	}
+
+	/**
+	 * Creates a publisher.
+	 * @param commands the Redis connection, with the publish timeout
+	 * @param jsonMapper writes payloads as JSON
+	 * @param metrics counts what is published
+	 * @param circuitBreaker the breaker every publish goes through, used by this publisher only
+	 */
+	public RedisPublisher(LettuceCommands commands, JsonMapper jsonMapper, PubSubMetrics metrics,
+			RedisCircuitBreaker circuitBreaker) {
 		this.commands = commands;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	/**
+	 * The circuit breaker every publish goes through.
+	 * @return the breaker
+	 */
+	public RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	/**
@@ -65,7 +96,7 @@ public final class RedisPublisher {
 	 * although the message reaches the subscribers of every node
 	 * @throws SerializationException if the payload cannot be written as JSON
 	 * @throws RedisCommandException if Redis is unavailable or does not answer within
-	 * {@code redisboot.pubsub.timeout}
+	 * {@code redisboot.pubsub.timeout}, or at once while the circuit breaker is open
 	 */
 	public long publish(String channel, Object payload) {
 		Assert.notNull(payload, "'payload' must not be null");
@@ -108,7 +139,16 @@ public final class RedisPublisher {
 	private long send(String channel, byte[] message) {
 		Assert.hasText(channel, "'channel' must not be empty");
 		byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-		Long receivers = this.commands.execute((redis) -> redis.publish(name, message));
+		Long receivers = this.circuitBreaker.call(() -> this.commands.execute((redis) -> redis.publish(name, message)),
+				(failure) -> {
+					if (failure != null) {
+						throw failure;
+					}
+					this.metrics.shortCircuited(channel);
+					throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+							"Redis is not called for publishing: the publisher's circuit breaker is open after "
+									+ "consecutive failures (redisboot.pubsub.circuit-breaker)");
+				});
 		this.metrics.published(channel);
 		return (receivers != null) ? receivers : 0;
 	}

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -126,7 +127,11 @@ public final class JobScheduler implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			this.problems.failed("read", name, ex);
 		}
-		return Optional.of(ScheduleInfo.of(entry.job, nextFireTime(name).orElse(null), state));
+		String lastJobId = (state != null) ? state.lastJobId() : null;
+		String lastResult = (lastJobId != null) ? this.jobs.status(lastJobId)
+			.map((status) -> status.state().name().toLowerCase(Locale.ROOT))
+			.orElse(null) : null;
+		return Optional.of(ScheduleInfo.of(entry.job, nextFireTime(name).orElse(null), state, lastResult));
 	}
 
 	boolean has(String name) {

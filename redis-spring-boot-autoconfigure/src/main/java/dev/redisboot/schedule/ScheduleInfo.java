@@ -19,20 +19,24 @@ import org.jspecify.annotations.Nullable;
  * @param lastFire the fire time of the last job enqueued (by any instance, or the time of a
  * trigger), or {@code null}
  * @param lastJobId that job's id, or {@code null}
+ * @param lastResult that job's state ({@code queued}, {@code running}, {@code done},
+ * {@code dead}, ...: {@code JobQueue.status}), or {@code null} when it is not known (no job
+ * yet, status tracking off, the record expired, Redis could not be asked)
  * @param paused whether it is paused, or {@code null} when Redis could not be asked
  * @author redisboot
  */
 public record ScheduleInfo(String name, String jobType, String type, String expression, @Nullable String zone,
 		MissedFires missedFires, @Nullable Instant nextFire, @Nullable Instant lastFire, @Nullable String lastJobId,
-		@Nullable Boolean paused) {
+		@Nullable String lastResult, @Nullable Boolean paused) {
 
-	static ScheduleInfo of(RecurringJob job, @Nullable Instant nextFire, ScheduleStore.@Nullable State state) {
+	static ScheduleInfo of(RecurringJob job, @Nullable Instant nextFire, ScheduleStore.@Nullable State state,
+			@Nullable String lastResult) {
 		FireTimes times = job.fireTimes();
 		ZoneId zone = times.zone();
 		return new ScheduleInfo(job.name(), job.jobType(), (zone != null) ? "cron" : "fixed-rate", times.expression(),
 				(zone != null) ? zone.getId() : null, job.missedFires(), nextFire,
 				(state != null) ? state.lastFire() : null, (state != null) ? state.lastJobId() : null,
-				(state != null) ? state.paused() : null);
+				lastResult, (state != null) ? state.paused() : null);
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.redisboot.core.codec.EncryptionKeyRing;
 import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.session.SessionCommands.Failure;
 import dev.redisboot.session.SessionReader.StoredSession;
 import io.lettuce.core.ScoredValue;
@@ -73,7 +74,9 @@ import static dev.redisboot.session.SessionKeys.SESSION_FAMILY;
  * or the expiration set is rebuilt), and a command that Redis refuses ({@code NOPERM},
  * another error reply) drops the session or the bookkeeping step; both are counted in
  * {@code redisboot.sessions.faults{family,fault}} and logged once. Only an unreachable
- * Redis fails the request.
+ * Redis fails the request, with HTTP 503 (by {@link SessionRequestScopeFilter}); after
+ * consecutive failures a circuit breaker fails such requests at once instead of letting
+ * each wait for the timeout, and lets one call at a time probe whether Redis is back.
  *
  * <h2>Design</h2>
  * This class holds the {@code SessionRepository} and {@code PrincipalSessions} contracts and
@@ -213,6 +216,26 @@ public final class RedisbootSessionRepository
 	 */
 	public void setMetrics(SessionMetrics metrics) {
 		this.reporter.setMetrics(metrics);
+	}
+
+	/**
+	 * Sets the circuit breaker that every Redis call of the sessions goes through (by
+	 * default one that opens after 3 consecutive failures, for 5 s). While it is open, a
+	 * call fails at once with an unavailable {@code RedisCommandException}, as it would
+	 * after the timeout, and the request that made it is answered with HTTP 503.
+	 * @param circuitBreaker the breaker, used by the sessions only
+	 */
+	public void setCircuitBreaker(RedisCircuitBreaker circuitBreaker) {
+		Assert.notNull(circuitBreaker, "'circuitBreaker' must not be null");
+		this.commands.setCircuitBreaker(circuitBreaker);
+	}
+
+	/**
+	 * The circuit breaker that every Redis call of the sessions goes through.
+	 * @return the breaker
+	 */
+	public RedisCircuitBreaker getCircuitBreaker() {
+		return this.commands.getCircuitBreaker();
 	}
 
 	/**

@@ -1,14 +1,18 @@
 package dev.redisboot.session;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.LettuceCommands.Script;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
@@ -21,7 +25,9 @@ import static dev.redisboot.session.SessionKeys.bytes;
  * The Redis layer of the session repository: runs commands and scripts, pipelines them (one
  * round trip), and sorts failures into those Redis answered (a key of the wrong type, a
  * refused command), which are counted and absorbed, and an unreachable Redis, which is
- * rethrown and fails the request.
+ * rethrown and fails the request. Every call goes through the sessions' circuit breaker:
+ * while it is open, calls fail at once with an unavailable {@link RedisCommandException}
+ * instead of each waiting for the timeout.
  *
  * @author redisboot
  */
@@ -31,38 +37,48 @@ final class SessionCommands {
 
 	private final SessionReporter reporter;
 
+	private volatile RedisCircuitBreaker circuitBreaker = new RedisCircuitBreaker(3, Duration.ofSeconds(5),
+			Clock.systemUTC());
+
 	SessionCommands(LettuceCommands redis, SessionReporter reporter) {
 		this.redis = redis;
 		this.reporter = reporter;
 	}
 
+	void setCircuitBreaker(RedisCircuitBreaker circuitBreaker) {
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	RedisCircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
 	<T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
-		try {
-			return this.redis.execute(command);
-		}
-		catch (RedisCommandException ex) {
-			throw unavailable(ex);
-		}
+		return guarded(() -> this.redis.execute(command));
 	}
 
 	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
-		try {
-			return this.redis.evalsha(script, output, keys, args);
-		}
-		catch (RedisCommandException ex) {
-			throw unavailable(ex);
-		}
+		return guarded(() -> this.redis.evalsha(script, output, keys, args));
 	}
 
 	/**
-	 * Counts a command that failed because Redis did not answer (down, timed out, failing
-	 * over), which fails the request; error replies are counted by the caller as faults.
+	 * Runs a call under the circuit breaker: an open breaker fails it at once, as an
+	 * unavailable Redis; a failure is rethrown as it was (the callers sort it).
 	 */
-	private RedisCommandException unavailable(RedisCommandException ex) {
-		if (ex.isRedisUnavailable()) {
-			this.reporter.unavailable(ex);
-		}
-		return ex;
+	private <T extends @Nullable Object> T guarded(Supplier<T> call) {
+		return this.circuitBreaker.call(call, (failure) -> {
+			if (failure == null) {
+				this.reporter.unavailable(true);
+				throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+						"Redis is not called for sessions: their circuit breaker is open after consecutive "
+								+ "failures (redisboot.session.circuit-breaker)");
+			}
+			RedisCommandException redis = RedisCircuitBreaker.redisFailure(failure);
+			if (redis != null && redis.isRedisUnavailable()) {
+				this.reporter.unavailable(false);
+			}
+			throw failure;
+		});
 	}
 
 	/**
@@ -122,16 +138,16 @@ final class SessionCommands {
 	}
 
 	/**
-	 * Counts the fault of a failed pipelined command, or rethrows it if Redis did not answer.
+	 * Counts the fault of a failed pipelined command, or rethrows it if Redis did not answer
+	 * (counted as a failed call: the pipeline's first such command throws, so once per call).
 	 */
 	void fault(String family, Failure failure, String operation) {
 		String fault = faultOf(failure.exception());
 		if (fault == null) {
-			RuntimeException unavailable = (failure.exception() instanceof RuntimeException runtime) ? runtime
+			this.reporter.unavailable(false);
+			throw (failure.exception() instanceof RuntimeException runtime) ? runtime
 					: new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
 							"Redis is unavailable: " + failure.exception().getMessage(), failure.exception());
-			this.reporter.unavailable(unavailable);
-			throw unavailable;
 		}
 		this.reporter.fault(family, fault, operation, failure.exception());
 	}
@@ -163,7 +179,7 @@ final class SessionCommands {
 	 */
 	private void repair(byte[] key, String type, String family) {
 		try {
-			this.redis.evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
+			evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
 		}
 		catch (RedisCommandException ex) {
 			if (faultOf(ex) == null) {
@@ -178,7 +194,7 @@ final class SessionCommands {
 	 */
 	void deleteQuietly(byte[] key, String family) {
 		try {
-			this.redis.execute((commands) -> commands.del(key));
+			execute((commands) -> commands.del(key));
 		}
 		catch (RedisCommandException ex) {
 			absorb(ex, family, "delete");

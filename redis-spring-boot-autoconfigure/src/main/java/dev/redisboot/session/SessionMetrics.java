@@ -50,13 +50,6 @@ public interface SessionMetrics {
 	}
 
 	/**
-	 * A session operation failed because Redis did not answer (down, timed out, failing
-	 * over); the request that needed it failed.
-	 */
-	default void unavailable() {
-	}
-
-	/**
 	 * Redis held or answered something a session operation could not use: a key of the
 	 * wrong type (replaced), a refused command ({@code NOPERM}, another error reply), a
 	 * session deleted while a request was using it, an id that could not be decrypted.
@@ -66,6 +59,16 @@ public interface SessionMetrics {
 	 * {@code deleted} or {@code id-unavailable}
 	 */
 	default void fault(String family, String fault) {
+	}
+
+	/**
+	 * A Redis call of a session operation did not get an answer: Redis was unavailable or
+	 * did not answer in time ({@code failed}), or the sessions' circuit breaker was open and
+	 * the call was not sent ({@code short-circuited}). The request that made it fails with
+	 * HTTP 503.
+	 * @param shortCircuited whether the circuit breaker kept the call from Redis
+	 */
+	default void unavailable(boolean shortCircuited) {
 	}
 
 }

@@ -97,6 +97,15 @@ final class SessionReporter {
 		this.metrics.expired(count);
 	}
 
+	/**
+	 * A Redis call of the sessions failed because Redis was unavailable, or was not sent
+	 * because the circuit breaker was open.
+	 * @param shortCircuited whether the breaker kept the call from Redis
+	 */
+	void unavailable(boolean shortCircuited) {
+		this.metrics.unavailable(shortCircuited);
+	}
+
 	void unreadable(UnreadableSessionException ex) {
 		this.metrics.unreadable(ex.getKind());
 		this.warnOnce.warn(ex.getKind().tag(), "A stored session could not be read (" + ex.getKind().tag() + "): "
@@ -115,19 +124,6 @@ final class SessionReporter {
 				"Session " + operation + " met a fault in the " + family + " keys (" + kind + ": " + describe(kind)
 						+ "); the request goes on without it. Counted in redisboot.sessions.faults{family=" + family
 						+ ",fault=" + kind + "}" + ((cause != null) ? " [" + cause.getClass().getSimpleName() + "]" : ""),
-				null);
-	}
-
-	/**
-	 * Counts a session operation that failed because Redis did not answer, which fails the
-	 * request, and logs it once.
-	 */
-	void unavailable(Throwable cause) {
-		this.metrics.unavailable();
-		this.warnOnce.warn("unavailable",
-				"Redis is unavailable for sessions (" + cause.getMessage()
-						+ "); requests that use the session fail until it answers again. Counted in "
-						+ "redisboot.sessions.redis.errors",
 				null);
 	}
 

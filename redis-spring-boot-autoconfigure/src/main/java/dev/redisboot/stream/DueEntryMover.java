@@ -28,16 +28,23 @@ final class DueEntryMover {
 	 * stream
 	 */
 	void moveDue(Map<String, Long> streams, Map<String, Long> deadLetterLengths) {
-		streams.forEach((stream, maxLength) -> moveDue(stream, maxLength,
-				deadLetterLengths.getOrDefault(stream, maxLength)));
+		streams.forEach((stream, maxLength) -> {
+			// a priority lane shares its stream's delayed set: the stream's move (the jobs stream
+			// is always consumed where a lane is) fills the lanes
+			if (StreamKeys.base(stream).equals(stream)) {
+				moveDue(stream, streams.containsKey(JobPriority.HIGH.lane(stream)),
+						streams.containsKey(JobPriority.LOW.lane(stream)), maxLength,
+						deadLetterLengths.getOrDefault(stream, maxLength));
+			}
+		});
 	}
 
-	private void moveDue(String stream, long maxLength, long deadLetterLength) {
+	private void moveDue(String stream, boolean highLane, boolean lowLane, long maxLength, long deadLetterLength) {
 		try {
 			StreamStore.Moved moved;
 			do {
 				moved = this.context.store()
-					.moveDue(stream, System.currentTimeMillis(), maxLength, BATCH, deadLetterLength);
+					.moveDue(stream, highLane, lowLane, System.currentTimeMillis(), maxLength, BATCH, deadLetterLength);
 				for (int i = 0; i < moved.deadLettered(); i++) {
 					this.context.metrics().fault(stream, "delayed-member");
 				}

@@ -1,6 +1,10 @@
 package dev.redisboot.stream;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands each job of the jobs stream to the {@link JobHandler} of its type; a job whose type
@@ -15,8 +19,36 @@ final class JobDispatcher implements StreamHandler {
 
 	private final Map<String, StreamHandler> handlers;
 
-	JobDispatcher(Map<String, StreamHandler> handlers) {
+	private final StreamListenerRegistrar.JobSettings settings;
+
+	private final Map<String, Semaphore> permits = new HashMap<>();
+
+	JobDispatcher(Map<String, StreamHandler> handlers, StreamListenerRegistrar.JobSettings settings) {
 		this.handlers = Map.copyOf(handlers);
+		this.settings = settings;
+		settings.limits().forEach((type, limits) -> {
+			if (limits.concurrency() > 0) {
+				this.permits.put(type, new Semaphore(limits.concurrency()));
+			}
+		});
+	}
+
+	/**
+	 * Returns the permits of a job type with a concurrency limit on this instance, shared by
+	 * the consumers of every priority lane.
+	 * @param type the job type
+	 * @return the permits, or {@code null} for a type without a limit
+	 */
+	@Nullable Semaphore permits(String type) {
+		return this.permits.get(type);
+	}
+
+	/**
+	 * Returns the settings of the jobs, among them whether their status is tracked.
+	 * @return the settings
+	 */
+	StreamListenerRegistrar.JobSettings settings() {
+		return this.settings;
 	}
 
 	@Override

@@ -15,6 +15,9 @@ import io.micrometer.core.instrument.Timer;
  * {@code redisboot.stream.messages{result=processed|retried|dead-lettered}},
  * {@code redisboot.stream.processing} (handler time), {@code redisboot.stream.reclaimed},
  * {@code redisboot.stream.faults} (tag {@code cause}, see {@link StreamMetrics#fault}),
+ * {@code redisboot.stream.adds{result=added|duplicate|failed|short-circuited}} (producers),
+ * {@code redisboot.jobs.cancellations{outcome}}, {@code redisboot.jobs.unique{result}},
+ * {@code redisboot.jobs.status-lookups{result}}, {@code redisboot.jobs.deferred{type,reason}},
  * and the gauges {@code redisboot.stream.pending}, {@code .lag}, {@code .delayed},
  * {@code .dead-letters}, read from values the container refreshes periodically (never a
  * Redis call per scrape).
@@ -26,7 +29,29 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class MicrometerStreamMetrics implements StreamMetrics {
 
+	private static final String ADDS = "redisboot.stream.adds";
+
+	private static final String ADDS_DESCRIPTION = "Entries producers (JobQueue, StreamPublisher) added to a stream, "
+			+ "by result (added, duplicate, failed, short-circuited)";
+
+	private static final String[] ADD_RESULTS = { "added", "duplicate", "failed", "short-circuited" };
+
+	private static final String CANCELLATIONS = "redisboot.jobs.cancellations";
+
+	private static final String CANCELLATIONS_DESCRIPTION = "Job cancellations by outcome";
+
+	private static final String[] CANCEL_OUTCOMES = { "cancelled", "requested", "already-finished", "not-found",
+			"short-circuited" };
+
+	private static final String STATUS_LOOKUPS = "redisboot.jobs.status-lookups";
+
+	private static final String STATUS_LOOKUPS_DESCRIPTION = "Job status lookups by result";
+
+	private static final String[] STATUS_RESULTS = { "found", "missing", "unreadable", "short-circuited" };
+
 	private final MeterRegistry registry;
+
+	private final Map<String, Boolean> producing = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
@@ -50,7 +75,7 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 				.tag("stream", stream)
 				.tag("group", group)
 				.tag("result", result)
-				.description("Stream entries handled: processed, retried (failed, tried again later) or dead-lettered")
+				.description("Stream entries handled: processed, retried (failed, tried again later), dead-lettered or cancelled (jobs)")
 				.register(this.registry))
 			.increment();
 		this.timers
@@ -82,6 +107,70 @@ public final class MicrometerStreamMetrics implements StreamMetrics {
 				.description("Broken or hostile state in Redis that the streams worked around, by cause")
 				.register(this.registry))
 			.increment();
+	}
+
+	@Override
+	public void producing(String stream) {
+		this.producing.put(stream, Boolean.TRUE);
+		for (String result : ADD_RESULTS) {
+			count(ADDS, ADDS_DESCRIPTION, stream, "result", result, 0);
+		}
+		for (String outcome : CANCEL_OUTCOMES) {
+			count(CANCELLATIONS, CANCELLATIONS_DESCRIPTION, stream, "outcome", outcome, 0);
+		}
+		for (String result : STATUS_RESULTS) {
+			count(STATUS_LOOKUPS, STATUS_LOOKUPS_DESCRIPTION, stream, "result", result, 0);
+		}
+	}
+
+	@Override
+	public void added(String stream, String result) {
+		if (!this.producing.containsKey(stream) && this.producing.putIfAbsent(stream, Boolean.TRUE) == null) {
+			// a stream StreamPublisher adds to for the first time: every result from 0
+			for (String each : ADD_RESULTS) {
+				count(ADDS, ADDS_DESCRIPTION, stream, "result", each, 0);
+			}
+		}
+		count(ADDS, ADDS_DESCRIPTION, stream, "result", result, 1);
+	}
+
+	@Override
+	public void jobCancel(String stream, String outcome) {
+		count(CANCELLATIONS, CANCELLATIONS_DESCRIPTION, stream, "outcome", outcome, 1);
+	}
+
+	@Override
+	public void uniqueEnqueue(String stream, boolean existing) {
+		count("redisboot.jobs.unique", "Unique job enqueues: added, or an unfinished job with the key existed", stream,
+				"result", existing ? "existing" : "added", 1);
+	}
+
+	@Override
+	public void jobDeferred(String stream, String type, String reason) {
+		this.counters
+			.computeIfAbsent("redisboot.jobs.deferred\n" + stream + '\n' + type + '\n' + reason,
+					(k) -> Counter.builder("redisboot.jobs.deferred")
+						.tag("stream", stream)
+						.tag("type", type)
+						.tag("reason", reason)
+						.description("Jobs deferred by their type's concurrency or rate limit (not counted as attempts)")
+						.register(this.registry))
+			.increment();
+	}
+
+	@Override
+	public void statusLookup(String stream, String result) {
+		count(STATUS_LOOKUPS, STATUS_LOOKUPS_DESCRIPTION, stream, "result", result, 1);
+	}
+
+	private void count(String name, String description, String stream, String tag, String value, int amount) {
+		this.counters
+			.computeIfAbsent(name + '\n' + stream + '\n' + value, (k) -> Counter.builder(name)
+				.tag("stream", stream)
+				.tag(tag, value)
+				.description(description)
+				.register(this.registry))
+			.increment(amount);
 	}
 
 	@Override

@@ -29,6 +29,24 @@ final class StreamFields {
 	/** Field with a job's id. */
 	static final String JOB = "job";
 
+	/**
+	 * Field of a job enqueued with a unique key: the key's digest, which names the Redis key
+	 * released when the job finishes.
+	 */
+	static final String UNIQUE = "unique";
+
+	/**
+	 * Field of a job of a priority other than normal: {@code high} or {@code low}, the lane
+	 * a delayed job or a retry moves into.
+	 */
+	static final String PRIORITY = "priority";
+
+	/**
+	 * Field of a job that its type's rate limit deferred: the start it reserved (epoch ms),
+	 * so that it starts without another check.
+	 */
+	static final String RATE_SLOT = "rate-slot";
+
 	/** Field naming the only group an entry is for (retries), absent for all groups. */
 	static final String GROUP = "group";
 

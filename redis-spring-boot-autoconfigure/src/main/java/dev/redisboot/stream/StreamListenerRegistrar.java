@@ -1,6 +1,7 @@
 package dev.redisboot.stream;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -84,8 +85,18 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 		}
 		if (!jobHandlers.isEmpty()) {
 			// the instances that run jobs also move delayed jobs into the stream when they are due
+			JobDispatcher dispatcher = new JobDispatcher(jobHandlers, this.jobs);
 			this.container.register(new StreamSubscription("jobs", this.jobs.stream(), this.jobs.group(),
-					this.jobs.concurrency(), this.jobs.settings(), new JobDispatcher(jobHandlers)));
+					this.jobs.concurrency(), this.jobs.settings(), dispatcher));
+			// a lane of its own, with consumers of its own, for each priority some job type has
+			if (this.jobs.priorities().containsValue(JobPriority.HIGH)) {
+				this.container.register(new StreamSubscription("jobs-high", JobPriority.HIGH.lane(this.jobs.stream()),
+						this.jobs.group(), this.jobs.highPriorityConcurrency(), this.jobs.settings(), dispatcher));
+			}
+			if (this.jobs.priorities().containsValue(JobPriority.LOW)) {
+				this.container.register(new StreamSubscription("jobs-low", JobPriority.LOW.lane(this.jobs.stream()),
+						this.jobs.group(), this.jobs.lowPriorityConcurrency(), this.jobs.settings(), dispatcher));
+			}
 		}
 	}
 
@@ -124,8 +135,74 @@ public final class StreamListenerRegistrar implements SmartInitializingSingleton
 	 * @param group the consumer group of the job handlers
 	 * @param concurrency how many jobs this instance runs at once
 	 * @param settings retries, reclaim and trimming
+	 * @param statusTracking whether jobs have a status record ({@link JobQueue#status}), which
+	 * cancellation needs too
+	 * @param statusTtl how long a status record is kept after its job finished
+	 * @param uniqueTtl the longest a unique key ({@link JobQueue#enqueueUnique}) is held, should
+	 * its release be missed
+	 * @param priorities the priority of each job type that has one other than
+	 * {@link JobPriority#NORMAL}
+	 * @param highPriorityConcurrency how many high-priority jobs this instance runs at once
+	 * @param lowPriorityConcurrency how many low-priority jobs this instance runs at once
+	 * @param limits the limits of each job type that has some
+	 * @param deferral how long a job waits that found its type's concurrency on this instance
+	 * taken
 	 */
-	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings) {
+	public record JobSettings(String stream, String group, int concurrency, StreamSettings settings,
+			boolean statusTracking, Duration statusTtl, Duration uniqueTtl, Map<String, JobPriority> priorities,
+			int highPriorityConcurrency, int lowPriorityConcurrency, Map<String, JobLimits> limits, Duration deferral) {
+
+		/**
+		 * Creates settings with status tracking (status and unique-key TTL of a day), without
+		 * priorities or limits.
+		 * @param stream the jobs stream
+		 * @param group the consumer group of the job handlers
+		 * @param concurrency how many jobs this instance runs at once
+		 * @param settings retries, reclaim and trimming
+		 */
+		public JobSettings(String stream, String group, int concurrency, StreamSettings settings) {
+			this(stream, group, concurrency, settings, true, Duration.ofDays(1), Duration.ofDays(1));
+		}
+
+		/**
+		 * Creates settings without priorities.
+		 * @param stream the jobs stream
+		 * @param group the consumer group of the job handlers
+		 * @param concurrency how many jobs this instance runs at once
+		 * @param settings retries, reclaim and trimming
+		 * @param statusTracking whether jobs have a status record
+		 * @param statusTtl how long a status record is kept after its job finished
+		 * @param uniqueTtl the longest a unique key is held
+		 */
+		public JobSettings(String stream, String group, int concurrency, StreamSettings settings,
+				boolean statusTracking, Duration statusTtl, Duration uniqueTtl) {
+			this(stream, group, concurrency, settings, statusTracking, statusTtl, uniqueTtl, Map.of(), concurrency, 1,
+					Map.of(), Duration.ofSeconds(1));
+		}
+
+		public JobSettings {
+			priorities = Map.copyOf(priorities);
+			limits = Map.copyOf(limits);
+		}
+
+		/**
+		 * Returns the limits of a job type.
+		 * @param type the job type
+		 * @return its limits, {@link JobLimits#NONE} unless configured
+		 */
+		public JobLimits limits(String type) {
+			return this.limits.getOrDefault(type, JobLimits.NONE);
+		}
+
+		/**
+		 * Returns the priority of a job type.
+		 * @param type the job type
+		 * @return its priority, {@link JobPriority#NORMAL} unless configured
+		 */
+		public JobPriority priority(String type) {
+			return this.priorities.getOrDefault(type, JobPriority.NORMAL);
+		}
+
 	}
 
 }

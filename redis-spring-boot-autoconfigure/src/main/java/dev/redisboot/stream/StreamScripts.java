@@ -25,6 +25,15 @@ final class StreamScripts {
 	/** Acknowledges a failed entry and schedules its retry or dead-letters it. */
 	static final Script FAIL = load("fail.lua");
 
+	/** Marks a job running, or acknowledges it without running when it was cancelled. */
+	static final Script JOB_START = load("job-start.lua");
+
+	/** Acknowledges a job whose handler returned and writes its final state. */
+	static final Script JOB_COMPLETE = load("job-complete.lua");
+
+	/** Cancels a waiting job or flags a running one. */
+	static final Script JOB_CANCEL = load("job-cancel.lua");
+
 	/** Moves dead letters back into the stream. */
 	static final Script RETRY_DEAD_LETTERS = load("retry-dead-letters.lua");
 

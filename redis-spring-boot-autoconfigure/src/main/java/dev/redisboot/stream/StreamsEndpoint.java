@@ -17,7 +17,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code streams} Actuator endpoint: backlog of every stream consumed here (pending,
  * lag, delayed, dead letters), the dead letters of one stream (without their payloads), and
- * a write operation that moves dead letters back for another round of attempts. Like every
+ * a write operation that moves dead letters back for another round of attempts; for the jobs
+ * stream, a job's status ({@code GET /actuator/streams/jobs/<job id>}) and its cancellation
+ * (a write operation on the same path). Like every
  * endpoint but health, it is not exposed over HTTP unless listed in
  * {@code management.endpoints.web.exposure.include}.
  *
@@ -32,6 +34,8 @@ public class StreamsEndpoint {
 
 	private final long maxLength;
 
+	private final @Nullable JobQueue jobs;
+
 	/**
 	 * Creates the endpoint.
 	 * @param container the container, whose subscriptions are listed
@@ -39,9 +43,22 @@ public class StreamsEndpoint {
 	 * @param maxLength approximate length streams are trimmed to when dead letters move back
 	 */
 	public StreamsEndpoint(StreamListenerContainer container, StreamStore store, long maxLength) {
+		this(container, store, maxLength, null);
+	}
+
+	/**
+	 * Creates the endpoint, with status lookup and cancellation of jobs.
+	 * @param container the container, whose subscriptions are listed
+	 * @param store the Redis side
+	 * @param maxLength approximate length streams are trimmed to when dead letters move back
+	 * @param jobs the job queue, or {@code null}
+	 */
+	public StreamsEndpoint(StreamListenerContainer container, StreamStore store, long maxLength,
+			@Nullable JobQueue jobs) {
 		this.container = container;
 		this.store = store;
 		this.maxLength = maxLength;
+		this.jobs = jobs;
 	}
 
 	/**
@@ -87,7 +104,8 @@ public class StreamsEndpoint {
 	}
 
 	/**
-	 * Moves dead letters back into their stream, each with its attempts counted afresh.
+	 * Moves dead letters back into their stream, each with its attempts counted afresh; a
+	 * job of a priority whose lane this instance reads goes back into its lane.
 	 * @param stream the stream's name
 	 * @param group only this group's dead letters, or all if {@code null}
 	 * @param limit most entries, 100 if {@code null}
@@ -96,8 +114,53 @@ public class StreamsEndpoint {
 	@WriteOperation
 	public Map<String, Integer> retryDeadLetters(@Selector String stream, @Nullable String group,
 			@Nullable Integer limit) {
-		int moved = this.store.retryDeadLetters(stream, group, (limit != null) ? limit : 100, this.maxLength);
+		boolean high = consumed(JobPriority.HIGH.lane(stream));
+		boolean low = consumed(JobPriority.LOW.lane(stream));
+		int moved = this.store.retryDeadLetters(stream, high, low, group, (limit != null) ? limit : 100,
+				this.maxLength);
 		return Map.of("retried", moved);
+	}
+
+	private boolean consumed(String stream) {
+		return this.container.getSubscriptions().stream().anyMatch((subscription) -> subscription.stream().equals(stream));
+	}
+
+	/**
+	 * Shows a job's status ({@link JobQueue#status}): state, type, attempts, times and the
+	 * last failure of a retrying or dead job, never its payload.
+	 * @param stream the jobs stream's name
+	 * @param jobId the job's id
+	 * @return the status, or {@code null} (404) when there is none
+	 */
+	@ReadOperation
+	public @Nullable JobStatus job(@Selector String stream, @Selector String jobId) {
+		JobQueue queue = this.jobs;
+		if (queue == null || !queue.getStream().equals(stream)) {
+			return null;
+		}
+		return queue.status(jobId).orElse(null);
+	}
+
+	/**
+	 * Cancels a job ({@link JobQueue#cancel}): a waiting job will not run, a running one is
+	 * flagged for its handler.
+	 * @param stream the jobs stream's name
+	 * @param jobId the job's id
+	 * @return the outcome ({@code CANCELLED}, {@code REQUESTED}, {@code ALREADY_FINISHED},
+	 * {@code NOT_FOUND}, or {@code FAILED} with the Redis error's class when Redis refused)
+	 */
+	@WriteOperation
+	public Map<String, String> cancel(@Selector String stream, @Selector String jobId) {
+		JobQueue queue = this.jobs;
+		if (queue == null || !queue.getStream().equals(stream)) {
+			return Map.of("outcome", CancelOutcome.NOT_FOUND.name());
+		}
+		try {
+			return Map.of("outcome", queue.cancel(jobId).name());
+		}
+		catch (RuntimeException ex) {
+			return Map.of("outcome", "FAILED", "error", ex.getClass().getSimpleName());
+		}
 	}
 
 }

@@ -10,6 +10,11 @@
  * {@link dev.redisboot.stream.UnprocessableEntryException};</li>
  * <li>the publishers: {@link dev.redisboot.stream.JobQueue} and
  * {@link dev.redisboot.stream.StreamPublisher};</li>
+ * <li>job control: {@link dev.redisboot.stream.JobStatus} and
+ * {@link dev.redisboot.stream.JobState} ({@code JobQueue.status}),
+ * {@link dev.redisboot.stream.CancelOutcome} ({@code JobQueue.cancel}),
+ * {@link dev.redisboot.stream.JobPriority} and {@link dev.redisboot.stream.JobLimits}
+ * ({@code redisboot.jobs.types.*});</li>
  * <li>{@link dev.redisboot.stream.StreamListenerContainer}, with
  * {@link dev.redisboot.stream.StreamSubscription}, {@link dev.redisboot.stream.StreamHandler}
  * and {@link dev.redisboot.stream.StreamSettings} for handlers an application registers
@@ -22,7 +27,8 @@
  * {@code StreamStore}, {@code JsonPayloads}, {@code StreamListenerRegistrar} and
  * {@code MicrometerStreamMetrics} are public for the auto-configuration only; everything else
  * (the consumers' loop {@code StreamWorker}, {@code StreamEntryProcessor},
- * {@code DueEntryMover}, the Lua scripts in {@code dev/redisboot/stream/*.lua}) is
+ * {@code DueEntryMover}, {@code JobDispatcher}, {@code JobCancellation}, the Lua scripts in
+ * {@code dev/redisboot/stream/*.lua}) is
  * package-private.
  */
 @NullMarked

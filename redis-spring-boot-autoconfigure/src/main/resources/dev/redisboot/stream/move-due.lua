@@ -3,10 +3,12 @@
 -- with the reason (field 'error'), the member itself in field 'delayed-member' (cut to 64 KiB), so
 -- one bad member never holds up the others. A stream or dead-letter stream key of another type
 -- fails the whole call before anything moves.
--- KEYS: stream, delayed, dead.
+-- A member with the field 'priority' ('high' or 'low') goes into that priority's lane.
+-- KEYS: stream, delayed, dead, high-priority lane, low-priority lane (each lane the stream itself
+-- when no consumer reads it).
 -- ARGV: now in ms, max length, most entries to move, dead-letter max length.
 -- Returns {how many moved, how many were dead-lettered}.
-for i = 1, 3, 2 do
+for _, i in ipairs({1, 3, 4, 5}) do
   local kind = redis.call('TYPE', KEYS[i]).ok
   if kind ~= 'none' and kind ~= 'stream' then
     return redis.error_reply('WRONGTYPE a key of the stream is not a stream: ' .. kind)
@@ -25,8 +27,14 @@ for _, member in ipairs(due) do
     end
   end
   if problem == nil then
+    local target = KEYS[1]
+    for i = 1, #fields - 1, 2 do
+      if fields[i] == 'priority' then
+        if fields[i + 1] == 'high' then target = KEYS[4] elseif fields[i + 1] == 'low' then target = KEYS[5] end
+      end
+    end
     local added, failure = pcall(function()
-      return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
+      return redis.call('XADD', target, 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
     end)
     if not added then
       problem = 'the stream refused it: ' .. tostring((type(failure) == 'table' and failure.err) or failure)

@@ -3,7 +3,12 @@ package dev.redisboot.lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -43,6 +48,11 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class LockFaultIntegrationTests {
 
+	/** Longer than the timeout: a failed probe keeps the breaker open a while. */
+	private static final Duration OPEN = Duration.ofSeconds(1);
+
+	private static final int CALLERS = 8;
+
 	private static StandaloneRedis redis;
 
 	@BeforeAll
@@ -68,7 +78,8 @@ class LockFaultIntegrationTests {
 
 	private static ConfigurableApplicationContext start(String prefix) {
 		return LockInstances.start(redis, prefix, "spring.data.redis.username=app",
-				"spring.data.redis.password=app-secret", "redisboot.lock.timeout=500ms");
+				"spring.data.redis.password=app-secret", "redisboot.lock.timeout=500ms",
+				"redisboot.lock.circuit-breaker.open-duration=" + OPEN.toMillis() + "ms");
 	}
 
 	static Stream<Arguments> heldBadStates() {
@@ -176,6 +187,7 @@ class LockFaultIntegrationTests {
 				assertThat(held.release()).as("cannot be asked: ends with its lease").isFalse();
 				assertThat(count(app, "redisboot.lock.releases", "result", "error")).isEqualTo(1);
 				assertFailsClosed(app);
+				assertThat(acquisitions(app, "short-circuited")).as("after 3 failures, at once").isPositive();
 			}
 			finally {
 				redis.node().start();
@@ -188,15 +200,20 @@ class LockFaultIntegrationTests {
 	}
 
 	@Test
-	void whileRedisDoesNotAnswerLocksFailClosedWithinTheTimeout(CapturedOutput output) {
+	void whileRedisDoesNotAnswerLocksFailClosedWithinTheTimeoutAndAtOnceOnceTheBreakerIsOpen(CapturedOutput output)
+			throws InterruptedException {
 		String prefix = LockInstances.newPrefix();
 		Duration bound = Duration.ofMillis(500).plusSeconds(2); // redisboot.lock.timeout, and room for a loaded machine
 		Duration lease = Duration.ofSeconds(2);
 		try (ConfigurableApplicationContext app = start(prefix)) {
+			locks(app).tryAcquire("warm-up", Duration.ofSeconds(1)).orElseThrow().release(); // both scripts loaded
 			LockLease held = locks(app).tryAcquire("held", Duration.ofSeconds(30)).orElseThrow();
 			AtomicInteger body = new AtomicInteger();
 			LockTestApplication.Nightly nightly = app.getBean(LockTestApplication.Nightly.class);
 			nightly.setBody(body::incrementAndGet);
+			redis.node().execute("CONFIG", "RESETSTAT");
+			AtomicInteger concurrentCalls = new AtomicInteger();
+			long window;
 			redis.node().pause();
 			try {
 				assertThat(timed(() -> held.release(), bound).booleanValue()).as("cannot be asked: ends with its lease")
@@ -205,19 +222,33 @@ class LockFaultIntegrationTests {
 				assertThat(timed(() -> locks(app).acquire("nightly", lease, Duration.ofSeconds(5)), bound))
 					.as("no waiting on a failure")
 					.isEmpty();
-				assertThat(timed(() -> locks(app).runLocked("nightly", lease, () -> "ran"), bound)).isEmpty();
+				// three failures in a row (the release, and the two acquisitions): the breaker is open
+				assertThat(locks(app).getCircuitBreaker().isOpen()).isTrue();
+				assertThat(timed(() -> locks(app).runLocked("nightly", lease, () -> "ran"), Duration.ofMillis(250)))
+					.as("at once")
+					.isEmpty();
 				timed(() -> {
 					nightly.cleanUp();
 					return null;
-				}, bound);
+				}, Duration.ofMillis(250));
+				window = System.nanoTime();
+				concurrentTryAcquires(app, concurrentCalls, bound);
+				window = System.nanoTime() - window;
 			}
 			finally {
 				redis.node().resume();
 			}
 			assertThat(body).as("skipped, never run without the lock").hasValue(0);
 			assertThat(runs(app, "nightly", "skipped")).isEqualTo(1);
-			assertThat(acquisitions(app, "error")).isEqualTo(4);
+			// the acquisitions that reached Redis: two before the breaker opened, and its probes, one at a time
+			long probesAtMost = Duration.ofNanos(window).toMillis() / OPEN.toMillis() + 1;
+			long probes = (long) acquisitions(app, "error") - 2;
+			assertThat(probes).as("probes").isBetween(1L, probesAtMost);
+			assertThat(acquisitions(app, "short-circuited")).isEqualTo(2 + concurrentCalls.get() - probes);
 			assertThat(count(app, "redisboot.lock.releases", "result", "error")).isEqualTo(1);
+			// Redis runs the scripts that were sent once it answers: the release, two acquisitions, the probes
+			await().atMost(Duration.ofSeconds(10)).until(() -> evalshas() >= 3 + probes);
+			assertThat(evalshas()).as("scripts that reached Redis").isEqualTo(3 + probes);
 			// the commands that timed out were on their way: Redis runs them once it answers again, so the
 			// first acquisition takes the lock for its lease, for a holder that gave up (fails closed)
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
@@ -233,6 +264,64 @@ class LockFaultIntegrationTests {
 		assertThat(output).contains("Redis is unavailable for distributed locks");
 	}
 
+	/**
+	 * {@value #CALLERS} threads try a lock for 2.5 s while Redis does not answer and the
+	 * breaker is open: each call fails closed, the probes within the timeout, the others at once.
+	 */
+	private static void concurrentTryAcquires(ConfigurableApplicationContext app, AtomicInteger calls, Duration bound)
+			throws InterruptedException {
+		AtomicInteger taken = new AtomicInteger();
+		AtomicLong slowest = new AtomicLong();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> callers = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+		for (int i = 0; i < CALLERS; i++) {
+			Thread caller = new Thread(() -> {
+				try {
+					start.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				while (System.nanoTime() < deadline) {
+					long started = System.nanoTime();
+					if (locks(app).tryAcquire("concurrent", Duration.ofSeconds(5)).isPresent()) {
+						taken.incrementAndGet();
+					}
+					slowest.accumulateAndGet(System.nanoTime() - started, Math::max);
+					calls.incrementAndGet();
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+				}
+			}, "lock-caller-" + i);
+			callers.add(caller);
+			caller.start();
+		}
+		start.countDown();
+		for (Thread caller : callers) {
+			caller.join(Duration.ofSeconds(30).toMillis());
+			assertThat(caller.isAlive()).as("a caller hangs").isFalse();
+		}
+		assertThat(taken).as("taken while Redis does not answer").hasValue(0);
+		assertThat(calls.get()).as("calls in 2.5 s").isGreaterThanOrEqualTo(CALLERS * 2);
+		// without a breaker each call waits for the timeout: CALLERS calls would take 4 s at least
+		assertThat(Duration.ofNanos(slowest.get())).as("the slowest call").isLessThan(bound);
+	}
+
+	private static long evalshas() {
+		Map<String, String> stats = redis.node().info("commandstats");
+		String value = stats.get("cmdstat_evalsha");
+		if (value == null) {
+			return 0;
+		}
+		for (String part : value.split(",")) {
+			if (part.startsWith("calls=")) {
+				return Long.parseLong(part.substring("calls=".length()));
+			}
+		}
+		return 0;
+	}
+
 	private static <T> T timed(Supplier<T> call, Duration bound) {
 		long started = System.nanoTime();
 		T result = call.get();
@@ -243,6 +332,7 @@ class LockFaultIntegrationTests {
 	private static void assertFailsClosedAndRecovers(ConfigurableApplicationContext app, Runnable fix,
 			CapturedOutput output, String reply) {
 		assertFailsClosed(app);
+		assertThat(acquisitions(app, "short-circuited")).as("a refusal does not open the breaker").isZero();
 		assertThat(output).contains(reply);
 		assertBoundedLogs(output, 1);
 		fix.run();
@@ -263,7 +353,8 @@ class LockFaultIntegrationTests {
 		}
 		assertThat(body).as("skipped, never run without the lock").hasValue(0);
 		assertThat(runs(app, "nightly", "skipped")).isEqualTo(3);
-		assertThat(acquisitions(app, "error")).isEqualTo(12);
+		// a refusal does not open the circuit breaker, an unavailable Redis does (after 3 failures)
+		assertThat(acquisitions(app, "error") + acquisitions(app, "short-circuited")).isEqualTo(12);
 	}
 
 	private static void assertRecovered(ConfigurableApplicationContext app) {

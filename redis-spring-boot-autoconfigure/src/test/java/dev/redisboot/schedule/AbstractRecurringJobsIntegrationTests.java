@@ -184,6 +184,8 @@ abstract class AbstractRecurringJobsIntegrationTests {
 			assertThat(triggered).containsEntry("done", true);
 			assertThat(jobs(a, "report")).as("a trigger runs even while paused").isOne();
 			assertThat(endpoint.schedule("report").lastJobId()).isEqualTo(triggered.get("jobId"));
+			assertThat(endpoint.schedule("report").lastResult()).as("the triggered job's status")
+				.isIn("queued", "running", "done");
 			assertThat(endpoint.change("report", "resume")).containsEntry("changed", true);
 			base.set(base.get().plus(Duration.ofMinutes(1)));
 			one.scheduler().fireDue();

@@ -3,6 +3,7 @@ package dev.redisboot.stream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -42,6 +43,8 @@ class StreamTestApplication {
 
 		final CountDownLatch slowStarted = new CountDownLatch(1);
 
+		final Semaphore reportsStarted = new Semaphore(0);
+
 		private final boolean blockSlow;
 
 		private final CountDownLatch never = new CountDownLatch(1);
@@ -75,6 +78,34 @@ class StreamTestApplication {
 				this.never.await(1, TimeUnit.HOURS);
 			}
 			this.handled.add(new Handled("slow:" + payload, delivery, System.currentTimeMillis()));
+		}
+
+		/**
+		 * A long job that runs until it is cancelled, as a handler would check between steps.
+		 */
+		@JobHandler("long-report")
+		void report(String name, StreamDelivery delivery) throws InterruptedException {
+			this.reportsStarted.release();
+			while (!delivery.isCancelled()) {
+				this.never.await(20, TimeUnit.MILLISECONDS);
+			}
+			this.handled.add(new Handled("long-report:" + name + ":cancelled", delivery, System.currentTimeMillis()));
+		}
+
+		@JobHandler("urgent")
+		void urgent(String name, StreamDelivery delivery) {
+			this.handled.add(new Handled("urgent:" + name, delivery, System.currentTimeMillis()));
+		}
+
+		@JobHandler("newsletter")
+		void newsletter(String name, StreamDelivery delivery) {
+			this.handled.add(new Handled("newsletter:" + name, delivery, System.currentTimeMillis()));
+		}
+
+		@JobHandler("fail")
+		void fail(String name, StreamDelivery delivery) {
+			this.handled.add(new Handled("fail:" + name + ":" + delivery.attempt(), delivery, System.currentTimeMillis()));
+			throw new IllegalStateException("Report service down for " + name);
 		}
 
 		@JobHandler("email")

@@ -1,6 +1,7 @@
 package dev.redisboot.actuate.autoconfigure;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -15,11 +16,15 @@ import dev.redisboot.actuate.RedisServerHealthIndicator;
 import dev.redisboot.actuate.RedisServerInspector;
 import dev.redisboot.actuate.RedisServerMetrics;
 import dev.redisboot.actuate.RedisServerSnapshots;
+import dev.redisboot.actuate.SeparateRedisServerMetrics;
+import dev.redisboot.actuate.SeparateRedisServers;
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
+import dev.redisboot.core.autoconfigure.RedisServerClientResourcesCustomizer;
+import dev.redisboot.core.redis.RedisServerConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -38,6 +43,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
@@ -48,7 +55,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link EnableAutoConfiguration Auto-configuration} of Redis operations support: a health
  * indicator with the servers' details (in place of Boot's, which reports the version only),
  * server metrics from {@code INFO}, opt-in command latency timers, and the {@code redis}
- * Actuator endpoint. Every bean that reads {@code redisboot.observability.*} first checks all
+ * Actuator endpoint. A Redis of the caches' own ({@code redisboot.cache.redis.*}) gets its
+ * own health contributor ({@code redisServers/cache}), server metrics tagged
+ * {@code server=cache} (the application's then {@code server=default}), and a
+ * {@code servers} section in the endpoint with the advice judged by what it holds. Every bean that reads {@code redisboot.observability.*} first checks all
  * of its values ({@code validate}), so that a wrong one fails startup with an
  * {@link InvalidPropertyException} that names the property, whichever beans the application
  * replaces or switches off.
@@ -56,6 +66,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * @author redisboot
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class,
+		afterName = "dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration",
 		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
 				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass(LettuceConnectionFactory.class)
@@ -73,6 +84,23 @@ public final class RedisbootObservabilityAutoConfiguration {
 		Clock clock = Clock.systemUTC();
 		return new RedisServerSnapshots(new RedisServerInspector(connectionFactory, properties.getTimeout(), clock),
 				clock);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SeparateRedisServers redisbootSeparateRedisServers(ObjectProvider<RedisServerConnection> connections,
+			ObjectProvider<RedisUsage> usages, RedisbootObservabilityProperties properties) {
+		validate(properties);
+		Clock clock = Clock.systemUTC();
+		return new SeparateRedisServers(connections.orderedStream().map((connection) -> {
+			RedisServerSnapshots snapshots = new RedisServerSnapshots(
+					new RedisServerInspector(connection.connectionFactory(), properties.getTimeout(), clock), clock);
+			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(), () -> usages.orderedStream()
+				.filter((usage) -> connection.name().equals(usage.server()))
+				.toList(), connection.propertyPrefix());
+			return new SeparateRedisServers.Server(connection.name(), connection.propertyPrefix(), snapshots,
+					advisor);
+		}).toList());
 	}
 
 	/**
@@ -108,6 +136,22 @@ public final class RedisbootObservabilityAutoConfiguration {
 					properties.getHealth().getMemoryWarningThreshold());
 		}
 
+		// one member per separate server (health/redisServers/cache), beside the application's own "redis"
+		@Bean
+		@ConditionalOnMissingBean(name = "redisServersHealthContributor")
+		@ConditionalOnBean(RedisServerConnection.class)
+		CompositeHealthContributor redisServersHealthContributor(SeparateRedisServers servers,
+				RedisbootObservabilityProperties properties) {
+			validate(properties);
+			Map<String, HealthContributor> members = new LinkedHashMap<>();
+			servers.servers()
+				.forEach((server) -> members.put(server.name(),
+						new RedisServerHealthIndicator(server.snapshots(),
+								properties.getHealth().getCacheTimeToLive(),
+								properties.getHealth().getMemoryWarningThreshold(), server.name())));
+			return CompositeHealthContributor.fromMap(members);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -117,21 +161,57 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBooleanProperty(name = "redisboot.observability.server-metrics.enabled", matchIfMissing = true)
-		RedisServerMetrics redisServerMetrics(RedisServerSnapshots snapshots, RedisbootObservabilityProperties properties) {
+		RedisServerMetrics redisServerMetrics(RedisServerSnapshots snapshots, RedisbootObservabilityProperties properties,
+				ObjectProvider<RedisServerConnection> separateServers) {
 			validate(properties);
-			return new RedisServerMetrics(snapshots, properties.getServerMetrics().getInterval());
+			// tagged by server only when there is more than one, so that a single Redis's meters do not change
+			return new RedisServerMetrics(snapshots, properties.getServerMetrics().getInterval(),
+					(separateServers.stream().findAny().isPresent()) ? RedisServerConnection.DEFAULT_SERVER : null);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "redisboot.observability.server-metrics.enabled", matchIfMissing = true)
+		@ConditionalOnBean(RedisServerConnection.class)
+		SeparateRedisServerMetrics redisbootSeparateRedisServerMetrics(SeparateRedisServers servers,
+				RedisbootObservabilityProperties properties) {
+			validate(properties);
+			return new SeparateRedisServerMetrics(servers.servers()
+				.stream()
+				.map((server) -> new RedisServerMetrics(server.snapshots(), properties.getServerMetrics().getInterval(),
+						server.name()))
+				.toList());
 		}
 
 		@Bean
 		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
 		ClientResourcesBuilderCustomizer redisbootCommandLatencyTimers(ObjectProvider<MeterRegistry> registry,
-				RedisbootObservabilityProperties properties) {
+				RedisbootObservabilityProperties properties, ListableBeanFactory beanFactory) {
 			validate(properties);
 			return (builder) -> {
 				MeterRegistry meterRegistry = registry.getIfAvailable();
 				if (meterRegistry != null) {
+					// by bean definition: the separate connections need these resources first
+					boolean separate = beanFactory.getBeanNamesForType(RedisServerConnection.class, true,
+							false).length > 0;
+					builder.commandLatencyRecorder(new CommandLatencyTimers(meterRegistry,
+							properties.getCommandLatency().isHistogram(),
+							separate ? RedisServerConnection.DEFAULT_SERVER : null));
+				}
+			};
+		}
+
+		// each separate server's connection records into timers tagged with its name
+		@Bean
+		@ConditionalOnBooleanProperty("redisboot.observability.command-latency.enabled")
+		RedisServerClientResourcesCustomizer redisbootSeparateServerCommandLatencyTimers(
+				ObjectProvider<MeterRegistry> registry, RedisbootObservabilityProperties properties) {
+			validate(properties);
+			return (server, builder) -> {
+				MeterRegistry meterRegistry = registry.getIfAvailable();
+				if (meterRegistry != null) {
 					builder.commandLatencyRecorder(
-							new CommandLatencyTimers(meterRegistry, properties.getCommandLatency().isHistogram()));
+							new CommandLatencyTimers(meterRegistry, properties.getCommandLatency().isHistogram(), server));
 				}
 			};
 		}
@@ -146,14 +226,15 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(RedisEndpoint.class)
 		RedisEndpoint redisEndpoint(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
-				ListableBeanFactory beanFactory,
-				RedisbootObservabilityProperties properties, ObjectProvider<RedisKeyNamer> keyNamer,
-				ObjectProvider<KeyDigester> keyDigester) {
+				ListableBeanFactory beanFactory, RedisbootObservabilityProperties properties,
+				ObjectProvider<RedisKeyNamer> keyNamer, ObjectProvider<KeyDigester> keyDigester,
+				SeparateRedisServers separateServers) {
 			validate(properties);
 			RedisbootObservabilityProperties.BigKeys bigKeys = properties.getBigKeys();
 			RedisEndpoint.BigKeySettings bigKeySettings = new RedisEndpoint.BigKeySettings(bigKeys.getTop(),
 					bigKeys.getTimeBudget(), bigKeys.getMaxKeys());
-			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(), () -> usages.orderedStream().toList());
+			RedisAdvisor advisor = new RedisAdvisor(snapshots.getInspector(),
+					() -> usages.orderedStream().filter(RedisUsage::isOnDefaultServer).toList());
 			Supplier<Map<String, CacheManager>> cacheManagers = () -> beanFactory.getBeansOfType(CacheManager.class);
 			KeyRedactor redactor = new KeyRedactor(
 					keyNamer.getIfAvailable(RedisKeyNamer::new).prefix().orElse(null),
@@ -162,8 +243,7 @@ public final class RedisbootObservabilityAutoConfiguration {
 						.stream()
 						.flatMap((manager) -> manager.getCacheNames().stream())
 						.collect(Collectors.toSet()));
-			return new RedisEndpoint(snapshots, advisor, cacheManagers, bigKeySettings,
-					redactor);
+			return new RedisEndpoint(snapshots, advisor, cacheManagers, bigKeySettings, redactor, separateServers);
 		}
 
 		@Bean

@@ -16,7 +16,11 @@ import dev.redisboot.cache.RedisbootCacheManager;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.autoconfigure.RedisServerClientResourcesCustomizer;
+import dev.redisboot.core.autoconfigure.SeparateRedisConnections;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.core.redis.RedisServerConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,6 +42,9 @@ import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
@@ -54,7 +61,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the {@link RedisbootCacheManager}: Redis caches with per-cache
- * settings from {@code redisboot.cache.*}, on the application's Lettuce connection. Caching
+ * settings from {@code redisboot.cache.*}, on the application's Lettuce connection, or on a
+ * Redis of their own when any {@code redisboot.cache.redis.*} property is set (Boot's
+ * {@code spring.data.redis.*} shape; see {@link SeparateRedisConnections}): the caches, their
+ * near-cache invalidation channel, warming, load locks, statistics and circuit breaker then
+ * use that server, every other feature keeps {@code spring.data.redis.*}. Caching
  * is enabled without {@code @EnableCaching}; a {@link CacheManager} bean of the application's
  * own wins; {@code redisboot.cache.enabled=false} switches the feature off. Runs before
  * Spring Boot's cache auto-configuration, which then backs off; what an application would
@@ -82,6 +93,19 @@ public final class RedisbootCacheAutoConfiguration {
 	 */
 	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootCacheCircuitBreaker";
 
+	/**
+	 * Name of the bean of the caches' own Redis connection
+	 * ({@code redisboot.cache.redis.*}).
+	 */
+	public static final String CACHE_REDIS_BEAN_NAME = "redisbootCacheRedisConnection";
+
+	/**
+	 * The server name of the caches' own Redis in health, metrics and the endpoint.
+	 */
+	public static final String CACHE_SERVER = "cache";
+
+	private static final String CACHE_REDIS_PREFIX = "redisboot.cache.redis";
+
 	private static final String CACHE_MANAGER_BEAN_NAME = "cacheManager";
 
 	private static final String BOOT_CACHE_MANAGER_CUSTOMIZERS = "org.springframework.boot.cache.autoconfigure."
@@ -93,14 +117,33 @@ public final class RedisbootCacheAutoConfiguration {
 		return properties.getCircuitBreaker().createBreaker("redisboot.cache.circuit-breaker.");
 	}
 
+	/**
+	 * The caches' own Redis, when any {@code redisboot.cache.redis.*} property is set.
+	 */
+	@Bean(name = CACHE_REDIS_BEAN_NAME)
+	@ConditionalOnMissingBean(name = CACHE_REDIS_BEAN_NAME)
+	@Conditional(OnCacheRedisCondition.class)
+	RedisServerConnection redisbootCacheRedisConnection(Environment environment,
+			ObjectProvider<ClientResources> clientResources, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<LettuceClientConfigurationBuilderCustomizer> configurationCustomizers,
+			ObjectProvider<LettuceClientOptionsBuilderCustomizer> optionsCustomizers,
+			ObjectProvider<RedisServerClientResourcesCustomizer> resourcesCustomizers,
+			LettuceConnectionFactory applicationConnectionFactory) {
+		return SeparateRedisConnections.create(CACHE_SERVER, CACHE_REDIS_PREFIX, environment,
+				clientResources.getIfAvailable(applicationConnectionFactory::getClientResources),
+				sslBundles.getIfAvailable(), configurationCustomizers, optionsCustomizers, resourcesCustomizers);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
-	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
+	RedisbootCacheManager cacheManager(RedisbootCacheProperties properties,
+			LettuceConnectionFactory applicationConnectionFactory,
+			@Qualifier(CACHE_REDIS_BEAN_NAME) ObjectProvider<RedisServerConnection> cacheRedis, RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 			ConfigurableListableBeanFactory beanFactory, ObjectProvider<CacheMetricsFactory> metricsFactory,
 			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester,
 			ObjectProvider<RedisbootCacheManagerBuilderCustomizer> customizers) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
+		LettuceConnectionFactory connectionFactory = connectionFactory(applicationConnectionFactory, cacheRedis);
 		List<String> applicationPackages = AutoConfigurationPackages.has(beanFactory)
 				? AutoConfigurationPackages.get(beanFactory) : List.of();
 		RedisbootCacheManager.Builder builder = RedisbootCacheManager
@@ -123,9 +166,10 @@ public final class RedisbootCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(OnNearCacheCondition.class)
-	NearCacheInvalidation redisbootNearCacheInvalidation(LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, RedisbootCacheProperties properties) {
-		return new NearCacheInvalidation(connectionFactory, keyNamer,
+	NearCacheInvalidation redisbootNearCacheInvalidation(LettuceConnectionFactory applicationConnectionFactory,
+			@Qualifier(CACHE_REDIS_BEAN_NAME) ObjectProvider<RedisServerConnection> cacheRedis, RedisKeyNamer keyNamer,
+			RedisbootCacheProperties properties) {
+		return new NearCacheInvalidation(connectionFactory(applicationConnectionFactory, cacheRedis), keyNamer,
 				new CacheSettingsResolver(properties).timeout().multipliedBy(4));
 	}
 
@@ -141,14 +185,31 @@ public final class RedisbootCacheAutoConfiguration {
 	// declared so that the startup check tests channel rights (redisboot.connection.*)
 	@Bean
 	@Conditional(OnNearCacheCondition.class)
-	RedisUsage redisbootNearCacheUsage() {
-		return RedisUsage.ofChannels("near-cache invalidation");
+	RedisUsage redisbootNearCacheUsage(Environment environment) {
+		return onCacheServer(RedisUsage.ofChannels("near-cache invalidation"), environment);
 	}
 
 	@Bean
 	@ConditionalOnBean(RedisbootCacheManager.class)
-	RedisUsage redisbootCacheUsage(RedisbootCacheManager cacheManager) {
-		return new RedisUsage(RedisUsage.Kind.CACHE, "caches", () -> !cacheManager.getCacheNames().isEmpty());
+	RedisUsage redisbootCacheUsage(RedisbootCacheManager cacheManager, Environment environment) {
+		return onCacheServer(
+				new RedisUsage(RedisUsage.Kind.CACHE, "caches", () -> !cacheManager.getCacheNames().isEmpty()),
+				environment);
+	}
+
+	private static RedisUsage onCacheServer(RedisUsage usage, Environment environment) {
+		return SeparateRedisConnections.isConfigured(environment, CACHE_REDIS_PREFIX) ? usage.onServer(CACHE_SERVER)
+				: usage;
+	}
+
+	/**
+	 * The caches' own connection factory if {@code redisboot.cache.redis.*} configures one,
+	 * otherwise the application's.
+	 */
+	private static LettuceConnectionFactory connectionFactory(LettuceConnectionFactory applicationConnectionFactory,
+			ObjectProvider<RedisServerConnection> cacheRedis) {
+		RedisServerConnection connection = cacheRedis.getIfAvailable();
+		return (connection != null) ? connection.connectionFactory() : applicationConnectionFactory;
 	}
 
 	@Bean
@@ -226,6 +287,20 @@ public final class RedisbootCacheAutoConfiguration {
 				.description("Time cache warmers ran at startup")
 				.register(meterRegistry)
 				.record(nanos, TimeUnit.NANOSECONDS));
+		}
+
+	}
+
+	/**
+	 * Matches when any {@code redisboot.cache.redis.*} property is set.
+	 */
+	static final class OnCacheRedisCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return SeparateRedisConnections.isConfigured(context.getEnvironment(), CACHE_REDIS_PREFIX)
+					? ConditionOutcome.match(CACHE_REDIS_PREFIX + ".* is set")
+					: ConditionOutcome.noMatch("no " + CACHE_REDIS_PREFIX + ".* property is set");
 		}
 
 	}

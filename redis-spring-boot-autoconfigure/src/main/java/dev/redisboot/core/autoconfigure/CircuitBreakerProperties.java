@@ -9,7 +9,9 @@ import dev.redisboot.core.redis.RedisCircuitBreaker;
 
 /**
  * Settings of a {@link RedisCircuitBreaker}, nested in the properties of each feature that
- * calls Redis ({@code redisboot.cache.circuit-breaker}, {@code redisboot.rate-limit.circuit-breaker}).
+ * calls Redis ({@code redisboot.cache.circuit-breaker}, {@code redisboot.rate-limit.circuit-breaker},
+ * {@code redisboot.session.circuit-breaker}, {@code redisboot.lock.circuit-breaker},
+ * {@code redisboot.pubsub.circuit-breaker}).
  *
  * @author redisboot
  */

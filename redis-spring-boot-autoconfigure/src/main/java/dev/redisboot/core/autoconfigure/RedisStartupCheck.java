@@ -79,8 +79,11 @@ final class RedisStartupCheck implements SmartInitializingSingleton, DisposableB
 		}
 		RedisAccessProbe probe = new RedisAccessProbe(new LettuceCommands(this.connectionFactory, timeout),
 				this.keyNamer);
-		String channelUsers = String.join(", ",
-				this.usages.orderedStream().filter(RedisUsage::channels).map(RedisUsage::description).toList());
+		// usages of a separate Redis (redisboot.cache.redis.*) are not on this connection
+		String channelUsers = String.join(", ", this.usages.orderedStream()
+			.filter((usage) -> usage.channels() && usage.isOnDefaultServer())
+			.map(RedisUsage::description)
+			.toList());
 		RedisAccess access = probe.probe(!channelUsers.isEmpty());
 		RedisConnectionTarget target = RedisConnectionTarget.of(this.connectionFactory);
 		check(access, target, probe.probeName(), channelUsers);

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 import dev.redisboot.core.redis.RedisCommandException.Kind;
@@ -29,8 +30,18 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * unreachable Redis costs a caller at most that long. Failures are reported as
  * {@link RedisCommandException} saying whether Redis was unavailable, answered with an error,
  * or the caller was interrupted.
+ * <p>
+ * On Redis Cluster, Lettuce follows {@code MOVED} and {@code ASK} by itself. While a slot is
+ * being migrated (resharding) and its keys are split between two nodes, Redis answers
+ * {@code TRYAGAIN} to a command over several keys of it, such as a script: {@link #evalsha}
+ * sends it again after a pause (5 ms, doubling up to 100 ms) until it runs or the timeout is
+ * spent.
  */
 public final class LettuceCommands {
+
+	private static final long FIRST_TRY_AGAIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long MAX_TRY_AGAIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final LettuceConnectionFactory connectionFactory;
 
@@ -71,6 +82,9 @@ public final class LettuceCommands {
 	/**
 	 * Runs a Lua script by its SHA-1 ({@code EVALSHA}), sending the script itself
 	 * ({@code EVAL}, which also caches it) only to a server that answers {@code NOSCRIPT}.
+	 * A script refused with {@code TRYAGAIN} (its slot is being migrated, its keys split
+	 * between two Cluster nodes; Redis ran nothing) is sent again after a pause, from 5 ms
+	 * doubling up to 100 ms, until the timeout is spent; then the last refusal is thrown.
 	 * @param <T> the result type
 	 * @param script the script
 	 * @param output how to read its result
@@ -79,6 +93,38 @@ public final class LettuceCommands {
 	 * @return the result
 	 */
 	public <T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
+		long deadline = System.nanoTime() + this.timeoutNanos;
+		long pause = FIRST_TRY_AGAIN_PAUSE_NANOS;
+		while (true) {
+			try {
+				return evalshaOnce(script, output, keys, args);
+			}
+			catch (RedisCommandException ex) {
+				if (!isTryAgain(ex) || System.nanoTime() + pause - deadline > 0) {
+					throw ex;
+				}
+				LockSupport.parkNanos(pause);
+				if (Thread.currentThread().isInterrupted()) {
+					throw new RedisCommandException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
+				}
+				pause = Math.min(pause * 2, MAX_TRY_AGAIN_PAUSE_NANOS);
+			}
+		}
+	}
+
+	/**
+	 * Whether Redis refused a command with {@code TRYAGAIN}: a command over several keys of a
+	 * slot being migrated while its keys are split between two Cluster nodes. Redis did not
+	 * run it.
+	 * @param ex the failure
+	 * @return whether it is a {@code TRYAGAIN} refusal
+	 */
+	static boolean isTryAgain(RedisCommandException ex) {
+		return ex.isCommandError() && ex.getCause() != null
+				&& String.valueOf(ex.getCause().getMessage()).startsWith("TRYAGAIN");
+	}
+
+	private <T> @Nullable T evalshaOnce(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
 		try {
 			return execute((commands) -> commands.evalsha(script.sha(), output, keys, args));
 		}

@@ -24,6 +24,17 @@ public class RedisCommandException extends DataAccessResourceFailureException {
 	}
 
 	/**
+	 * Creates an exception without a cause, such as for a call that a
+	 * {@link RedisCircuitBreaker} did not let through.
+	 * @param kind what went wrong
+	 * @param message what failed
+	 */
+	public RedisCommandException(Kind kind, String message) {
+		super(message);
+		this.kind = kind;
+	}
+
+	/**
 	 * Whether Redis could not be reached or did not answer in time.
 	 * @return whether Redis is unavailable
 	 */

@@ -3,6 +3,7 @@ package dev.redisboot.lock.autoconfigure;
 import java.time.Duration;
 
 import dev.redisboot.core.PropertyChecks;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,10 @@ final class LockSettingsResolver {
 
 	@Nullable Duration watchdogInterval() {
 		return PropertyChecks.positiveIfSet(PREFIX + "watchdog-interval", this.properties.getWatchdogInterval(), "10s");
+	}
+
+	RedisCircuitBreaker circuitBreaker() {
+		return this.properties.getCircuitBreaker().createBreaker(PREFIX + "circuit-breaker.");
 	}
 
 	Duration timeout() {

@@ -7,6 +7,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.lock.DistributedLocks;
 import dev.redisboot.lock.LockMetrics;
 import dev.redisboot.lock.MicrometerLockMetrics;
@@ -19,6 +20,7 @@ import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -43,7 +45,9 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of {@link DistributedLocks} on the
  * application's Lettuce connection, {@link ScheduledOnce @ScheduledOnce} on bean methods, and
- * their {@code redisboot.lock.*} metrics.
+ * their {@code redisboot.lock.*} metrics. The locks' circuit breaker is the bean
+ * {@value #CIRCUIT_BREAKER_BEAN_NAME}, not a default candidate: another feature's
+ * {@code RedisCircuitBreaker} neither replaces it nor is replaced by it.
  *
  * @author redisboot
  */
@@ -55,13 +59,26 @@ import org.springframework.util.function.SingletonSupplier;
 @Import(RedisbootLockAutoConfiguration.AutoProxyRegistrar.class)
 public final class RedisbootLockAutoConfiguration {
 
+	/**
+	 * Name of the locks' circuit breaker bean.
+	 */
+	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootLockCircuitBreaker";
+
+	@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
+	RedisCircuitBreaker redisbootLockCircuitBreaker(RedisbootLockProperties properties) {
+		return new LockSettingsResolver(properties).circuitBreaker();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	DistributedLocks distributedLocks(RedisbootLockProperties properties, LettuceConnectionFactory connectionFactory,
-			RedisKeyNamer keyNamer, ObjectProvider<LockMetrics> metrics) {
+			RedisKeyNamer keyNamer, ObjectProvider<LockMetrics> metrics,
+			@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker) {
 		LockSettingsResolver settings = new LockSettingsResolver(properties);
 		return new DistributedLocks(new LettuceCommands(connectionFactory, settings.timeout()), keyNamer,
-				metrics.getIfAvailable(() -> LockMetrics.NONE), Clock.systemUTC(), settings.watchdogInterval());
+				metrics.getIfAvailable(() -> LockMetrics.NONE), Clock.systemUTC(), settings.watchdogInterval(),
+				circuitBreaker);
 	}
 
 	@Bean

@@ -2,9 +2,11 @@ package dev.redisboot.lock.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of distributed locks and {@code @ScheduledOnce}. Validated by
@@ -38,6 +40,13 @@ public class RedisbootLockProperties {
 	 */
 	private Duration timeout = Duration.ofSeconds(2);
 
+	/**
+	 * Circuit breaker that stops calling Redis during an outage: acquisitions then fail
+	 * closed at once (counted as short-circuited) instead of each waiting for the timeout.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -68,6 +77,10 @@ public class RedisbootLockProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 }

@@ -6,6 +6,7 @@ import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.pubsub.JsonPayloadListenerConfigurer;
 import dev.redisboot.pubsub.ListenerErrorHandler;
 import dev.redisboot.pubsub.ListenerFailureConfigurer;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,7 +42,9 @@ import org.springframework.messaging.Message;
  * Redis's {@code @RedisListener}, which Spring Boot already enables together with the
  * {@code redisMessageListenerContainer}: JSON payloads with the application's
  * {@code JsonMapper}, listener failures counted and logged without ending a subscription,
- * {@code redisboot.pubsub.messages} metrics, and the {@link RedisPublisher}.
+ * {@code redisboot.pubsub.messages} metrics, and the {@link RedisPublisher}. The publisher's
+ * circuit breaker is the bean {@value #CIRCUIT_BREAKER_BEAN_NAME}, not a default candidate:
+ * another feature's {@code RedisCircuitBreaker} neither replaces it nor is replaced by it.
  *
  * @author redisboot
  */
@@ -51,7 +55,18 @@ import org.springframework.messaging.Message;
 @EnableConfigurationProperties(RedisbootPubSubProperties.class)
 public final class RedisbootPubSubAutoConfiguration {
 
+	/**
+	 * Name of the publisher's circuit breaker bean.
+	 */
+	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootPubSubCircuitBreaker";
+
 	private static final String PREFIX = "redisboot.pubsub.";
+
+	@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
+	RedisCircuitBreaker redisbootPubSubCircuitBreaker(RedisbootPubSubProperties properties) {
+		return properties.getCircuitBreaker().createBreaker(PREFIX + "circuit-breaker.");
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -75,9 +90,10 @@ public final class RedisbootPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RedisPublisher redisPublisher(RedisbootPubSubProperties properties, LettuceConnectionFactory connectionFactory,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PubSubMetrics> metrics) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<PubSubMetrics> metrics,
+			@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker) {
 		return new RedisPublisher(new LettuceCommands(connectionFactory, timeout(properties)), jsonMapper(jsonMapper),
-				metrics.getIfAvailable(() -> PubSubMetrics.NONE));
+				metrics.getIfAvailable(() -> PubSubMetrics.NONE), circuitBreaker);
 	}
 
 	// declared so that the startup check tests channel rights (redisboot.connection.*)

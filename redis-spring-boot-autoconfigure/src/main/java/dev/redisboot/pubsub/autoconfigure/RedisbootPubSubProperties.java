@@ -2,9 +2,11 @@ package dev.redisboot.pubsub.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of redisboot's pub/sub support.
@@ -25,6 +27,13 @@ public class RedisbootPubSubProperties {
 	 */
 	private @Nullable Duration timeout = Duration.ofSeconds(1);
 
+	/**
+	 * Circuit breaker of RedisPublisher that stops calling Redis during an outage: publish
+	 * then fails at once instead of each waiting for the timeout.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
+
 	private final Listener listener = new Listener();
 
 	public boolean isEnabled() {
@@ -41,6 +50,10 @@ public class RedisbootPubSubProperties {
 
 	public void setTimeout(@Nullable Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	public Listener getListener() {

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Session metrics in Micrometer: {@code redisboot.sessions.creations}, {@code .expired},
  * {@code .revoked{reason}}, {@code .invalidated}, {@code .deserialization.failures{cause}},
- * {@code .faults{family,fault}}, {@code .redis.errors},
+ * {@code .faults{family,fault}}, {@code .unavailable{result}} ({@code failed},
+ * {@code short-circuited}; both registered at 0),
  * and the gauge {@code redisboot.sessions.active}, which reads a count that the repository
  * refreshes with one {@code ZCARD} at most every few seconds, never a {@code SCAN}.
  *
@@ -29,13 +30,15 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 
 	private final Counter invalidated;
 
-	private final Counter unavailable;
-
 	private final Map<String, Counter> revoked = new ConcurrentHashMap<>();
 
 	private final Map<Cause, Counter> unreadable = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> faults = new ConcurrentHashMap<>();
+
+	private final Counter unavailableFailed;
+
+	private final Counter unavailableShortCircuited;
 
 	/**
 	 * Creates the metrics.
@@ -52,8 +55,15 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 		this.invalidated = Counter.builder("redisboot.sessions.invalidated")
 			.description("Sessions invalidated by their user (logout)")
 			.register(registry);
-		this.unavailable = Counter.builder("redisboot.sessions.redis.errors")
-			.description("Session operations that failed because Redis did not answer; the request failed")
+		this.unavailableFailed = unavailable(registry, "failed");
+		this.unavailableShortCircuited = unavailable(registry, "short-circuited");
+	}
+
+	private static Counter unavailable(MeterRegistry registry, String result) {
+		return Counter.builder("redisboot.sessions.unavailable")
+			.tag("result", result)
+			.description("Session Redis calls that got no answer (failed: Redis unavailable or too slow) or were not "
+					+ "sent because the circuit breaker was open (short-circuited); their requests got HTTP 503")
 			.register(registry);
 	}
 
@@ -95,11 +105,6 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 	}
 
 	@Override
-	public void unavailable() {
-		this.unavailable.increment();
-	}
-
-	@Override
 	public void unreadable(Cause cause) {
 		this.unreadable
 			.computeIfAbsent(cause, (key) -> Counter.builder("redisboot.sessions.deserialization.failures")
@@ -107,6 +112,11 @@ final class MicrometerSessionMetrics implements SessionMetrics {
 				.description("Stored sessions that could not be read and were replaced by a new session")
 				.register(this.registry))
 			.increment();
+	}
+
+	@Override
+	public void unavailable(boolean shortCircuited) {
+		(shortCircuited ? this.unavailableShortCircuited : this.unavailableFailed).increment();
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.session.PrincipalSessionsEndpoint;
 import dev.redisboot.session.RedisbootSessionRepository;
 import dev.redisboot.session.SessionCleanup;
@@ -22,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -65,6 +67,10 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
  * session repository is redisboot's {@link RedisbootSessionRepository}; with {@code indexed}
  * it stays Spring Session's indexed repository, with redisboot's JSON and a keyspace
  * notification set-up that warns instead of failing on managed Redis.
+ * <p>
+ * The default repository's circuit breaker is the bean {@value #CIRCUIT_BREAKER_BEAN_NAME},
+ * not a default candidate: another feature's {@code RedisCircuitBreaker} neither replaces it
+ * nor is replaced by it; an application replaces it by declaring a bean of that name.
  *
  * @author redisboot
  */
@@ -76,6 +82,11 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 @ConditionalOnBooleanProperty(name = "redisboot.session.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ RedisbootSessionProperties.class, SessionDataRedisProperties.class })
 public final class RedisbootSessionAutoConfiguration {
+
+	/**
+	 * Name of the sessions' circuit breaker bean.
+	 */
+	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootSessionCircuitBreaker";
 
 	private static final String NAMESPACE_PROPERTY = "spring.session.data.redis.namespace";
 
@@ -128,8 +139,15 @@ public final class RedisbootSessionAutoConfiguration {
 	@Import(SpringHttpSessionConfiguration.class)
 	static class RedisbootSessionRepositoryConfiguration {
 
+		@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
+		RedisCircuitBreaker redisbootSessionCircuitBreaker(RedisbootSessionProperties properties) {
+			return new SessionSettingsResolver(properties).circuitBreaker();
+		}
+
 		@Bean
 		RedisbootSessionRepository sessionRepository(RedisbootSessionProperties properties,
+				@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 				SessionDataRedisProperties springSessionProperties, LettuceConnectionFactory connectionFactory,
 				RedisKeyNamer keyNamer, KeyDigester keyDigester, BeanFactory beanFactory, Environment environment,
 				ObjectProvider<SessionTimeout> sessionTimeout, ObjectProvider<SessionIdGenerator> idGenerator,
@@ -152,6 +170,7 @@ public final class RedisbootSessionAutoConfiguration {
 			repository.setFlushMode(springSessionProperties.getFlushMode());
 			repository.setSaveMode(springSessionProperties.getSaveMode());
 			repository.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
+			repository.setCircuitBreaker(circuitBreaker);
 			idGenerator.ifAvailable(repository::setSessionIdGenerator);
 			SessionMetrics metrics = metricsProvider.getIfAvailable(() -> SessionMetrics.NONE);
 			repository.setMetrics(metrics);
@@ -167,9 +186,11 @@ public final class RedisbootSessionAutoConfiguration {
 		 */
 		@Bean
 		FilterRegistrationBean<SessionRequestScopeFilter> redisbootSessionRequestScopeFilter(
-				RedisbootSessionRepository repository, ObjectProvider<SessionProperties> sessionProperties) {
+				RedisbootSessionRepository repository, RedisbootSessionProperties properties,
+				ObjectProvider<SessionProperties> sessionProperties) {
 			FilterRegistrationBean<SessionRequestScopeFilter> registration = new FilterRegistrationBean<>(
-					new SessionRequestScopeFilter(repository));
+					new SessionRequestScopeFilter(repository,
+							new SessionSettingsResolver(properties).unavailableRetrySeconds()));
 			SessionProperties session = sessionProperties.getIfAvailable();
 			int sessionFilterOrder = (session != null) ? session.getServlet().getFilterOrder()
 					: SessionRepositoryFilter.DEFAULT_ORDER;

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import dev.redisboot.core.autoconfigure.EncryptionKeysProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of redisboot's HTTP sessions. The session timeout, cookie and
@@ -47,6 +49,14 @@ public class RedisbootSessionProperties {
 	 * Longest a session read or write may wait for Redis before the request fails.
 	 */
 	private Duration redisTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * Circuit breaker that stops calling Redis during an outage: requests that need the
+	 * session store then fail at once with HTTP 503 instead of each waiting for
+	 * redis-timeout.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	/**
 	 * Encryption of session attribute values at rest with AES-GCM. Its keys, when set, also
@@ -92,6 +102,10 @@ public class RedisbootSessionProperties {
 
 	public void setRedisTimeout(Duration redisTimeout) {
 		this.redisTimeout = redisTimeout;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 	public Encryption getEncryption() {

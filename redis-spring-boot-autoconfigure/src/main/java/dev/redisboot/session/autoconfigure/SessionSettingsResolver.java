@@ -10,6 +10,7 @@ import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.codec.EncryptionKeyRing;
 import dev.redisboot.core.codec.ValueEnvelope;
 import dev.redisboot.core.json.TypedJsonSerializer;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisProperties;
@@ -46,6 +47,19 @@ final class SessionSettingsResolver {
 					"Cron-based clean-up belongs to Spring Session's indexed repository",
 					"Remove it: redisboot's repository cleans up every " + PREFIX + "cleanup-interval.");
 		}
+	}
+
+	RedisCircuitBreaker circuitBreaker() {
+		return this.properties.getCircuitBreaker().createBreaker(PREFIX + "circuit-breaker.");
+	}
+
+	/**
+	 * The {@code Retry-After} of a 503 while the session store is unavailable: the breaker's
+	 * open duration, in whole seconds, at least 1.
+	 */
+	long unavailableRetrySeconds() {
+		Duration open = this.properties.getCircuitBreaker().getOpenDuration();
+		return (open != null) ? Math.max(1, (open.toMillis() + 999) / 1000) : 1;
 	}
 
 	Duration redisTimeout() {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.redisboot.stream.JobPriority;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -51,6 +53,48 @@ public class RedisbootJobProperties {
 	 */
 	private Map<String, Schedule> schedules = new LinkedHashMap<>();
 
+	/**
+	 * Whether each job has a status record (JobQueue.status), written by the scripts that
+	 * enqueue, start, acknowledge and fail it. Cancellation and unique jobs need it. Off, a
+	 * plain enqueue is a single XADD and a job's acknowledgement a single XACK.
+	 */
+	private boolean statusTracking = true;
+
+	/**
+	 * How long a job's status record is kept after the job finished (done, dead or
+	 * cancelled); also the longest a record lives without a change while the job waits.
+	 */
+	private Duration statusTtl = Duration.ofDays(1);
+
+	/**
+	 * Longest time a unique key (JobQueue.enqueueUnique) is held should its release be missed;
+	 * renewed when the job starts. Longer than the longest wait plus run of a unique job.
+	 */
+	private Duration uniqueTtl = Duration.ofDays(1);
+
+	/**
+	 * Jobs of a high-priority type this instance runs at once, on consumers of their own;
+	 * redisboot.jobs.concurrency when not set.
+	 */
+	private @Nullable Integer highPriorityConcurrency;
+
+	/**
+	 * Jobs of a low-priority type this instance runs at once, on consumers of their own.
+	 */
+	private int lowPriorityConcurrency = 1;
+
+	/**
+	 * How long a job waits before it is tried again when it found its type's concurrency
+	 * (redisboot.jobs.types.<type>.concurrency) taken on the instance that read it.
+	 */
+	private Duration deferral = Duration.ofSeconds(1);
+
+	/**
+	 * Settings by job type. Set the same on every instance: the one that enqueues a job
+	 * picks its lane, the ones that run it read the lane.
+	 */
+	private Map<String, JobType> types = new LinkedHashMap<>();
+
 	public String getStream() {
 		return this.stream;
 	}
@@ -91,12 +135,149 @@ public class RedisbootJobProperties {
 		this.idempotencyTtl = idempotencyTtl;
 	}
 
+	public boolean isStatusTracking() {
+		return this.statusTracking;
+	}
+
+	public void setStatusTracking(boolean statusTracking) {
+		this.statusTracking = statusTracking;
+	}
+
+	public Duration getStatusTtl() {
+		return this.statusTtl;
+	}
+
+	public void setStatusTtl(Duration statusTtl) {
+		this.statusTtl = statusTtl;
+	}
+
+	public Duration getUniqueTtl() {
+		return this.uniqueTtl;
+	}
+
+	public void setUniqueTtl(Duration uniqueTtl) {
+		this.uniqueTtl = uniqueTtl;
+	}
+
+	public @Nullable Integer getHighPriorityConcurrency() {
+		return this.highPriorityConcurrency;
+	}
+
+	public void setHighPriorityConcurrency(@Nullable Integer highPriorityConcurrency) {
+		this.highPriorityConcurrency = highPriorityConcurrency;
+	}
+
+	public int getLowPriorityConcurrency() {
+		return this.lowPriorityConcurrency;
+	}
+
+	public void setLowPriorityConcurrency(int lowPriorityConcurrency) {
+		this.lowPriorityConcurrency = lowPriorityConcurrency;
+	}
+
+	public Duration getDeferral() {
+		return this.deferral;
+	}
+
+	public void setDeferral(Duration deferral) {
+		this.deferral = deferral;
+	}
+
 	public Map<String, Schedule> getSchedules() {
 		return this.schedules;
 	}
 
 	public void setSchedules(Map<String, Schedule> schedules) {
 		this.schedules = schedules;
+	}
+
+	public Map<String, JobType> getTypes() {
+		return this.types;
+	}
+
+	public void setTypes(Map<String, JobType> types) {
+		this.types = types;
+	}
+
+	/**
+	 * Settings of one job type.
+	 */
+	public static class JobType {
+
+		/**
+		 * Priority of the type's jobs: high and low ones go to lanes of their own (streams
+		 * beside the jobs stream) with consumers of their own, so that high-priority jobs
+		 * never wait behind a backlog and low-priority ones are never starved.
+		 */
+		private JobPriority priority = JobPriority.NORMAL;
+
+		/**
+		 * Jobs of the type one instance runs at once (per instance, not across instances); a
+		 * job that finds them all taken is deferred by redisboot.jobs.deferral, its attempt
+		 * not counted. No limit when not set.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Rate at which jobs of the type may start, across all instances.
+		 */
+		private final RateLimit rateLimit = new RateLimit();
+
+		public JobPriority getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(JobPriority priority) {
+			this.priority = priority;
+		}
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	/**
+	 * A job type's rate limit: a job over it is deferred until it may start (back in the
+	 * delayed set, its attempt not counted), never failed.
+	 */
+	public static class RateLimit {
+
+		/**
+		 * Jobs that may start per period, across all instances, evenly spread (a GCRA bucket
+		 * in Redis, checked by the script that starts the job); no limit when not set.
+		 */
+		private @Nullable Long limit;
+
+		/**
+		 * The period of the limit.
+		 */
+		private Duration period = Duration.ofSeconds(1);
+
+		public @Nullable Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(@Nullable Long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
+		}
+
 	}
 
 	/**

@@ -5,6 +5,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.JsonPayloads;
 import dev.redisboot.stream.MicrometerStreamMetrics;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -38,7 +40,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@link EnableAutoConfiguration Auto-configuration} of Redis Streams consumers
  * ({@code @RedisStreamListener}), the {@link JobQueue} with its {@code @JobHandler}s, their
  * metrics and the {@code streams} Actuator endpoint. The {@link StreamListenerContainer} is
- * customized by every {@link StreamListenerContainerCustomizer} bean, in order.
+ * customized by every {@link StreamListenerContainerCustomizer} bean, in order. The
+ * producers' circuit breaker ({@link JobQueue} and {@link StreamPublisher}; consumers never
+ * use it) is the bean {@value #CIRCUIT_BREAKER_BEAN_NAME}, not a default candidate: another
+ * feature's {@code RedisCircuitBreaker} neither replaces it nor is replaced by it.
  *
  * @author redisboot
  */
@@ -49,6 +54,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnBooleanProperty(name = "redisboot.stream.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ RedisbootStreamProperties.class, RedisbootJobProperties.class })
 public final class RedisbootStreamAutoConfiguration {
+
+	/**
+	 * Name of the stream producers' circuit breaker bean.
+	 */
+	public static final String CIRCUIT_BREAKER_BEAN_NAME = "redisbootStreamCircuitBreaker";
+
+	@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
+	RedisCircuitBreaker redisbootStreamCircuitBreaker(RedisbootStreamProperties properties) {
+		return new StreamSettingsResolver(properties).circuitBreaker();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -99,17 +115,20 @@ public final class RedisbootStreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JobQueue jobQueue(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties,
-			RedisbootJobProperties jobs, ObjectProvider<StreamMetrics> metrics) {
+			RedisbootJobProperties jobs, ObjectProvider<StreamMetrics> metrics,
+			@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker) {
 		StreamSettingsResolver resolver = new StreamSettingsResolver(properties);
-		StreamListenerRegistrar.JobSettings settings = resolver.jobs(jobs);
-		return new JobQueue(store, payloads, settings.stream(), settings.settings().maxLength(),
-				resolver.idempotencyTtl(jobs), metrics.getIfAvailable(() -> StreamMetrics.NONE));
+		return new JobQueue(store, payloads, resolver.jobs(jobs), resolver.idempotencyTtl(jobs),
+				metrics.getIfAvailable(() -> StreamMetrics.NONE), circuitBreaker);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamPublisher streamPublisher(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties) {
-		return new StreamPublisher(store, payloads, new StreamSettingsResolver(properties).defaults().maxLength());
+	StreamPublisher streamPublisher(StreamStore store, JsonPayloads payloads, RedisbootStreamProperties properties,
+			ObjectProvider<StreamMetrics> metrics,
+			@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker) {
+		return new StreamPublisher(store, payloads, new StreamSettingsResolver(properties).defaults().maxLength(),
+				metrics.getIfAvailable(() -> StreamMetrics.NONE), circuitBreaker);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -133,8 +152,9 @@ public final class RedisbootStreamAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(StreamsEndpoint.class)
 		StreamsEndpoint streamsEndpoint(StreamListenerContainer container, StreamStore store,
-				RedisbootStreamProperties properties) {
-			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength());
+				RedisbootStreamProperties properties, ObjectProvider<JobQueue> jobs) {
+			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength(),
+					jobs.getIfAvailable());
 		}
 
 	}

@@ -2,7 +2,10 @@ package dev.redisboot.stream.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration properties of Redis Streams consumers ({@code @RedisStreamListener} and job
@@ -87,6 +90,14 @@ public class RedisbootStreamProperties {
 	 * Longest a non-blocking Redis command (add, acknowledge, retry) may take.
 	 */
 	private Duration timeout = Duration.ofSeconds(2);
+
+	/**
+	 * Circuit breaker of the producers (JobQueue and StreamPublisher) that stops calling Redis
+	 * during an outage: enqueue, cancel and add then throw at once, and a job status lookup is
+	 * empty at once, instead of each waiting for the timeout. Consumers never go through it.
+	 */
+	@NestedConfigurationProperty
+	private final CircuitBreakerProperties circuitBreaker = new CircuitBreakerProperties();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -198,6 +209,10 @@ public class RedisbootStreamProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public CircuitBreakerProperties getCircuitBreaker() {
+		return this.circuitBreaker;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.redisboot.stream.autoconfigure;
 
+import dev.redisboot.stream.JobStatus;
 import dev.redisboot.stream.StreamStats;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,8 @@ class StreamRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		hints.resources().registerPattern(SCRIPTS);
-		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), StreamStats.class);
+		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), StreamStats.class,
+				JobStatus.class);
 	}
 
 }

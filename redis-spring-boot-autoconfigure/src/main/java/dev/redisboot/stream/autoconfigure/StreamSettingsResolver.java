@@ -1,9 +1,14 @@
 package dev.redisboot.stream.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.PropertyChecks;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.stream.JobLimits;
+import dev.redisboot.stream.JobPriority;
 import dev.redisboot.stream.StreamListenerRegistrar.JobSettings;
 import dev.redisboot.stream.StreamSettings;
 
@@ -76,7 +81,59 @@ final class StreamSettingsResolver {
 			PropertyChecks.between(JOBS + "max-attempts", maxAttempts, 1, 1000, "5");
 			settings = settings.withMaxAttempts(maxAttempts);
 		}
-		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings);
+		Duration statusTtl = PropertyChecks.positive(JOBS + "status-ttl", jobs.getStatusTtl(), "1d");
+		Duration uniqueTtl = PropertyChecks.positive(JOBS + "unique-ttl", jobs.getUniqueTtl(), "1d");
+		Map<String, JobPriority> priorities = new LinkedHashMap<>();
+		Map<String, JobLimits> limits = new LinkedHashMap<>();
+		jobs.getTypes().forEach((type, settingsOfType) -> {
+			if (!StringUtils.hasText(type) || type.length() > 100) {
+				throw new InvalidPropertyException(JOBS + "types", type, "A job type name is empty or too long",
+						"Use the name @JobHandler gives, such as welcome-email.");
+			}
+			JobPriority priority = settingsOfType.getPriority();
+			if (priority == null) {
+				throw new InvalidPropertyException(JOBS + "types." + type + ".priority", null,
+						"The priority is required", "Use high, normal or low.");
+			}
+			if (priority != JobPriority.NORMAL) {
+				priorities.put(type, priority);
+			}
+			String prefix = JOBS + "types." + type + ".";
+			Integer concurrency = settingsOfType.getConcurrency();
+			if (concurrency != null) {
+				PropertyChecks.between(prefix + "concurrency", concurrency, 1, 256, "1");
+			}
+			Long rate = settingsOfType.getRateLimit().getLimit();
+			Duration period = PropertyChecks.positive(prefix + "rate-limit.period",
+					settingsOfType.getRateLimit().getPeriod(), "1m");
+			if (rate != null) {
+				PropertyChecks.atLeast(prefix + "rate-limit.limit", rate, 1, "100");
+				if (rate > period.toMillis()) {
+					throw new InvalidPropertyException(prefix + "rate-limit.limit", rate,
+							"More than one job per millisecond of " + prefix + "rate-limit.period (" + period + ")",
+							"Use a longer period, or no rate limit.");
+				}
+			}
+			if (concurrency != null || rate != null) {
+				if (!jobs.isStatusTracking()) {
+					throw new InvalidPropertyException(prefix + ((concurrency != null) ? "concurrency" : "rate-limit.limit"),
+							(concurrency != null) ? concurrency : rate,
+							"Job type limits are checked by the script that marks a job running, which "
+									+ JOBS + "status-tracking=false turns off",
+							"Remove the limit, or turn status tracking on.");
+				}
+				limits.put(type, new JobLimits((concurrency != null) ? concurrency : 0, (rate != null) ? rate : 0, period));
+			}
+		});
+		Duration deferral = PropertyChecks.positive(JOBS + "deferral", jobs.getDeferral(), "1s");
+		Integer high = jobs.getHighPriorityConcurrency();
+		if (high != null) {
+			PropertyChecks.between(JOBS + "high-priority-concurrency", high, 1, 256, "4");
+		}
+		PropertyChecks.between(JOBS + "low-priority-concurrency", jobs.getLowPriorityConcurrency(), 1, 256, "1");
+		return new JobSettings(stream, jobs.getGroup(), jobs.getConcurrency(), settings, jobs.isStatusTracking(),
+				statusTtl, uniqueTtl, priorities, (high != null) ? high : jobs.getConcurrency(),
+				jobs.getLowPriorityConcurrency(), limits, deferral);
 	}
 
 	Duration idempotencyTtl(RedisbootJobProperties jobs) {
@@ -94,6 +151,10 @@ final class StreamSettingsResolver {
 
 	Duration shutdownTimeout() {
 		return PropertyChecks.notNegative(PREFIX + "shutdown-timeout", this.properties.getShutdownTimeout(), "30s");
+	}
+
+	RedisCircuitBreaker circuitBreaker() {
+		return this.properties.getCircuitBreaker().createBreaker(PREFIX + "circuit-breaker.");
 	}
 
 	Duration timeout() {

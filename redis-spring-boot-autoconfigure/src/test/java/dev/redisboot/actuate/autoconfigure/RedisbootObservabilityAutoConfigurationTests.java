@@ -5,8 +5,13 @@ import java.util.Set;
 
 import dev.redisboot.actuate.RedisServerHealthIndicator;
 import dev.redisboot.actuate.RedisServerMetrics;
+import dev.redisboot.actuate.SeparateRedisServerMetrics;
+import dev.redisboot.actuate.SeparateRedisServers;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisServerConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -17,12 +22,14 @@ import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiv
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +80,29 @@ class RedisbootObservabilityAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(RedisServerMetrics.class));
 		this.runner.withPropertyValues("redisboot.observability.server-metrics.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisServerMetrics.class));
+	}
+
+	@Test
+	void aSeparateRedisGetsAHealthContributorAndServerMetricsOfItsOwn() {
+		ApplicationContextRunner withMeters = this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+		withMeters.run((context) -> {
+			assertThat(context).hasNotFailed()
+				.doesNotHaveBean("redisServersHealthContributor")
+				.doesNotHaveBean(SeparateRedisServerMetrics.class);
+			assertThat(context.getBean(SeparateRedisServers.class).isEmpty()).isTrue();
+		});
+		// as the cache auto-configuration declares it for redisboot.cache.redis.*
+		withMeters.withBean("redisbootCacheRedisConnection", RedisServerConnection.class,
+				() -> new RedisServerConnection("cache", "redisboot.cache.redis", new LettuceConnectionFactory(), () -> {
+				}))
+			.run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(SeparateRedisServerMetrics.class);
+			assertThat(context.getBean("redisServersHealthContributor", CompositeHealthContributor.class)
+				.getContributor("cache")).isInstanceOf(RedisServerHealthIndicator.class);
+			assertThat(context.getBean(SeparateRedisServers.class).servers())
+				.extracting(SeparateRedisServers.Server::name, SeparateRedisServers.Server::propertyPrefix)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("cache", "redisboot.cache.redis"));
+		});
 	}
 
 	@Test

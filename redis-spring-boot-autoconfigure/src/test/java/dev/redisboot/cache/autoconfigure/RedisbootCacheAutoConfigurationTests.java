@@ -14,7 +14,9 @@ import dev.redisboot.cache.fixtures.ProductService;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.core.redis.RedisServerConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,8 @@ import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -340,6 +344,64 @@ class RedisbootCacheAutoConfigurationTests {
 			.withInitializer((context) -> AutoConfigurationPackages
 				.register((BeanDefinitionRegistry) context.getBeanFactory(), "com.example.shop"))
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void withoutCacheRedisPropertiesTheCachesShareTheApplicationsConnection() {
+		this.runner.withPropertyValues("redisboot.cache.near-cache.enabled=true").run((context) -> {
+			assertThat(context).doesNotHaveBean(RedisServerConnection.class);
+			assertThat(context.getBeansOfType(LettuceConnectionFactory.class)).hasSize(1);
+			assertThat(context.getBeansOfType(RedisUsage.class).values()).isNotEmpty()
+				.allMatch(RedisUsage::isOnDefaultServer);
+		});
+	}
+
+	@Test
+	void cacheRedisPropertiesGiveTheCachesAConnectionOfTheirOwn() {
+		this.runner.withPropertyValues("redisboot.cache.redis.host=cache.example", "redisboot.cache.redis.port=2",
+				"redisboot.cache.redis.database=3", "redisboot.cache.redis.username=cacheuser",
+				"redisboot.cache.redis.password=${CACHE_SECRET:s3cret}", "redisboot.cache.redis.timeout=750ms",
+				"redisboot.cache.near-cache.enabled=true").run((context) -> {
+					assertThat(context).hasNotFailed().hasSingleBean(RedisServerConnection.class);
+					RedisServerConnection connection = context.getBean(RedisServerConnection.class);
+					LettuceConnectionFactory application = context.getBean(LettuceConnectionFactory.class);
+					LettuceConnectionFactory cache = connection.connectionFactory();
+					assertThat(cache).isNotSameAs(application);
+					assertThat(connection.name()).isEqualTo("cache");
+					assertThat(cache.getStandaloneConfiguration().getHostName()).isEqualTo("cache.example");
+					assertThat(cache.getStandaloneConfiguration().getPort()).isEqualTo(2);
+					assertThat(cache.getStandaloneConfiguration().getDatabase()).isEqualTo(3);
+					assertThat(cache.getStandaloneConfiguration().getUsername()).isEqualTo("cacheuser");
+					assertThat(cache.getStandaloneConfiguration().getPassword().get()).isEqualTo("s3cret".toCharArray());
+					assertThat(cache.getClientConfiguration().getCommandTimeout()).isEqualTo(Duration.ofMillis(750));
+					assertThat(application.getStandaloneConfiguration().getPort()).isEqualTo(1);
+					// one set of Lettuce threads for both connections
+					assertThat(cache.getClientResources()).isSameAs(application.getClientResources());
+					assertThat(ReflectionTestUtils.getField(context.getBean(NearCacheInvalidation.class),
+							"connectionFactory")).isSameAs(cache);
+					assertThat(context.getBeansOfType(RedisUsage.class).values()).extracting(RedisUsage::server)
+						.containsOnly("cache");
+				});
+	}
+
+	@Test
+	void cacheRedisFromAClusterUrlAndNodesFailsNamingTheProperty() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.redis.url=redis://user:secret@cache:6379",
+				"redisboot.cache.redis.cluster.nodes=a:7000,b:7001"), "redisboot.cache.redis.url",
+				"redisboot.cache.redis.cluster.nodes is set too");
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.redis.sentinel.master=m",
+				"redisboot.cache.redis.sentinel.nodes=a:26379", "redisboot.cache.redis.cluster.nodes=a:7000"),
+				"redisboot.cache.redis.sentinel.nodes", "both set");
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.redis.url=http://cache:6379"),
+				"redisboot.cache.redis.url", "not redis or rediss");
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.redis.client-type=jedis"),
+				"redisboot.cache.redis.client-type", "Lettuce");
+	}
+
+	@Test
+	void cacheRedisWithAnUnknownSslBundleFailsNamingTheProperty() {
+		assertFailure(this.runner.withPropertyValues("redisboot.cache.redis.ssl.bundle=nope"),
+				"redisboot.cache.redis.ssl.bundle", "No SSL bundle of that name");
 	}
 
 	private static void assertFailure(ApplicationContextRunner runner, String property, String reason) {

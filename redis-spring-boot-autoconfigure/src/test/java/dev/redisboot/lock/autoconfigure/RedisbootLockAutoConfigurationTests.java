@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.redisboot.core.RedisUsage;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.lock.DistributedLocks;
 import dev.redisboot.lock.LockMetrics;
 import dev.redisboot.lock.MicrometerLockMetrics;
@@ -104,6 +105,16 @@ class RedisbootLockAutoConfigurationTests {
 		assertFailure("redisboot.lock.default-lease=0s", "redisboot.lock.default-lease", "must be positive");
 		assertFailure("redisboot.lock.timeout=-1s", "redisboot.lock.timeout", "must be positive");
 		assertFailure("redisboot.lock.watchdog-interval=0ms", "redisboot.lock.watchdog-interval", "must be positive");
+		assertFailure("redisboot.lock.circuit-breaker.failure-threshold=0",
+				"redisboot.lock.circuit-breaker.failure-threshold", "at least 1");
+		assertFailure("redisboot.lock.circuit-breaker.open-duration=-1s", "redisboot.lock.circuit-breaker.open-duration",
+				"must be positive");
+	}
+
+	@Test
+	void theLocksUseTheirOwnCircuitBreaker() {
+		this.runner.run((context) -> assertThat(context.getBean(DistributedLocks.class).getCircuitBreaker())
+			.isSameAs(context.getBean(RedisbootLockAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME, RedisCircuitBreaker.class)));
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.pubsub.JsonPayloadListenerConfigurer;
 import dev.redisboot.pubsub.ListenerErrorHandler;
 import dev.redisboot.pubsub.ListenerFailureConfigurer;
@@ -136,8 +137,16 @@ class RedisbootPubSubAutoConfigurationTests {
 	void aTimeoutThatIsNotPositiveFailsNamingTheProperty() {
 		assertFailure(this.runner.withPropertyValues("redisboot.pubsub.timeout=0s"), "redisboot.pubsub.timeout",
 				"must be positive");
+		assertFailure(this.runner.withPropertyValues("redisboot.pubsub.circuit-breaker.failure-threshold=0"),
+				"redisboot.pubsub.circuit-breaker.failure-threshold", "at least 1");
 		assertFailure(this.runner.withPropertyValues("redisboot.pubsub.timeout=-1s"), "redisboot.pubsub.timeout",
 				"must be positive");
+	}
+
+	@Test
+	void thePublisherUsesItsOwnCircuitBreaker() {
+		this.runner.run((context) -> assertThat(context.getBean(RedisPublisher.class).getCircuitBreaker())
+			.isSameAs(context.getBean(RedisbootPubSubAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME, RedisCircuitBreaker.class)));
 	}
 
 	@Test

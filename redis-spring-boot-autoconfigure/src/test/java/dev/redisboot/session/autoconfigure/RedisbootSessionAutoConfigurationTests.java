@@ -2,6 +2,7 @@ package dev.redisboot.session.autoconfigure;
 
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.session.RedisbootSessionRepository;
 import dev.redisboot.session.SessionCleanup;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,19 @@ class RedisbootSessionAutoConfigurationTests {
 		assertFailure("redisboot.session.redis-timeout=0s", "redisboot.session.redis-timeout", "must be positive");
 		assertFailure("redisboot.session.cleanup-interval=-1m", "redisboot.session.cleanup-interval",
 				"must be positive");
+	}
+
+	@Test
+	void theRepositoryUsesTheSessionsOwnCircuitBreakerWhoseSettingsAreChecked() {
+		this.runner.run((context) -> {
+			RedisCircuitBreaker breaker = context.getBean(RedisbootSessionAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME,
+					RedisCircuitBreaker.class);
+			assertThat(context.getBean(RedisbootSessionRepository.class).getCircuitBreaker()).isSameAs(breaker);
+		});
+		assertFailure("redisboot.session.circuit-breaker.failure-threshold=0",
+				"redisboot.session.circuit-breaker.failure-threshold", "at least 1");
+		assertFailure("redisboot.session.circuit-breaker.open-duration=0s",
+				"redisboot.session.circuit-breaker.open-duration", "must be positive");
 	}
 
 	@Test

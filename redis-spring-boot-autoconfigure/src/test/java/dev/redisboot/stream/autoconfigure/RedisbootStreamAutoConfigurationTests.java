@@ -1,10 +1,13 @@
 package dev.redisboot.stream.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
+import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamListenerContainer;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -37,11 +42,38 @@ class RedisbootStreamAutoConfigurationTests {
 		.withPropertyValues("spring.data.redis.port=1");
 
 	@Test
+	void aPriorityThatIsNoPriorityFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("redisboot.jobs.types.export.priority=urgent").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("urgent");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("redisboot.jobs.types.export.priority");
+		});
+	}
+
+	@Test
 	void providesTheQueueThePublisherTheContainerAndTheKeys() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(JobQueue.class)
 			.hasSingleBean(StreamPublisher.class)
 			.hasSingleBean(StreamListenerContainer.class)
 			.hasSingleBean(StreamKeys.class));
+	}
+
+	@Test
+	void theProducersShareTheirOwnCircuitBreakerWhichABeanOfTheSameNameReplaces() {
+		this.runner.withBean("otherCircuitBreaker", RedisCircuitBreaker.class,
+				() -> new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC()))
+			.run((context) -> {
+				RedisCircuitBreaker breaker = context.getBean(RedisbootStreamAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME,
+						RedisCircuitBreaker.class);
+				assertThat(context.getBean(JobQueue.class).getCircuitBreaker()).isSameAs(breaker);
+				assertThat(context.getBean(StreamPublisher.class).getCircuitBreaker()).isSameAs(breaker);
+				assertThat(context.getBean(RedisCircuitBreaker.class)).as("not a default candidate")
+					.isSameAs(context.getBean("otherCircuitBreaker"));
+			});
+		RedisCircuitBreaker own = new RedisCircuitBreaker(1, Duration.ofSeconds(1), Clock.systemUTC());
+		this.runner.withBean(RedisbootStreamAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME, RedisCircuitBreaker.class,
+				() -> own)
+			.run((context) -> assertThat(context.getBean(JobQueue.class).getCircuitBreaker()).isSameAs(own));
 	}
 
 	@Test
@@ -81,6 +113,20 @@ class RedisbootStreamAutoConfigurationTests {
 		web.run((context) -> assertThat(context).doesNotHaveBean(StreamsEndpoint.class));
 		web.withPropertyValues("management.endpoints.web.exposure.include=streams")
 			.run((context) -> assertThat(context).hasSingleBean(StreamsEndpoint.class));
+		// a job's status and its cancellation sit beside the stream's own operations
+		web.withPropertyValues("management.endpoints.web.exposure.include=streams").run((context) -> {
+			ExposableWebEndpoint streams = context.getBean(WebEndpointsSupplier.class)
+				.getEndpoints()
+				.stream()
+				.filter((endpoint) -> endpoint.getEndpointId().toString().equals("streams"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(streams.getOperations()).extracting(
+					(operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+							+ operation.getRequestPredicate().getPath())
+				.containsExactlyInAnyOrder("GET streams", "GET streams/{stream}", "POST streams/{stream}",
+						"GET streams/{stream}/{jobId}", "POST streams/{stream}/{jobId}");
+		});
 	}
 
 	@Test
@@ -98,12 +144,33 @@ class RedisbootStreamAutoConfigurationTests {
 		assertFailure("redisboot.stream.shutdown-timeout=-1s", "redisboot.stream.shutdown-timeout",
 				"must not be negative");
 		assertFailure("redisboot.stream.timeout=0s", "redisboot.stream.timeout", "must be positive");
+		assertFailure("redisboot.jobs.status-ttl=0s", "redisboot.jobs.status-ttl", "must be positive");
+		assertFailure("redisboot.jobs.unique-ttl=-1s", "redisboot.jobs.unique-ttl", "must be positive");
+		assertFailure("redisboot.jobs.low-priority-concurrency=0", "redisboot.jobs.low-priority-concurrency",
+				"from 1 to 256");
+		assertFailure("redisboot.jobs.types.export.concurrency=0", "redisboot.jobs.types.export.concurrency",
+				"from 1 to 256");
+		assertFailure("redisboot.jobs.types.export.rate-limit.limit=0", "redisboot.jobs.types.export.rate-limit.limit",
+				"at least 1");
+		assertFailure("redisboot.jobs.types.export.rate-limit.period=0s",
+				"redisboot.jobs.types.export.rate-limit.period", "must be positive");
+		assertFailure("redisboot.jobs.deferral=0s", "redisboot.jobs.deferral", "must be positive");
+		assertFailure("redisboot.stream.circuit-breaker.failure-threshold=0",
+				"redisboot.stream.circuit-breaker.failure-threshold", "at least 1");
+		assertFailure("redisboot.stream.circuit-breaker.open-duration=0s",
+				"redisboot.stream.circuit-breaker.open-duration", "must be positive");
+		assertFailureOf("redisboot.jobs.types.export.concurrency", "status-tracking=false",
+				"redisboot.jobs.types.export.concurrency=1", "redisboot.jobs.status-tracking=false");
 	}
 
 	private void assertFailure(String property, String name, String reason) {
-		this.runner.withPropertyValues(property).run((context) -> {
+		assertFailureOf(name, reason, property);
+	}
+
+	private void assertFailureOf(String name, String reason, String... properties) {
+		this.runner.withPropertyValues(properties).run((context) -> {
 			Throwable failure = context.getStartupFailure();
-			assertThat(failure).as("startup failed for " + property).isNotNull();
+			assertThat(failure).as("startup failed for " + String.join(", ", properties)).isNotNull();
 			FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(failure);
 			assertThat(analysis).as("analyzed as a wrong property: " + failure).isNotNull();
 			assertThat(analysis.getDescription()).contains(name).contains(reason);

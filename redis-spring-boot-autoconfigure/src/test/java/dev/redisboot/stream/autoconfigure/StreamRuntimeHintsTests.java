@@ -3,6 +3,7 @@ package dev.redisboot.stream.autoconfigure;
 import java.io.IOException;
 import java.util.List;
 
+import dev.redisboot.stream.JobStatus;
 import dev.redisboot.stream.StreamStats;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,8 @@ class StreamRuntimeHintsTests {
 	void everyScriptIsAResourceHint() throws IOException {
 		Resource[] scripts = new PathMatchingResourcePatternResolver().getResources("classpath*:dev/redisboot/stream/*.lua");
 		assertThat(scripts).extracting(Resource::getFilename)
-			.containsExactlyInAnyOrder("enqueue.lua", "move-due.lua", "fail.lua", "retry-dead-letters.lua");
+			.containsExactlyInAnyOrder("enqueue.lua", "move-due.lua", "fail.lua", "retry-dead-letters.lua",
+					"job-start.lua", "job-complete.lua", "job-cancel.lua");
 		for (Resource script : scripts) {
 			assertThat(RuntimeHintsPredicates.resource().forResource("dev/redisboot/stream/" + script.getFilename()))
 				.as(script.getFilename())
@@ -44,6 +46,8 @@ class StreamRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(StreamStats.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(StreamStats.class, "pending"))
 			.accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onType(JobStatus.class)).accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(JobStatus.class, "state")).accepts(this.hints);
 	}
 
 	@Test

@@ -1,0 +1,18 @@
+package dev.redisboot.stream;
+
+import dev.redisboot.test.RedisDeployment;
+import dev.redisboot.test.RedisDeployments;
+import dev.redisboot.test.WithRedis;
+
+/**
+ * Job status, cancellation and unique jobs on the shared Standalone deployment.
+ */
+@WithRedis
+class JobControlStandaloneIntegrationTests extends AbstractJobControlIntegrationTests {
+
+	@Override
+	protected RedisDeployment redis() {
+		return RedisDeployments.sharedStandalone();
+	}
+
+}
