@@ -35,7 +35,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * <p>
  * The target is the operation's arguments: the values of parameters that name something the
  * application configured ({@code section}, {@code name}, {@code cache}, {@code cacheManager},
- * {@code stream}, {@code group}, {@code limit}, {@code id}, {@code action}, {@code configuredLevel}) are
+ * {@code stream}, {@code group}, {@code limit}, {@code id}, {@code jobId}, {@code action}, {@code configuredLevel}) are
  * shown as they are when they look like a name (letters, digits, {@code . _ : - { }}, at most
  * 100), every other value (a principal's name, an e-mail address typed as a cache name, a value
  * with a line break) as its keyed digest.
@@ -47,7 +47,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 public final class AuditingOperationInvokerAdvisor implements OperationInvokerAdvisor {
 
 	private static final Set<String> CLEAR_PARAMETERS = Set.of("section", "name", "cache", "cacheManager", "stream",
-			"group", "limit", "id", "action", "configuredLevel");
+			"group", "limit", "id", "jobId", "action", "configuredLevel");
 
 	/**
 	 * What a value shown as it is may look like: a name, never a line break, a space or an

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.session.PrincipalSessions;
+import dev.redisboot.stream.JobQueue;
+import dev.redisboot.stream.JobState;
 import dev.redisboot.test.StandaloneRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
@@ -185,6 +188,9 @@ class ConsoleBrowserIntegrationTests {
 		@Autowired
 		private PrincipalSessions principalSessions;
 
+		@Autowired
+		private JobQueue jobs;
+
 		@LocalManagementPort
 		private int managementPort;
 
@@ -241,6 +247,16 @@ class ConsoleBrowserIntegrationTests {
 			click(browser, By.cssSelector(".retry-dead"));
 			waitForText(browser, "message", "dead letter(s) of jobs moved back for another round.");
 			assertThat(redis.node().execute("XLEN", dead)).isEqualTo(0L);
+			// a job due in an hour: found by its id, then cancelled
+			String jobId = this.jobs.enqueueIn(Duration.ofHours(1), "welcome-email",
+					Map.of("userId", 1, "email", "demo@example.com", "name", "Demo"));
+			browser.findElement(By.id("job-id")).sendKeys(jobId);
+			click(browser, By.id("job-find"));
+			waitForText(browser, "job-body", "SCHEDULED");
+			click(browser, By.id("job-cancel"));
+			waitForText(browser, "message", "Cancel: CANCELLED.");
+			assertThat(this.jobs.status(jobId)).hasValueSatisfying(
+					(status) -> assertThat(status.state()).isEqualTo(JobState.CANCELLED));
 			// Schedules: pause usage-invoices
 			tab(browser, "schedules");
 			waitForText(browser, "schedules-body", "usage-invoices");
@@ -263,7 +279,7 @@ class ConsoleBrowserIntegrationTests {
 			List<WebElement> rows = browser.findElements(By.cssSelector("#audit-body tbody tr"));
 			assertThat(rows).hasSizeGreaterThanOrEqualTo(4);
 			assertThat(audit).contains("redis:delete", "section=caches name=products", "principals:delete",
-					"principal=#", "streams:write", "stream=jobs", "schedules:write", "action=pause", "anonymous",
+					"principal=#", "streams:write", "stream=jobs", "jobId=" + jobId, "schedules:write", "action=pause", "anonymous",
 					"127.0.0.1", "ok")
 				.doesNotContain("demo@example.com");
 		}

@@ -158,8 +158,8 @@ class SampleApplicationIntegrationTests {
 			.extractingPath("$._links")
 			.asMap()
 			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section", "schedules",
-					"schedules-name", "streams", "streams-stream", "principals-principal", "audit", "console",
-					"console-part");
+					"schedules-name", "streams", "streams-stream", "streams-stream-jobId", "principals-principal", "audit",
+					"console", "console-part");
 	}
 
 	@Test
