@@ -103,8 +103,10 @@ public class ConsoleEndpoint {
 		Map<String, Object> data = new LinkedHashMap<>();
 		Map<String, String> access = new LinkedHashMap<>();
 		for (String endpoint : ENDPOINTS) {
+			// each endpoint's own default: principals is read-only unless configured
+			Access defaultAccess = endpoint.equals("principals") ? Access.READ_ONLY : Access.UNRESTRICTED;
 			access.put(endpoint, (this.accessResolver != null)
-					? this.accessResolver.accessFor(EndpointId.of(endpoint), Access.UNRESTRICTED).name()
+					? this.accessResolver.accessFor(EndpointId.of(endpoint), defaultAccess).name()
 					: Access.READ_ONLY.name());
 		}
 		data.put("access", access);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -16,15 +17,16 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <ul>
  * <li>{@code GET /actuator/principals/{principal}}: how many sessions and their summaries;</li>
  * <li>{@code DELETE /actuator/principals/{principal}}: revokes all of them (a write
- * operation, which follows {@code management.endpoint.principals.access}, and which the audit
- * trail records with the principal as a digest).</li>
+ * operation, off unless {@code management.endpoint.principals.access=unrestricted}: read-only
+ * by default, as signing users out is not undone; the audit trail records it with the
+ * principal as a digest).</li>
  * </ul>
  * Like every endpoint but health, it is not exposed over HTTP unless listed in
  * {@code management.endpoints.web.exposure.include}.
  *
  * @author redisboot
  */
-@Endpoint(id = "principals")
+@Endpoint(id = "principals", defaultAccess = Access.READ_ONLY)
 public class PrincipalSessionsEndpoint {
 
 	private final PrincipalSessions sessions;

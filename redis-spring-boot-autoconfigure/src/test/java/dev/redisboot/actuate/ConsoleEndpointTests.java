@@ -48,6 +48,14 @@ class ConsoleEndpointTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
+	void unconfiguredEndpointsHaveTheirOwnDefaultPrincipalsBeingReadOnly() {
+		Map<String, Object> data = new ConsoleEndpoint(() -> null, (id, defaultAccess) -> defaultAccess).data("data");
+		assertThat((Map<String, String>) data.get("access")).containsEntry("redis", "UNRESTRICTED")
+			.containsEntry("principals", "READ_ONLY");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
 	void withoutAnAccessResolverEverythingIsReadOnly() {
 		Map<String, Object> data = new ConsoleEndpoint(() -> null, null).data("data");
 		assertThat(((Map<String, String>) data.get("access")).values()).containsOnly("READ_ONLY");
