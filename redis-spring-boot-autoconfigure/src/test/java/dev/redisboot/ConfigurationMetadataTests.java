@@ -35,7 +35,7 @@ class ConfigurationMetadataTests {
 			names.add(name);
 			if (name.startsWith("management.endpoint.")) {
 				// Boot's processor adds access and cache properties for each @Endpoint, under Boot's own prefix
-				assertThat(name).matches("management\\.endpoint\\.(streams|redis|schedules)\\.(access|cache\\.time-to-live)");
+				assertThat(name).matches("management\\.endpoint\\.(streams|redis|schedules|audit|console|principals)\\.(access|cache\\.time-to-live)");
 				continue;
 			}
 			assertThat(name).startsWith("redisboot.");
@@ -44,7 +44,7 @@ class ConfigurationMetadataTests {
 		assertThat(names).contains("redisboot.key-prefix", "redisboot.cache.default-ttl", "redisboot.cache.caches",
 				"redisboot.cache.ttl-jitter", "redisboot.cache.on-failure", "redisboot.cache.encryption.keys",
 				"redisboot.session.max-sessions-per-principal", "redisboot.stream.reclaim-idle", "redisboot.jobs.stream",
-				"redisboot.jobs.schedules");
+				"redisboot.jobs.schedules", "redisboot.audit.max-length", "redisboot.audit.retention");
 	}
 
 	@Test

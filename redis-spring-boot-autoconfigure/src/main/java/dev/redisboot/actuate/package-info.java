@@ -1,7 +1,8 @@
 /**
  * Operating Redis from the application: a health indicator with the server's details,
- * server metrics read from {@code INFO}, Lettuce command latency timers, and the
- * {@code redis} Actuator endpoint with advice, big keys and the slow log.
+ * server metrics read from {@code INFO}, Lettuce command latency timers, the
+ * {@code redis} Actuator endpoint with advice, big keys and the slow log, and the
+ * {@code console} endpoint, an operator's page over the other endpoints.
  * <p>
  * The package is named {@code actuate}, as Spring Boot names its Actuator module
  * ({@code org.springframework.boot.actuate}), because everything here plugs into Actuator:
@@ -18,7 +19,7 @@
  * beans an application may replace or use ({@link dev.redisboot.actuate.RedisEndpoint},
  * {@link dev.redisboot.actuate.RedisEndpointWebExtension},
  * {@link dev.redisboot.actuate.RedisServerHealthIndicator} with its {@code WARNING} status,
- * {@link dev.redisboot.actuate.RedisServerMetrics}) and
+ * {@link dev.redisboot.actuate.RedisServerMetrics}, {@link dev.redisboot.actuate.ConsoleEndpoint}) and
  * {@link dev.redisboot.actuate.CommandLatencyTimers}. {@code RedisServerInspector},
  * {@code RedisAdvisor} and {@code KeyRedactor} are public for the auto-configuration only;
  * the node access ({@code RedisNodes}), the big-key sampling ({@code BigKeySampler}) and the

@@ -7,7 +7,9 @@
  * repository bean {@link dev.redisboot.session.RedisbootSessionRepository} and its
  * {@link dev.redisboot.session.RedisbootSession}, {@link dev.redisboot.session.SessionMetrics}
  * (a bean to replace) with {@link dev.redisboot.session.UnreadableSessionException}'s causes,
- * and {@link dev.redisboot.session.SessionCleanup} (a bean to replace).
+ * {@link dev.redisboot.session.SessionCleanup} (a bean to replace), and the {@code principals}
+ * Actuator endpoint ({@link dev.redisboot.session.PrincipalSessionsEndpoint}: a user's
+ * sessions by handle, and signing the user out everywhere).
  * {@link dev.redisboot.session.SessionRequestScopeFilter},
  * {@link dev.redisboot.session.SessionJsonRedisSerializer} and
  * {@link dev.redisboot.session.UnreadableAwareSessionMapper} are public for the

@@ -151,14 +151,15 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
-	void actuatorExposesOnlyHealthPrometheusRedisAndSchedules() {
-		// read-only access: the schedules' write operation is not among the links
+	void actuatorExposesOnlyHealthPrometheusRedisSchedulesStreamsPrincipalsAuditAndConsole() {
+		// read-only access: the write operations (schedules, streams, principals, redis) are not among the links
 		assertThat(actuator().get("/actuator")).hasStatusOk()
 			.bodyJson()
 			.extractingPath("$._links")
 			.asMap()
 			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section", "schedules",
-					"schedules-name");
+					"schedules-name", "streams", "streams-stream", "streams-stream-jobId", "principals-principal", "audit",
+					"console", "console-part");
 	}
 
 	@Test
@@ -230,7 +231,7 @@ class SampleApplicationIntegrationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "env", "beans", "configprops", "mappings", "metrics", "loggers", "info", "threaddump",
-			"heapdump", "shutdown", "sessions", "caches", "streams" })
+			"heapdump", "shutdown", "sessions", "caches" })
 	void otherActuatorEndpointsAreNotExposed(String endpoint) {
 		assertThat(actuator().get("/actuator/" + endpoint)).hasStatus(HttpStatus.NOT_FOUND);
 	}

@@ -13,7 +13,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 /**
  * What a native image needs for the {@code redis} endpoint: JSON binding of the records it
  * returns (advice, slow log, big keys). Its operations return {@code Object} or maps, so
- * Boot's endpoint hints, which follow declared return types, do not reach them.
+ * Boot's endpoint hints, which follow declared return types, do not reach them. And the
+ * {@code console} endpoint's page, a class path resource.
  *
  * @author redisboot
  */
@@ -23,6 +24,7 @@ class ObservabilityRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), RedisAdvice.class,
 				RedisServerInspector.Slowlog.class, SlowlogEntry.class, BigKeys.class);
+		hints.resources().registerPattern("dev/redisboot/actuate/console.html");
 	}
 
 }

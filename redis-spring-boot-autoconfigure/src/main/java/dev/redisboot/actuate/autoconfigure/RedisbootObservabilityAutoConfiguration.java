@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.redisboot.actuate.CommandLatencyTimers;
+import dev.redisboot.actuate.ConsoleEndpoint;
 import dev.redisboot.actuate.KeyRedactor;
 import dev.redisboot.actuate.RedisAdvisor;
 import dev.redisboot.actuate.RedisEndpoint;
@@ -30,6 +31,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -250,6 +252,20 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@ConditionalOnAvailableEndpoint(endpoint = RedisEndpoint.class, exposure = EndpointExposure.WEB)
 		RedisEndpointWebExtension redisEndpointWebExtension(RedisEndpoint endpoint) {
 			return new RedisEndpointWebExtension(endpoint);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class, MeterRegistry.class })
+	static class ConsoleEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(ConsoleEndpoint.class)
+		ConsoleEndpoint consoleEndpoint(ObjectProvider<MeterRegistry> registry,
+				ObjectProvider<EndpointAccessResolver> accessResolver) {
+			return new ConsoleEndpoint(registry::getIfAvailable, accessResolver.getIfAvailable());
 		}
 
 	}

@@ -9,6 +9,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.session.PrincipalSessionsEndpoint;
 import dev.redisboot.session.RedisbootSessionRepository;
 import dev.redisboot.session.SessionCleanup;
 import dev.redisboot.session.SessionJsonRedisSerializer;
@@ -24,6 +25,8 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -196,6 +199,19 @@ public final class RedisbootSessionAutoConfiguration {
 			registration.setOrder((sessionFilterOrder == Integer.MIN_VALUE) ? sessionFilterOrder : sessionFilterOrder - 1);
 			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
 			return registration;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+		static class PrincipalSessionsEndpointConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			@ConditionalOnAvailableEndpoint(PrincipalSessionsEndpoint.class)
+			PrincipalSessionsEndpoint principalSessionsEndpoint(RedisbootSessionRepository repository) {
+				return new PrincipalSessionsEndpoint(repository);
+			}
+
 		}
 
 		@Bean

@@ -39,6 +39,13 @@ class ObservabilityRuntimeHintsTests {
 	}
 
 	@Test
+	void theConsolePageIsARegisteredResource() {
+		assertThat(RuntimeHintsPredicates.resource().forResource("dev/redisboot/actuate/console.html"))
+			.accepts(this.hints);
+		assertThat(getClass().getClassLoader().getResource("dev/redisboot/actuate/console.html")).isNotNull();
+	}
+
+	@Test
 	void isListedInAotFactories() {
 		List<RuntimeHintsRegistrar> registrars = SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
 			.load(RuntimeHintsRegistrar.class);

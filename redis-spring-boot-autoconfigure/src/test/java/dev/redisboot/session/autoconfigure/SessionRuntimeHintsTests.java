@@ -39,6 +39,15 @@ class SessionRuntimeHintsTests {
 	}
 
 	@Test
+	void sessionSummariesOfThePrincipalsEndpointCanBeWrittenAsJson() {
+		RuntimeHints hints = new RuntimeHints();
+		new SessionRuntimeHints().registerHints(hints, getClass().getClassLoader());
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(dev.redisboot.session.SessionSummary.class,
+				"handle"))
+			.accepts(hints);
+	}
+
+	@Test
 	void theRegistrarIsListedInAotFactories() {
 		List<RuntimeHintsRegistrar> registrars = SpringFactoriesLoader.forResourceLocation("META-INF/spring/aot.factories")
 			.load(RuntimeHintsRegistrar.class,
