@@ -4,9 +4,11 @@ import java.util.Objects;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.writebehind.WriteBehind;
+import dev.redisboot.writebehind.WriteBehindException;
 import dev.redisboot.writebehind.WriteBehindRegistry;
 
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Service;
 
@@ -17,6 +19,11 @@ import org.springframework.stereotype.Service;
  * the database later, by a job on some instance, only the latest count of a product per
  * database write ({@code redisboot.writebehind.*} metrics, name {@code product-views}). The
  * request never waits on the database, however busy the product page is.
+ * <p>
+ * While Redis is down (or the write cannot be queued), a view is counted in the database
+ * directly, so that the page keeps working: slower, and the Redis count, when Redis is
+ * back, goes on from where it was (the database keeps the higher of the two, see
+ * {@link ProductRepository#raiseViews}).
  *
  * @author redisboot
  */
@@ -48,6 +55,19 @@ public class ProductViewCounter {
 	 * @throws ProductNotFoundException when there is no product with that id
 	 */
 	public long view(long id) {
+		try {
+			return viewBehind(id);
+		}
+		catch (DataAccessException | WriteBehindException ex) {
+			// Redis unreachable: count in the database at once instead
+			Product product = this.repository.findById(id).orElseThrow(() -> new ProductNotFoundException(id));
+			long count = product.getViews() + 1;
+			this.repository.raiseViews(id, count);
+			return count;
+		}
+	}
+
+	private long viewBehind(long id) {
 		String key = this.keyNamer.key("product-views", Long.toString(id));
 		if (!Boolean.TRUE.equals(this.redis.hasKey(key))) {
 			Product product = this.repository.findById(id).orElseThrow(() -> new ProductNotFoundException(id));
