@@ -150,6 +150,22 @@ class WriteBehindIntegrationTests {
 		}
 	}
 
+	@Test
+	void aStuckAfterThatIsNotPositiveFailsStartupNamingTheProperty() {
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> start(RedisDeployments.sharedStandalone(), newPrefix(),
+					"redisboot.write-behind.stuck-after=0s").close())
+			.satisfies((ex) -> assertThat(rootMessages(ex)).contains("redisboot.write-behind.stuck-after"));
+	}
+
+	private static String rootMessages(Throwable ex) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append('\n');
+		}
+		return messages.toString();
+	}
+
 	private static List<Long> listOf(List<Long> first, List<Long> second) {
 		List<Long> all = new ArrayList<>(first);
 		all.addAll(second);
