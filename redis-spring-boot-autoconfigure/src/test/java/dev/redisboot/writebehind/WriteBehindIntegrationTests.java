@@ -151,6 +151,19 @@ class WriteBehindIntegrationTests {
 	}
 
 	@Test
+	void aWriteWithoutPermissionOnItsKeyIsRefusedToTheCallerAndCounted() {
+		try (StandaloneRedis redis = StandaloneRedis.startWithAclUser("~wbacl:stream:* ~wbacl:cache:* &* +@all -@dangerous");
+				ConfigurableApplicationContext a = start(redis, "wbacl", "redisboot.connection.check-at-startup=false")) {
+			assertThatExceptionOfType(WriteBehindException.class).isThrownBy(() -> views(a).write("home", 1L))
+				.havingRootCause()
+				.withMessageContaining("NOPERM");
+			assertThat(registry(a).find("redisboot.writebehind.faults").tag("cause", "redis").counter().count())
+				.isEqualTo(1);
+			assertThat(views(a).getCache().get("home")).as("not cached when not queued").isNull();
+		}
+	}
+
+	@Test
 	void aStuckAfterThatIsNotPositiveFailsStartupNamingTheProperty() {
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> start(RedisDeployments.sharedStandalone(), newPrefix(),
