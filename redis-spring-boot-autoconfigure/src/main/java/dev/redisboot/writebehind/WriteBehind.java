@@ -7,6 +7,7 @@ import dev.redisboot.core.WarnOnce;
 import dev.redisboot.stream.JobQueue;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -161,16 +162,41 @@ public final class WriteBehind<K, V> {
 	}
 
 	/**
-	 * Writes a pending entry to the database with the application's writer.
-	 * @param entry the entry as {@link #write} recorded it
-	 * @throws Exception what the writer threw
-	 * @throws tools.jackson.core.JacksonException when the entry cannot be read
+	 * Reads a pending entry as {@link #write} recorded it.
+	 * @param entry the entry
+	 * @return the database write of its key and value
+	 * @throws IllegalArgumentException when the entry cannot be read
 	 */
-	void writeEntry(byte[] entry) throws Exception {
-		ObjectNode node = (ObjectNode) this.mapper.readTree(entry);
-		K key = this.mapper.treeToValue(node.get("k"), this.keyType);
-		V value = this.mapper.treeToValue(node.get("v"), this.valueType);
-		this.writer.write(key, value);
+	PendingWrite read(byte[] entry) {
+		K key;
+		V value;
+		try {
+			JsonNode node = this.mapper.readTree(entry);
+			JsonNode keyNode = node.get("k");
+			JsonNode valueNode = node.get("v");
+			key = (keyNode != null && !keyNode.isNull()) ? this.mapper.treeToValue(keyNode, this.keyType) : null;
+			value = (valueNode != null && !valueNode.isNull()) ? this.mapper.treeToValue(valueNode, this.valueType)
+					: null;
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException("Unreadable entry (" + ex.getClass().getSimpleName() + ")", ex);
+		}
+		if (key == null || value == null) {
+			throw new IllegalArgumentException("Entry without a key or a value");
+		}
+		K readKey = key;
+		V readValue = value;
+		return () -> this.writer.write(readKey, readValue);
+	}
+
+	/**
+	 * The database write of a pending entry.
+	 */
+	@FunctionalInterface
+	interface PendingWrite {
+
+		void run() throws Exception;
+
 	}
 
 }

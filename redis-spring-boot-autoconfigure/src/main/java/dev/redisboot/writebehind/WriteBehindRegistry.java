@@ -151,21 +151,34 @@ public final class WriteBehindRegistry {
 			WriteBehindStore.Taken taken = this.store.take(name, digest, this.clock.millis());
 			if (taken.entry() != null) {
 				boolean written = false;
+				WriteBehind.PendingWrite write = null;
 				try {
-					writeBehind.writeEntry(taken.entry());
-					written = true;
+					write = writeBehind.read(taken.entry());
 				}
-				catch (tools.jackson.core.JacksonException | ClassCastException ex) {
+				catch (IllegalArgumentException ex) {
+					// dropped below (finish removes the key's fields unless a newer value came)
 					this.metrics.fault(name, "unreadable");
 					this.warnOnce.warn("unreadable:" + name, "A pending write-behind value of '" + name
-							+ "' cannot be read and is dropped (" + ex.getClass().getSimpleName() + ")", null);
+							+ "' cannot be read and is dropped (" + ex.getMessage() + ")", null);
 				}
-				catch (Exception ex) {
-					this.metrics.failed(name);
-					if (delivery.attempt() >= this.maxAttempts) {
-						this.store.release(name, digest);
+				if (write != null) {
+					try {
+						write.run();
+						written = true;
 					}
-					throw ex;
+					catch (Exception ex) {
+						this.metrics.failed(name);
+						if (delivery.attempt() >= this.maxAttempts) {
+							try {
+								this.store.release(name, digest);
+							}
+							catch (RuntimeException releaseFailure) {
+								// the marker is taken as stuck after redisboot.write-behind.stuck-after
+								ex.addSuppressed(releaseFailure);
+							}
+						}
+						throw ex;
+					}
 				}
 				if (written) {
 					long since = taken.sinceMillis();

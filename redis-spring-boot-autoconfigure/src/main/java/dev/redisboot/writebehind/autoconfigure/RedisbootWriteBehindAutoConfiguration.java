@@ -2,6 +2,7 @@ package dev.redisboot.writebehind.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
@@ -53,6 +54,15 @@ public final class RedisbootWriteBehindAutoConfiguration {
 			KeyDigester digester, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<WriteBehindMetrics> metrics) {
 		Duration stuckAfter = PropertyChecks.positive("redisboot.write-behind.stuck-after",
 				properties.getStuckAfter(), "1h");
+		Duration longestWait = streams.getBackoffMax().compareTo(streams.getReclaimIdle()) > 0 ? streams.getBackoffMax()
+				: streams.getReclaimIdle();
+		if (stuckAfter.compareTo(longestWait) <= 0) {
+			throw new InvalidPropertyException("redisboot.write-behind.stuck-after", stuckAfter,
+					"it must be longer than a job of a key may go untouched between attempts ("
+							+ "redisboot.stream.backoff-max and redisboot.stream.reclaim-idle, here " + longestWait
+							+ "), or two jobs of one key could run at once",
+					"Raise it, for example to 1h");
+		}
 		Integer maxAttempts = jobs.getMaxAttempts();
 		return WriteBehindRegistry.of(cacheManager, new LettuceCommands(connectionFactory, streams.getTimeout()),
 				keyNamer, queue, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), digester,
