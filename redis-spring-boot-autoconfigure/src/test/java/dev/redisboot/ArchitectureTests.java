@@ -140,8 +140,9 @@ class ArchitectureTests {
 			.notDependOnEachOther()
 			.ignoreDependency(DescribedPredicate.alwaysTrue(), resideInAPackage(CORE_PACKAGE + ".."))
 			.ignoreDependency(resideInAPackage(ROOT_PACKAGE + ".schedule.."), streamApiForSchedules())
+			.ignoreDependency(resideInAPackage(ROOT_PACKAGE + ".writebehind.."), streamApiForWriteBehind())
 			.because("a feature uses another feature only through dev.redisboot.core, except that recurring "
-					+ "jobs enqueue through the job queue's public API (docs/design.md)")
+					+ "jobs and write-behind caching enqueue through the job queue's public API (docs/design.md)")
 			.check(classes);
 	}
 
@@ -168,6 +169,20 @@ class ArchitectureTests {
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties",
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$Schedule",
 				"dev.redisboot.stream.autoconfigure.RedisbootJobProperties$MissedFires",
+				"dev.redisboot.stream.autoconfigure.RedisbootStreamProperties",
+				"dev.redisboot.stream.autoconfigure.RedisbootStreamAutoConfiguration");
+		return DescribedPredicate.describe("the job queue's public API", (javaClass) -> allowed.contains(javaClass.getName()));
+	}
+
+	/**
+	 * The stream types that {@code dev.redisboot.writebehind} may use: the job queue, its
+	 * annotation and a job's delivery, and, for the auto-configuration, the jobs' properties
+	 * and auto-configuration. It puts values through Spring's {@code Cache}, never through
+	 * {@code dev.redisboot.cache}.
+	 */
+	private static DescribedPredicate<JavaClass> streamApiForWriteBehind() {
+		Set<String> allowed = Set.of("dev.redisboot.stream.JobQueue", "dev.redisboot.stream.JobHandler",
+				"dev.redisboot.stream.StreamDelivery", "dev.redisboot.stream.autoconfigure.RedisbootJobProperties",
 				"dev.redisboot.stream.autoconfigure.RedisbootStreamProperties",
 				"dev.redisboot.stream.autoconfigure.RedisbootStreamAutoConfiguration");
 		return DescribedPredicate.describe("the job queue's public API", (javaClass) -> allowed.contains(javaClass.getName()));

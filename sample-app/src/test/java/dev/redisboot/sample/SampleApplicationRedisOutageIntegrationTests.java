@@ -47,6 +47,12 @@ class SampleApplicationRedisOutageIntegrationTests {
 				// the cache falls back to the database while Redis is down
 				assertThat(RestTestClientResponse.from(app.get().uri("/api/products/" + id).exchange()))
 					.hasStatusOk();
+				// a view cannot be written behind: it is counted in the database at once
+				ProductRepository products = context.getBean(ProductRepository.class);
+				long views = products.findById(id).orElseThrow().getViews();
+				assertThat(RestTestClientResponse.from(app.post().uri("/api/products/" + id + "/views").exchange()))
+					.hasStatusOk();
+				assertThat(products.findById(id).orElseThrow().getViews()).isEqualTo(views + 1);
 				assertThat(RestTestClientResponse.from(management.get().uri("/actuator/health").exchange()))
 					.hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
 					.bodyJson()
@@ -59,6 +65,11 @@ class SampleApplicationRedisOutageIntegrationTests {
 						.hasStatusOk());
 				assertThat(RestTestClientResponse.from(app.get().uri("/api/products/" + id).exchange()))
 					.hasStatusOk();
+				// with Redis back, views are written behind again, from the database's count
+				assertThat(RestTestClientResponse.from(app.post().uri("/api/products/" + id + "/views").exchange()))
+					.hasStatusOk();
+				await().atMost(Duration.ofSeconds(15))
+					.untilAsserted(() -> assertThat(products.findById(id).orElseThrow().getViews()).isEqualTo(views + 2));
 			}
 		}
 	}

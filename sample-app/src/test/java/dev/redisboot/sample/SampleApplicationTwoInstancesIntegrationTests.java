@@ -162,6 +162,22 @@ class SampleApplicationTwoInstancesIntegrationTests {
 	}
 
 	@Test
+	void viewCountedOnOneInstanceIsReadOnTheOtherAtOnceAndWrittenBehindOnce() {
+		long id = newProductInBothDatabases("Viewed on two instances");
+		double writtenBefore = a().writtenBehind() + b().writtenBehind();
+		assertThat(a().views(id, true)).isEqualTo(1);
+		// B reads the count from the cache at once, before any database has it
+		assertThat(b().views(id, false)).isEqualTo(1);
+		// one job on one instance writes it to that instance's database, once
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+				a().repositoryTarget().findById(id).orElseThrow().getViews()
+						+ b().repositoryTarget().findById(id).orElseThrow().getViews())
+			.isEqualTo(1));
+		await().atMost(Duration.ofSeconds(15))
+			.untilAsserted(() -> assertThat(a().writtenBehind() + b().writtenBehind()).isEqualTo(writtenBefore + 1));
+	}
+
+	@Test
 	void productUpdatedThroughOneInstanceIsServedByTheOther() {
 		long id = newProductInBothDatabases("Team plan, old");
 		double invalidationsOnB = b().counter("cache.near.invalidations");
@@ -447,6 +463,26 @@ class SampleApplicationTwoInstancesIntegrationTests {
 		long loads() {
 			Timer timer = bean(MeterRegistry.class).find("cache.load").tag("cache", CACHE).timer();
 			return (timer != null) ? timer.count() : 0;
+		}
+
+		double writtenBehind() {
+			Counter counter = bean(MeterRegistry.class).find("redisboot.writebehind.written")
+				.tag("name", "product-views")
+				.counter();
+			return (counter != null) ? counter.count() : 0;
+		}
+
+		long views(long id, boolean count) {
+			var request = count ? this.client.post() : this.client.get();
+			java.util.Map<?, ?> body = request.uri("/api/products/{id}/views", id)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(java.util.Map.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(body).as("body of /api/products/%d/views", id).isNotNull();
+			return ((Number) body.get("views")).longValue();
 		}
 
 		ProductView getProduct(long id) {

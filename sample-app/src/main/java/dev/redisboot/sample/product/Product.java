@@ -42,6 +42,12 @@ public class Product {
 	private Instant updatedAt;
 
 	/**
+	 * Views counted so far, written behind by {@link ProductViewCounter}.
+	 */
+	@Column(nullable = false)
+	private long views;
+
+	/**
 	 * Creates a product that is not saved yet.
 	 * @param name the name
 	 * @param description the description, if any
@@ -110,6 +116,10 @@ public class Product {
 
 	public Instant getUpdatedAt() {
 		return this.updatedAt;
+	}
+
+	public long getViews() {
+		return this.views;
 	}
 
 }

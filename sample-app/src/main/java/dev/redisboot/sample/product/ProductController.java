@@ -1,9 +1,12 @@
 package dev.redisboot.sample.product;
 
+import java.util.Map;
+
 import jakarta.validation.Valid;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,8 +23,21 @@ class ProductController {
 
 	private final ProductService service;
 
-	ProductController(ProductService service) {
+	private final ProductViewCounter viewCounter;
+
+	ProductController(ProductService service, ProductViewCounter viewCounter) {
 		this.service = service;
+		this.viewCounter = viewCounter;
+	}
+
+	@PostMapping("/{id}/views")
+	Map<String, Long> view(@PathVariable long id) {
+		return Map.of("views", this.viewCounter.view(id));
+	}
+
+	@GetMapping("/{id}/views")
+	Map<String, Long> views(@PathVariable long id) {
+		return Map.of("views", this.viewCounter.views(id));
 	}
 
 	@GetMapping("/{id}")

@@ -1,6 +1,10 @@
 package dev.redisboot.sample.product;
 
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Spring Data repository for {@link Product products}.
@@ -8,5 +12,17 @@ import org.springframework.data.jpa.repository.JpaRepository;
  * @author redisboot
  */
 public interface ProductRepository extends JpaRepository<Product, Long> {
+
+	/**
+	 * Raises a product's view count to a value, never lowers it: the write-behind writer of
+	 * {@link ProductViewCounter}, idempotent and safe when values arrive out of order.
+	 * @param id the product's id
+	 * @param views the count
+	 * @return the rows changed
+	 */
+	@Modifying
+	@Transactional
+	@Query("update Product p set p.views = :views where p.id = :id and p.views < :views")
+	int raiseViews(@Param("id") long id, @Param("views") long views);
 
 }

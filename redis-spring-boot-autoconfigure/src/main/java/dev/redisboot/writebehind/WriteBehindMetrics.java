@@ -1,0 +1,66 @@
+package dev.redisboot.writebehind;
+
+import java.time.Duration;
+
+/**
+ * What write-behind caching records, per write-behind name. The auto-configuration records
+ * them in Micrometer ({@link MicrometerWriteBehindMetrics}) when a {@code MeterRegistry} is
+ * present.
+ *
+ * @author redisboot
+ */
+public interface WriteBehindMetrics {
+
+	/**
+	 * Records nothing.
+	 */
+	WriteBehindMetrics NONE = new WriteBehindMetrics() {
+	};
+
+	/**
+	 * A write-behind name was registered.
+	 * @param name the name
+	 */
+	default void registered(String name) {
+	}
+
+	/**
+	 * A write enqueued a job for its key.
+	 * @param name the name
+	 */
+	default void queued(String name) {
+	}
+
+	/**
+	 * A write joined the job already queued or running for its key: only the latest value is
+	 * written.
+	 * @param name the name
+	 */
+	default void coalesced(String name) {
+	}
+
+	/**
+	 * The application's writer wrote a value.
+	 * @param name the name
+	 * @param lag from when the oldest value of the batch was recorded to the end of the write
+	 */
+	default void written(String name, Duration lag) {
+	}
+
+	/**
+	 * The application's writer threw (the job is retried, or goes to the dead letters).
+	 * @param name the name
+	 */
+	default void failed(String name) {
+	}
+
+	/**
+	 * Something went wrong around the writer: Redis unreachable or refusing a write, a pending
+	 * entry that cannot be read, a key of another type replaced.
+	 * @param name the name
+	 * @param cause {@code redis}, {@code unreadable} or {@code replaced}
+	 */
+	default void fault(String name, String cause) {
+	}
+
+}
