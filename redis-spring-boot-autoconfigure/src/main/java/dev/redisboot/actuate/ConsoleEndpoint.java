@@ -103,8 +103,8 @@ public class ConsoleEndpoint {
 		Map<String, Object> data = new LinkedHashMap<>();
 		Map<String, String> access = new LinkedHashMap<>();
 		for (String endpoint : ENDPOINTS) {
-			// each endpoint's own default: principals is read-only unless configured
-			Access defaultAccess = endpoint.equals("principals") ? Access.READ_ONLY : Access.UNRESTRICTED;
+			// each endpoint's own default: only redis is unrestricted unless configured
+			Access defaultAccess = endpoint.equals("redis") ? Access.UNRESTRICTED : Access.READ_ONLY;
 			access.put(endpoint, (this.accessResolver != null)
 					? this.accessResolver.accessFor(EndpointId.of(endpoint), defaultAccess).name()
 					: Access.READ_ONLY.name());

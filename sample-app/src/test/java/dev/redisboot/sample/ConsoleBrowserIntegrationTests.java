@@ -14,6 +14,7 @@ import dev.redisboot.session.PrincipalSessions;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.JobState;
 import dev.redisboot.test.StandaloneRedis;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,24 @@ class ConsoleBrowserIntegrationTests {
 			.getStatus()
 			.is4xxClientError()).isTrue();
 		assertThat(redis.node().execute("EXISTS", key)).isEqualTo(1L);
+		// a dead letter is listed without Retry or Delete, and DELETE is refused
+		String dead = "sample:stream:{jobs}:dead";
+		String letter = String.valueOf(redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job",
+				"read-only-test", "group", "jobs", "attempt", "5", "error", "java.lang.IllegalStateException: read-only"));
+		try {
+			tab(browser, "jobs");
+			waitForText(browser, "dead-body", "read-only-test");
+			assertThat(browser.findElements(By.cssSelector(".delete-dead, .retry-dead"))).isEmpty();
+			assertThat(actuator.delete("/actuator/streams/jobs/dead-letters/" + letter)
+				.getExchangeResult()
+				.getStatus()
+				.is4xxClientError()).isTrue();
+			assertThat(redis.node().execute("XRANGE", dead, letter, letter)).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSize(1);
+		}
+		finally {
+			redis.node().execute("XDEL", dead, letter);
+		}
 	}
 
 	static WebDriver open(int managementPort) throws IOException {
@@ -212,6 +231,9 @@ class ConsoleBrowserIntegrationTests {
 			redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job", "console-test", "payload",
 					"{\"userId\":1,\"email\":\"demo@example.com\",\"name\":\"Demo\"}", "group", "jobs", "attempt", "5",
 					"error", "java.lang.IllegalStateException: mail server down");
+			String poison = String.valueOf(redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job",
+					"console-poison", "payload", "{}", "group", "jobs", "attempt", "5", "error",
+					"java.lang.IllegalArgumentException: no such user"));
 
 			WebDriver browser = open(this.managementPort);
 			// Overview
@@ -244,6 +266,11 @@ class ConsoleBrowserIntegrationTests {
 			waitForText(browser, "dead-body", "mail server down");
 			screenshot(browser, "jobs");
 			assertThat(text(browser, "jobs-body")).contains("jobs");
+			// the poison one deleted, the other retried
+			waitForText(browser, "dead-body", "no such user");
+			click(browser, By.cssSelector(".delete-dead[data-id='" + poison + "']"));
+			waitForText(browser, "message", "Dead letter " + poison + " of jobs deleted.");
+			assertThat(redis.node().execute("XLEN", dead)).isEqualTo(1L);
 			click(browser, By.cssSelector(".retry-dead"));
 			waitForText(browser, "message", "dead letter(s) of jobs moved back for another round.");
 			assertThat(redis.node().execute("XLEN", dead)).isEqualTo(0L);
@@ -279,7 +306,8 @@ class ConsoleBrowserIntegrationTests {
 			List<WebElement> rows = browser.findElements(By.cssSelector("#audit-body tbody tr"));
 			assertThat(rows).hasSizeGreaterThanOrEqualTo(4);
 			assertThat(audit).contains("redis:delete", "section=caches name=products", "principals:delete",
-					"principal=#", "streams:write", "stream=jobs", "jobId=" + jobId, "schedules:write", "action=pause", "anonymous",
+					"principal=#", "streams:write", "stream=jobs", "streams:delete",
+					"section=dead-letters id=" + poison, "jobId=" + jobId, "schedules:write", "action=pause", "anonymous",
 					"127.0.0.1", "ok")
 				.doesNotContain("demo@example.com");
 		}
