@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.ratelimit.RejectedClients;
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.session.PrincipalSessions;
@@ -210,6 +211,9 @@ class ConsoleBrowserIntegrationTests {
 		@Autowired
 		private JobQueue jobs;
 
+		@Autowired
+		private RejectedClients rejectedClients;
+
 		@LocalManagementPort
 		private int managementPort;
 
@@ -246,9 +250,13 @@ class ConsoleBrowserIntegrationTests {
 			click(browser, By.cssSelector(".clear-cache[data-cache='products']"));
 			waitForText(browser, "message", "Cache products cleared.");
 			assertThat(redis.node().execute("EXISTS", cacheKey)).isEqualTo(0L);
-			// Rate limits: the login and product reads above were decided
+			// Rate limits: the login and product reads above were decided; a client the limiter
+			// rejected (the relaxed limits of the tests reject none) is shown as its digest
 			tab(browser, "ratelimits");
 			waitForText(browser, "ratelimits-body", "redisboot.ratelimit.requests");
+			this.rejectedClients.rejected("login", "#console-test-digest");
+			waitForText(browser, "limited-body", "#console-test-digest");
+			assertThat(text(browser, "limited-body")).contains("login");
 			// Sessions: find and revoke demo@example.com's
 			tab(browser, "sessions");
 			waitForText(browser, "sessions-body", "redisboot.sessions.active");
