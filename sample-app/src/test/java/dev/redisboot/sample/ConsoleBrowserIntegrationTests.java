@@ -260,6 +260,9 @@ class ConsoleBrowserIntegrationTests {
 			// Sessions: find and revoke demo@example.com's
 			tab(browser, "sessions");
 			waitForText(browser, "sessions-body", "redisboot.sessions.active");
+			click(browser, By.id("principals-sample"));
+			waitForText(browser, "principals-top", "principal indexes read");
+			assertThat(text(browser, "principals-top")).contains("#").doesNotContain("demo@example.com");
 			browser.findElement(By.id("principal-input")).sendKeys("demo@example.com");
 			click(browser, By.id("principal-find"));
 			waitForText(browser, "principal-body", "session(s)");
