@@ -247,6 +247,7 @@ class ConsoleBrowserIntegrationTests {
 			// Caches: clear products
 			tab(browser, "caches");
 			waitForText(browser, "caches-body", "products");
+			assertThat(text(browser, "caches-body")).as("the configured TTL").contains("PT15M");
 			click(browser, By.cssSelector(".clear-cache[data-cache='products']"));
 			waitForText(browser, "message", "Cache products cleared.");
 			assertThat(redis.node().execute("EXISTS", cacheKey)).isEqualTo(0L);
