@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.redisboot.core.ConsoleSection;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Measurement;
@@ -33,8 +34,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * sampled only on request.
  * <ul>
  * <li>{@code GET /actuator/console}: the page ({@code text/html});</li>
- * <li>{@code GET /actuator/console/data}: the meters and the access of each endpoint the
- * page uses, so that it offers write actions only where they are allowed.</li>
+ * <li>{@code GET /actuator/console/data}: the meters, the access of each endpoint the
+ * page uses, so that it offers write actions only where they are allowed, and the features'
+ * {@link ConsoleSection sections} (such as the most rejected clients of each rate-limit
+ * rule, as digests).</li>
  * </ul>
  * Write actions are the other endpoints' write operations, so they follow each endpoint's
  * {@code management.endpoint.<id>.access} (read-only unless configured) and are recorded by
@@ -54,6 +57,8 @@ public class ConsoleEndpoint {
 
 	private final @Nullable EndpointAccessResolver accessResolver;
 
+	private final Supplier<List<ConsoleSection>> sections;
+
 	private volatile @Nullable String page;
 
 	/**
@@ -64,8 +69,21 @@ public class ConsoleEndpoint {
 	 */
 	public ConsoleEndpoint(Supplier<@Nullable MeterRegistry> registry,
 			@Nullable EndpointAccessResolver accessResolver) {
+		this(registry, accessResolver, List::of);
+	}
+
+	/**
+	 * Creates the endpoint, with the features' own sections.
+	 * @param registry the meter registry, looked up on use, or {@code null}
+	 * @param accessResolver resolves the access of the endpoints the page uses, or
+	 * {@code null} to offer no write action
+	 * @param sections the features' sections ({@link ConsoleSection} beans), looked up on use
+	 */
+	public ConsoleEndpoint(Supplier<@Nullable MeterRegistry> registry, @Nullable EndpointAccessResolver accessResolver,
+			Supplier<List<ConsoleSection>> sections) {
 		this.registry = registry;
 		this.accessResolver = accessResolver;
+		this.sections = sections;
 	}
 
 	/**
@@ -103,14 +121,19 @@ public class ConsoleEndpoint {
 		Map<String, Object> data = new LinkedHashMap<>();
 		Map<String, String> access = new LinkedHashMap<>();
 		for (String endpoint : ENDPOINTS) {
-			// each endpoint's own default: principals is read-only unless configured
-			Access defaultAccess = endpoint.equals("principals") ? Access.READ_ONLY : Access.UNRESTRICTED;
+			// each endpoint's own default: only redis is unrestricted unless configured
+			Access defaultAccess = endpoint.equals("redis") ? Access.UNRESTRICTED : Access.READ_ONLY;
 			access.put(endpoint, (this.accessResolver != null)
 					? this.accessResolver.accessFor(EndpointId.of(endpoint), defaultAccess).name()
 					: Access.READ_ONLY.name());
 		}
 		data.put("access", access);
 		data.put("meters", meters());
+		Map<String, Object> sections = new LinkedHashMap<>();
+		for (ConsoleSection section : this.sections.get()) {
+			sections.put(section.name(), section.data());
+		}
+		data.put("sections", sections);
 		return data;
 	}
 

@@ -233,6 +233,11 @@ public class RedisEndpoint {
 				}
 				CacheStatistics statistics = (manager instanceof CacheStatisticsProvider provider)
 						? provider.getCacheStatistics(name) : null;
+				Duration timeToLive = (manager instanceof CacheStatisticsProvider provider)
+						? provider.getCacheTimeToLive(name) : null;
+				if (timeToLive != null) {
+					stats.put("timeToLive", timeToLive.toString());
+				}
 				if (statistics != null) {
 					putStatistics(stats, statistics);
 				}

@@ -138,6 +138,17 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		return (lookupCache(cacheName) instanceof RedisbootCache cache) ? cache.statistics() : null;
 	}
 
+	/**
+	 * The time to live a cache is configured with ({@code redisboot.cache.caches.<name>.ttl},
+	 * else the default).
+	 * @param cacheName the cache's name
+	 * @return the time to live
+	 */
+	@Override
+	public Duration getCacheTimeToLive(String cacheName) {
+		return this.cacheSettings.getOrDefault(cacheName, this.defaultSettings).ttl();
+	}
+
 	private RedisbootCache createCache(String name, CacheSettings settings) {
 		CacheSettings.NearCache nearCache = settings.nearCache();
 		NearCacheInvalidation invalidation = this.nearCacheInvalidation;

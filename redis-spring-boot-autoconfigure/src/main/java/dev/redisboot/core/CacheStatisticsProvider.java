@@ -1,5 +1,7 @@
 package dev.redisboot.core;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,5 +21,14 @@ public interface CacheStatisticsProvider {
 	 * created by this call) or keeps no counts (no meter registry)
 	 */
 	@Nullable CacheStatistics getCacheStatistics(String cacheName);
+
+	/**
+	 * The time to live one cache is configured with.
+	 * @param cacheName the cache's name
+	 * @return its entries' time to live, or {@code null} when unknown
+	 */
+	default @Nullable Duration getCacheTimeToLive(String cacheName) {
+		return null;
+	}
 
 }

@@ -69,6 +69,8 @@ public final class RateLimiter {
 
 	private final RateLimitMetrics metrics;
 
+	private final RejectedClients rejectedClients;
+
 	private final Map<List<Limit>, BucketConfiguration> configurations = new ConcurrentHashMap<>();
 
 	private final Map<String, Bucket> localBuckets = new ConcurrentHashMap<>();
@@ -91,6 +93,21 @@ public final class RateLimiter {
 	 */
 	public RateLimiter(LettuceCommands commands, RedisKeyNamer keyNamer, KeyDigester keyDigester,
 			RedisCircuitBreaker circuitBreaker, RateLimitMetrics metrics) {
+		this(commands, keyNamer, keyDigester, circuitBreaker, metrics, new RejectedClients());
+	}
+
+	/**
+	 * Creates a limiter that counts its most rejected clients.
+	 * @param commands the Redis commands
+	 * @param keyNamer names the bucket keys
+	 * @param keyDigester digests client keys for the bucket keys
+	 * @param circuitBreaker stops calling Redis during an outage
+	 * @param metrics counts decisions
+	 * @param rejectedClients counts the most rejected clients of each rule, by digest
+	 */
+	public RateLimiter(LettuceCommands commands, RedisKeyNamer keyNamer, KeyDigester keyDigester,
+			RedisCircuitBreaker circuitBreaker, RateLimitMetrics metrics, RejectedClients rejectedClients) {
+		this.rejectedClients = rejectedClients;
 		this.buckets = new RedisBucketScript(commands);
 		this.keyNamer = keyNamer;
 		this.keyDigester = keyDigester;
@@ -113,9 +130,18 @@ public final class RateLimiter {
 		}
 		List<Limit> limits = rule.limitsFor(effectivePlan);
 		// the client's identity stands in the key only as a keyed digest: no IP, user or API key in clear
-		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":"
-				+ this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
+		String digest = this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
+		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":" + digest;
 		byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
+		RateLimitDecision decision = decide(rule, limits, key, bucket);
+		if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
+			// over its limit (not turned away because Redis failed): the console's most limited clients
+			this.rejectedClients.rejected(rule.name(), "#" + digest);
+		}
+		return decision;
+	}
+
+	private RateLimitDecision decide(RateLimitRule rule, List<Limit> limits, byte[] key, String bucket) {
 		return this.circuitBreaker.call(() -> decide(rule, limits, key), (ex) -> {
 			if (ex == null) {
 				return fallback(rule, limits, bucket, true); // the breaker is open: Redis was not called

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -18,13 +19,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * fire, last job id and paused flag, and a write operation that pauses, resumes or triggers
  * one ({@code POST /actuator/schedules/{name}} with {@code {"action": "pause"}},
  * {@code "resume"} or {@code "trigger"}). Like every endpoint but health, it is not exposed
- * over HTTP unless listed in {@code management.endpoints.web.exposure.include}; with
- * {@code management.endpoint.schedules.access=read-only} the write operation is not mapped.
+ * over HTTP unless listed in {@code management.endpoints.web.exposure.include}; the write
+ * operation is not mapped unless {@code management.endpoint.schedules.access=unrestricted}.
  * Public for the auto-configuration; not API.
  *
  * @author redisboot
  */
-@Endpoint(id = "schedules")
+@Endpoint(id = "schedules", defaultAccess = Access.READ_ONLY)
 public class SchedulesEndpoint {
 
 	private final JobScheduler scheduler;

@@ -6,11 +6,15 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.session.SessionCommands.Failure;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
@@ -78,6 +82,79 @@ final class PrincipalIndex {
 			this.commands.absorbAndRepair(ex, INDEX_FAMILY, "read", indexKey, "zset");
 			return List.of();
 		}
+	}
+
+	/**
+	 * Samples the principal indexes: {@code SCAN} for them, {@code COUNT 100} a call, until
+	 * {@code maxKeys} were found or the keyspace ends, then {@code ZCARD} of each found, all in
+	 * one round trip. A key of another type, or one that Redis refuses, is left out.
+	 * @param maxKeys most indexes to read
+	 * @param top most principals to return
+	 * @return the principals' digests with their indexed sessions (expired ones are pruned
+	 * when read, so this may count a few too many), most first, and how many indexes were read
+	 */
+	PrincipalSample sample(int maxKeys, int top) {
+		byte[] pattern = bytes(this.keys.principalKeyOfDigest("*"));
+		String prefix = this.keys.principalKeyOfDigest("");
+		List<byte[]> found = new ArrayList<>();
+		ScanCursor cursor = ScanCursor.INITIAL;
+		boolean complete = false;
+		try {
+			while (found.size() < maxKeys) {
+				ScanCursor from = cursor;
+				KeyScanCursor<byte[]> page = this.commands
+					.execute((commands) -> commands.scan(from, ScanArgs.Builder.matches(pattern).limit(100)));
+				if (page == null) {
+					break;
+				}
+				for (byte[] key : page.getKeys()) {
+					if (found.size() < maxKeys && SessionKeys.isHandle(string(key).substring(prefix.length()))) {
+						found.add(key);
+					}
+				}
+				cursor = page;
+				if (page.isFinished()) {
+					complete = true;
+					break;
+				}
+			}
+			List<Long> sizes = found.isEmpty() ? List.of() : this.commands.execute((commands) -> {
+				List<CompletableFuture<Long>> cards = found.stream()
+					.map((key) -> commands.zcard(key).toCompletableFuture().exceptionally((ex) -> -1L))
+					.toList();
+				return CompletableFuture.allOf(cards.toArray(CompletableFuture[]::new))
+					.thenApply((ignored) -> cards.stream().map(CompletableFuture::join).toList());
+			});
+			List<PrincipalCount> counts = new ArrayList<>();
+			for (int i = 0; sizes != null && i < found.size(); i++) {
+				if (sizes.get(i) > 0) {
+					counts.add(new PrincipalCount("#" + string(found.get(i)).substring(prefix.length()), sizes.get(i)));
+				}
+			}
+			counts.sort(Comparator.comparingLong(PrincipalCount::sessions).reversed().thenComparing(PrincipalCount::principal));
+			return new PrincipalSample(counts.subList(0, Math.min(top, counts.size())), found.size(), complete);
+		}
+		catch (RedisCommandException ex) {
+			this.commands.absorb(ex, INDEX_FAMILY, "sample");
+			return new PrincipalSample(List.of(), found.size(), false);
+		}
+	}
+
+	/**
+	 * A principal, as the digest its index is named by, and its indexed sessions.
+	 * @param principal {@code #} and the digest
+	 * @param sessions the sessions in its index
+	 */
+	record PrincipalCount(String principal, long sessions) {
+	}
+
+	/**
+	 * A sample of the principal indexes.
+	 * @param top the principals with most sessions
+	 * @param indexesRead how many indexes were read
+	 * @param complete whether the whole keyspace was scanned
+	 */
+	record PrincipalSample(List<PrincipalCount> top, int indexesRead, boolean complete) {
 	}
 
 	void prune(byte[] indexKey, List<byte[]> gone) {

@@ -15,6 +15,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * principal out everywhere. Sessions are shown by their handle (a keyed digest of the id) with
  * their times, never by their id or attributes.
  * <ul>
+ * <li>{@code GET /actuator/principals}: the principals with most sessions, as digests,
+ * sampled from a bounded number of indexes;</li>
  * <li>{@code GET /actuator/principals/{principal}}: how many sessions and their summaries;</li>
  * <li>{@code DELETE /actuator/principals/{principal}}: revokes all of them (a write
  * operation, off unless {@code management.endpoint.principals.access=unrestricted}: read-only
@@ -37,6 +39,42 @@ public class PrincipalSessionsEndpoint {
 	 */
 	public PrincipalSessionsEndpoint(PrincipalSessions sessions) {
 		this.sessions = sessions;
+	}
+
+	/**
+	 * Most indexes the sample reads.
+	 */
+	static final int SAMPLE_MAX_INDEXES = 1000;
+
+	/**
+	 * Principals the sample returns.
+	 */
+	static final int SAMPLE_TOP = 10;
+
+	/**
+	 * Samples sessions per principal: the principals with most sessions, as the digests their
+	 * indexes are named by (never a name), from at most {@value #SAMPLE_MAX_INDEXES} indexes
+	 * found by {@code SCAN} (then one {@code ZCARD} each, in one round trip).
+	 * @return {@code top} (each {@code principal} digest and its {@code sessions}),
+	 * {@code indexesRead} and {@code complete} (whether every index was read)
+	 */
+	@ReadOperation
+	public Map<String, Object> principals() {
+		Map<String, Object> description = new LinkedHashMap<>();
+		if (!(this.sessions instanceof RedisbootSessionRepository repository)) {
+			description.put("top", List.of());
+			description.put("indexesRead", 0);
+			description.put("complete", false);
+			return description;
+		}
+		PrincipalIndex.PrincipalSample sample = repository.samplePrincipals(SAMPLE_MAX_INDEXES, SAMPLE_TOP);
+		description.put("top", sample.top()
+			.stream()
+			.map((count) -> Map.<String, Object>of("principal", count.principal(), "sessions", count.sessions()))
+			.toList());
+		description.put("indexesRead", sample.indexesRead());
+		description.put("complete", sample.complete());
+		return description;
 	}
 
 	/**

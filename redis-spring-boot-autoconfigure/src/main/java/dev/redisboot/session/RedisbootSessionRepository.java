@@ -454,6 +454,13 @@ public final class RedisbootSessionRepository
 		return this.keys.sessionKeyOfHandle(this.keys.handle(id));
 	}
 
+	/**
+	 * Samples the principal indexes ({@link PrincipalIndex#sample}).
+	 */
+	PrincipalIndex.PrincipalSample samplePrincipals(int maxKeys, int top) {
+		return this.index.sample(maxKeys, top);
+	}
+
 	String principalKey(String principalName) {
 		return this.keys.principalKeyOfDigest(this.keys.principalDigest(principalName));
 	}

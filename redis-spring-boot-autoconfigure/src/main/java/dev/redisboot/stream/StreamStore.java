@@ -476,6 +476,18 @@ public final class StreamStore {
 		return letters;
 	}
 
+	/**
+	 * Deletes one dead letter.
+	 * @param stream the stream
+	 * @param id the dead letter's entry id
+	 * @return whether there was one
+	 */
+	boolean deleteDeadLetter(String stream, String id) {
+		Long deleted = this.redis
+			.execute((commands) -> commands.xdel(bytes(this.keys.deadLetterKey(stream)), id));
+		return deleted != null && deleted > 0;
+	}
+
 	private static Map<String, Object> flatMap(List<?> flat) {
 		Map<String, Object> map = new LinkedHashMap<>();
 		for (int i = 0; i + 1 < flat.size(); i += 2) {

@@ -6,9 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -19,14 +22,18 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * lag, delayed, dead letters), the dead letters of one stream (without their payloads), and
  * a write operation that moves dead letters back for another round of attempts; for the jobs
  * stream, a job's status ({@code GET /actuator/streams/jobs/<job id>}) and its cancellation
- * (a write operation on the same path). Like every
+ * (a write operation on the same path), and the deletion of one dead letter
+ * ({@code DELETE /actuator/streams/<stream>/dead-letters/<entry id>}). Like every
  * endpoint but health, it is not exposed over HTTP unless listed in
- * {@code management.endpoints.web.exposure.include}.
+ * {@code management.endpoints.web.exposure.include}; its write and delete operations are
+ * off unless {@code management.endpoint.streams.access=unrestricted}.
  *
  * @author redisboot
  */
-@Endpoint(id = "streams")
+@Endpoint(id = "streams", defaultAccess = Access.READ_ONLY)
 public class StreamsEndpoint {
+
+	private static final Pattern STREAM_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
 
 	private final StreamListenerContainer container;
 
@@ -160,6 +167,29 @@ public class StreamsEndpoint {
 		}
 		catch (RuntimeException ex) {
 			return Map.of("outcome", "FAILED", "error", ex.getClass().getSimpleName());
+		}
+	}
+
+	/**
+	 * Deletes one dead letter of a stream, for good (a poison message that retrying will not
+	 * cure).
+	 * @param stream the stream's name
+	 * @param section must be {@code dead-letters}
+	 * @param id the dead letter's entry id, as {@link #stream} lists it
+	 * @return {@code deleted} (1), or {@code deleted} 0 and {@code error} (the Redis error's
+	 * class) when Redis refused, or {@code null} (404) when there is no such dead letter
+	 */
+	@DeleteOperation
+	public @Nullable Map<String, Object> deleteDeadLetter(@Selector String stream, @Selector String section,
+			@Selector String id) {
+		if (!"dead-letters".equals(section) || !STREAM_ID.matcher(id).matches()) {
+			return null;
+		}
+		try {
+			return (this.store.deleteDeadLetter(stream, id)) ? Map.of("deleted", 1) : null;
+		}
+		catch (RuntimeException ex) {
+			return Map.of("deleted", 0, "error", ex.getClass().getSimpleName());
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.redisboot.actuate;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.core.ConsoleSection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,10 +49,34 @@ class ConsoleEndpointTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void unconfiguredEndpointsHaveTheirOwnDefaultPrincipalsBeingReadOnly() {
+	void unconfiguredEndpointsHaveTheirOwnDefaultOnlyRedisBeingUnrestricted() {
 		Map<String, Object> data = new ConsoleEndpoint(() -> null, (id, defaultAccess) -> defaultAccess).data("data");
 		assertThat((Map<String, String>) data.get("access")).containsEntry("redis", "UNRESTRICTED")
-			.containsEntry("principals", "READ_ONLY");
+			.containsEntry("principals", "READ_ONLY")
+			.containsEntry("streams", "READ_ONLY")
+			.containsEntry("schedules", "READ_ONLY");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void dataHasTheFeaturesSections() {
+		ConsoleSection section = new ConsoleSection() {
+
+			@Override
+			public String name() {
+				return "rejectedClients";
+			}
+
+			@Override
+			public Object data() {
+				return Map.of("api", List.of("#digest"));
+			}
+
+		};
+		Map<String, Object> data = new ConsoleEndpoint(() -> null, null, () -> List.of(section)).data("data");
+		assertThat((Map<String, Object>) data.get("sections"))
+			.isEqualTo(Map.of("rejectedClients", Map.of("api", List.of("#digest"))));
+		assertThat((Map<String, Object>) new ConsoleEndpoint(() -> null, null).data("data").get("sections")).isEmpty();
 	}
 
 	@Test

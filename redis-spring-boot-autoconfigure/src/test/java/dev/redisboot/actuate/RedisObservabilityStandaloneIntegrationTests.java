@@ -264,6 +264,7 @@ class RedisObservabilityStandaloneIntegrationTests {
 				.singleElement()
 				.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 				.containsEntry("name", "products")
+				.containsEntry("timeToLive", "PT1M")
 				.containsEntry("hits", 1L)
 				.containsEntry("misses", 1L)
 				.containsEntry("hitRatio", 0.5)

@@ -3,6 +3,7 @@ package dev.redisboot.ratelimit;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 
 import dev.redisboot.test.RedisDeployment;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -112,6 +114,20 @@ abstract class AbstractRateLimitIntegrationTests {
 				.isBetween(1L, 3600L / 20 + 1);
 			assertThat(rejected.body()).contains("\"status\":429", "\"title\":\"Too Many Requests\"",
 					"\"instance\":\"/api/hello\"", "\"rule\":\"burst\"", "\"retryAfter\":" + retryAfter);
+			// the console's most limited clients: this one, as a digest
+			assertThat(RateLimitInstances.get(a, "/api/hello").statusCode()).isEqualTo(429);
+			Map<String, Map<String, Object>> top = a.getBean(RejectedClients.class).top();
+			assertThat(top).containsOnlyKeys("burst");
+			assertThat(top.get("burst").get("clients")).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.singleElement()
+				.satisfies((client) -> {
+					@SuppressWarnings("unchecked")
+					Map<String, Object> entry = (Map<String, Object>) client;
+					assertThat(entry).containsEntry("rejections", 2L).containsEntry("error", 0L);
+					assertThat((String) entry.get("client")).startsWith("#")
+						.doesNotContain("127.0.0.1")
+						.doesNotContain("localhost");
+				});
 		}
 	}
 

@@ -195,6 +195,11 @@ abstract class AbstractRecurringJobsIntegrationTests {
 				.satisfies((info) -> assertThat(info.paused()).isFalse())
 				.satisfies((info) -> assertThat(info.lastFire()).isEqualTo(Instant.parse("2026-12-02T05:04:00Z")));
 			assertThat(endpoint.change("unknown", "pause")).isNull();
+			// over HTTP that is a 404, which the audit trail records as not-found
+			SchedulesEndpointWebExtension web = new SchedulesEndpointWebExtension(endpoint);
+			assertThat(web.change("unknown", "pause").getStatus()).isEqualTo(404);
+			assertThat(web.change("report", "pause").getBody()).containsEntry("done", true);
+			assertThat(web.change("report", "resume").getStatus()).isEqualTo(200);
 			assertThat(endpoint.schedule("unknown")).isNull();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("report", "delete"));

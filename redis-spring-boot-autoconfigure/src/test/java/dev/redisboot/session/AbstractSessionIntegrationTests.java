@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +110,13 @@ abstract class AbstractSessionIntegrationTests {
 				ConfigurableApplicationContext b = SessionInstances.start(redis(), prefix)) {
 			List<String> ada = List.of(login(a, "ada"), login(a, "ada"), login(b, "ada"));
 			String grace = login(b, "grace");
+			// sessions per principal, sampled with SCAN on every node, as digests
+			String ada0 = repository(a).principalKey("ada");
+			String family = ada0.substring(0, ada0.lastIndexOf(':') + 1);
+			assertThat(new PrincipalSessionsEndpoint(repository(a)).principals().get("top"))
+				.isEqualTo(List.of(Map.of("principal", "#" + ada0.substring(family.length()), "sessions", 3L),
+						Map.of("principal", "#" + repository(a).principalKey("grace").substring(family.length()),
+								"sessions", 1L)));
 			assertThat(repository(b).findSessions("ada")).extracting(SessionSummary::handle)
 				.containsExactlyInAnyOrderElementsOf(
 						ada.stream().map((cookie) -> repository(b).sessionHandle(sessionId(cookie))).toList());

@@ -86,6 +86,30 @@ class SessionPrincipalApiIntegrationTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void theEndpointSamplesSessionsPerPrincipalAsDigestsLeavingOutWhatIsNotAnIndex() {
+		try (ConfigurableApplicationContext a = start()) {
+			login(a, "ada");
+			login(a, "ada");
+			login(a, "grace");
+			RedisbootSessionRepository repository = SessionInstances.repository(a);
+			String ada = repository.principalKey("ada");
+			String grace = repository.principalKey("grace");
+			String family = ada.substring(0, ada.lastIndexOf(':') + 1);
+			// hostile neighbours: an index key of another type, and a key that is no index's name
+			StringRedisTemplate redis = a.getBean(StringRedisTemplate.class);
+			redis.opsForValue().set(family + "A".repeat(32), "not a zset");
+			redis.opsForZSet().add(family + "not-a-digest", "x", 1);
+			Map<String, Object> sample = new PrincipalSessionsEndpoint(repository).principals();
+			assertThat((java.util.List<Map<String, Object>>) sample.get("top")).containsExactly(
+					Map.of("principal", "#" + ada.substring(family.length()), "sessions", 2L),
+					Map.of("principal", "#" + grace.substring(family.length()), "sessions", 1L));
+			assertThat(sample).containsEntry("indexesRead", 3).containsEntry("complete", true);
+			assertThat(sample.toString()).as("names appear only as digests").doesNotContain("grace");
+		}
+	}
+
+	@Test
 	void findByIndexNameAndIndexValueAnswersThePrincipalIndexOnly() {
 		try (ConfigurableApplicationContext a = start("redisboot.key-digest-secret=" + SECRET)) {
 			String laptop = login(a, "ada");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.stream.StreamTestApplication.Email;
 import dev.redisboot.test.RedisDeployment;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -81,6 +83,26 @@ abstract class AbstractJobControlIntegrationTests {
 			assertThat(endpoint.job("jobs", failing)).extracting(JobStatus::state).isEqualTo(JobState.DEAD);
 			assertThat(endpoint.job("jobs", failing).toString()).doesNotContain("\"q3-report\"");
 			assertThat(endpoint.job("orders", failing)).isNull();
+			// over HTTP, a dead letter is deleted by its id; an unknown one, or an unknown job, is 404
+			StreamsEndpointWebExtension web = new StreamsEndpointWebExtension(endpoint);
+			@SuppressWarnings("unchecked")
+			Map<String, Map<String, String>> letters = (Map<String, Map<String, String>>) endpoint.stream("jobs")
+				.get("deadLetters");
+			String letter = letters.entrySet()
+				.stream()
+				.filter((entry) -> failing.equals(entry.getValue().get("job")))
+				.map(Map.Entry::getKey)
+				.findFirst()
+				.orElseThrow();
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", letter).getStatus()).isEqualTo(200);
+			assertThat(endpoint.stream("jobs").get("deadLetters")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.doesNotContainKey(letter);
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", letter).getStatus()).isEqualTo(404);
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", "not-an-id").getStatus()).isEqualTo(404);
+			assertThat(web.deleteDeadLetter("jobs", "groups", letter).getStatus()).isEqualTo(404);
+			assertThat(web.cancel("jobs", UUID.randomUUID().toString()).getStatus()).isEqualTo(404);
+			assertThat(web.cancel("orders", failing).getStatus()).isEqualTo(404);
+			assertThat(web.cancel("jobs", failing).getBody()).containsEntry("outcome", "ALREADY_FINISHED");
 			assertThat(registry(a).get("redisboot.jobs.status-lookups").tag("result", "missing").counter().count())
 				.isEqualTo(2);
 		}

@@ -63,6 +63,17 @@ abstract class AbstractStreamFaultIntegrationTests {
 				.doesNotContain("secret@example.com")
 				.contains("Unreadable delayed entry");
 			assertThat(store.retryDeadLetters("jobs", null, 100, 1000)).as("nothing in them to retry").isZero();
+			// but each can be deleted; a dead-letter key of another type is a 503, not an exception
+			StreamsEndpointWebExtension web = new StreamsEndpointWebExtension(endpoint);
+			String first = store.deadLetters("jobs", 1).keySet().iterator().next();
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", first).getStatus()).isEqualTo(200);
+			assertThat(store.stats("jobs", "jobs").deadLetters()).isEqualTo(4);
+			String dead = store.keys().deadLetterKey("jobs");
+			node().execute("DEL", dead);
+			node().execute("SET", dead, "garbage");
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", first).getStatus()).isEqualTo(503);
+			node().execute("DEL", dead);
+			assertThat(web.deleteDeadLetter("jobs", "dead-letters", first).getStatus()).isEqualTo(404);
 			// later poison is handled the same way, and jobs delayed with it still run
 			node().execute("ZADD", delayed, "0", "{broken");
 			jobs.enqueueIn(Duration.ofMillis(100), "email", new Email("again@example.com"));

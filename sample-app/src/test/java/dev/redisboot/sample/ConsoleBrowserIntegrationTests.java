@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.ratelimit.RejectedClients;
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.session.PrincipalSessions;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.JobState;
 import dev.redisboot.test.StandaloneRedis;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,24 @@ class ConsoleBrowserIntegrationTests {
 			.getStatus()
 			.is4xxClientError()).isTrue();
 		assertThat(redis.node().execute("EXISTS", key)).isEqualTo(1L);
+		// a dead letter is listed without Retry or Delete, and DELETE is refused
+		String dead = "sample:stream:{jobs}:dead";
+		String letter = String.valueOf(redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job",
+				"read-only-test", "group", "jobs", "attempt", "5", "error", "java.lang.IllegalStateException: read-only"));
+		try {
+			tab(browser, "jobs");
+			waitForText(browser, "dead-body", "read-only-test");
+			assertThat(browser.findElements(By.cssSelector(".delete-dead, .retry-dead"))).isEmpty();
+			assertThat(actuator.delete("/actuator/streams/jobs/dead-letters/" + letter)
+				.getExchangeResult()
+				.getStatus()
+				.is4xxClientError()).isTrue();
+			assertThat(redis.node().execute("XRANGE", dead, letter, letter)).asInstanceOf(InstanceOfAssertFactories.LIST)
+				.hasSize(1);
+		}
+		finally {
+			redis.node().execute("XDEL", dead, letter);
+		}
 	}
 
 	static WebDriver open(int managementPort) throws IOException {
@@ -191,6 +211,9 @@ class ConsoleBrowserIntegrationTests {
 		@Autowired
 		private JobQueue jobs;
 
+		@Autowired
+		private RejectedClients rejectedClients;
+
 		@LocalManagementPort
 		private int managementPort;
 
@@ -212,6 +235,9 @@ class ConsoleBrowserIntegrationTests {
 			redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job", "console-test", "payload",
 					"{\"userId\":1,\"email\":\"demo@example.com\",\"name\":\"Demo\"}", "group", "jobs", "attempt", "5",
 					"error", "java.lang.IllegalStateException: mail server down");
+			String poison = String.valueOf(redis.node().execute("XADD", dead, "*", "type", "welcome-email", "job",
+					"console-poison", "payload", "{}", "group", "jobs", "attempt", "5", "error",
+					"java.lang.IllegalArgumentException: no such user"));
 
 			WebDriver browser = open(this.managementPort);
 			// Overview
@@ -221,15 +247,23 @@ class ConsoleBrowserIntegrationTests {
 			// Caches: clear products
 			tab(browser, "caches");
 			waitForText(browser, "caches-body", "products");
+			assertThat(text(browser, "caches-body")).as("the configured TTL").contains("PT15M");
 			click(browser, By.cssSelector(".clear-cache[data-cache='products']"));
 			waitForText(browser, "message", "Cache products cleared.");
 			assertThat(redis.node().execute("EXISTS", cacheKey)).isEqualTo(0L);
-			// Rate limits: the login and product reads above were decided
+			// Rate limits: the login and product reads above were decided; a client the limiter
+			// rejected (the relaxed limits of the tests reject none) is shown as its digest
 			tab(browser, "ratelimits");
 			waitForText(browser, "ratelimits-body", "redisboot.ratelimit.requests");
+			this.rejectedClients.rejected("login", "#console-test-digest");
+			waitForText(browser, "limited-body", "#console-test-digest");
+			assertThat(text(browser, "limited-body")).contains("login");
 			// Sessions: find and revoke demo@example.com's
 			tab(browser, "sessions");
 			waitForText(browser, "sessions-body", "redisboot.sessions.active");
+			click(browser, By.id("principals-sample"));
+			waitForText(browser, "principals-top", "principal indexes read");
+			assertThat(text(browser, "principals-top")).contains("#").doesNotContain("demo@example.com");
 			browser.findElement(By.id("principal-input")).sendKeys("demo@example.com");
 			click(browser, By.id("principal-find"));
 			waitForText(browser, "principal-body", "session(s)");
@@ -244,6 +278,11 @@ class ConsoleBrowserIntegrationTests {
 			waitForText(browser, "dead-body", "mail server down");
 			screenshot(browser, "jobs");
 			assertThat(text(browser, "jobs-body")).contains("jobs");
+			// the poison one deleted, the other retried
+			waitForText(browser, "dead-body", "no such user");
+			click(browser, By.cssSelector(".delete-dead[data-id='" + poison + "']"));
+			waitForText(browser, "message", "Dead letter " + poison + " of jobs deleted.");
+			assertThat(redis.node().execute("XLEN", dead)).isEqualTo(1L);
 			click(browser, By.cssSelector(".retry-dead"));
 			waitForText(browser, "message", "dead letter(s) of jobs moved back for another round.");
 			assertThat(redis.node().execute("XLEN", dead)).isEqualTo(0L);
@@ -279,7 +318,8 @@ class ConsoleBrowserIntegrationTests {
 			List<WebElement> rows = browser.findElements(By.cssSelector("#audit-body tbody tr"));
 			assertThat(rows).hasSizeGreaterThanOrEqualTo(4);
 			assertThat(audit).contains("redis:delete", "section=caches name=products", "principals:delete",
-					"principal=#", "streams:write", "stream=jobs", "jobId=" + jobId, "schedules:write", "action=pause", "anonymous",
+					"principal=#", "streams:write", "stream=jobs", "streams:delete",
+					"section=dead-letters id=" + poison, "jobId=" + jobId, "schedules:write", "action=pause", "anonymous",
 					"127.0.0.1", "ok")
 				.doesNotContain("demo@example.com");
 		}

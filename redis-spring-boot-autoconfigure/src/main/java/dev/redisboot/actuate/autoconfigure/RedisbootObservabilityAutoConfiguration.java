@@ -18,6 +18,7 @@ import dev.redisboot.actuate.RedisServerMetrics;
 import dev.redisboot.actuate.RedisServerSnapshots;
 import dev.redisboot.actuate.SeparateRedisServerMetrics;
 import dev.redisboot.actuate.SeparateRedisServers;
+import dev.redisboot.core.ConsoleSection;
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
@@ -264,8 +265,9 @@ public final class RedisbootObservabilityAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint(ConsoleEndpoint.class)
 		ConsoleEndpoint consoleEndpoint(ObjectProvider<MeterRegistry> registry,
-				ObjectProvider<EndpointAccessResolver> accessResolver) {
-			return new ConsoleEndpoint(registry::getIfAvailable, accessResolver.getIfAvailable());
+				ObjectProvider<EndpointAccessResolver> accessResolver, ObjectProvider<ConsoleSection> sections) {
+			return new ConsoleEndpoint(registry::getIfAvailable, accessResolver.getIfAvailable(),
+					() -> sections.orderedStream().toList());
 		}
 
 	}

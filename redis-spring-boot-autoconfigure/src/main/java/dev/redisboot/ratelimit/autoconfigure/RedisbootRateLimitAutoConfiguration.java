@@ -16,6 +16,7 @@ import dev.redisboot.ratelimit.RateLimitRule.Stage;
 import dev.redisboot.ratelimit.RateLimited;
 import dev.redisboot.ratelimit.RateLimitedInterceptor;
 import dev.redisboot.ratelimit.RateLimiter;
+import dev.redisboot.ratelimit.RejectedClients;
 import dev.redisboot.ratelimit.RatePlanResolver;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,13 +99,19 @@ public final class RedisbootRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	RejectedClients redisbootRateLimitRejectedClients() {
+		return new RejectedClients();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RateLimiter redisbootRateLimiter(RedisbootRateLimitProperties properties,
 			LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer, KeyDigester keyDigester,
-			ObjectProvider<RateLimitMetrics> metrics) {
+			ObjectProvider<RateLimitMetrics> metrics, RejectedClients rejectedClients) {
 		RateLimitSettingsResolver settings = new RateLimitSettingsResolver(properties);
 		return new RateLimiter(new LettuceCommands(connectionFactory, settings.timeout()), keyNamer, keyDigester,
 				properties.getCircuitBreaker().createBreaker("redisboot.rate-limit.circuit-breaker."),
-				metrics.getIfAvailable(() -> RateLimitMetrics.NONE));
+				metrics.getIfAvailable(() -> RateLimitMetrics.NONE), rejectedClients);
 	}
 
 	@Bean

@@ -9,6 +9,7 @@ import dev.redisboot.schedule.JobScheduler;
 import dev.redisboot.schedule.MicrometerScheduleMetrics;
 import dev.redisboot.schedule.ScheduleMetrics;
 import dev.redisboot.schedule.SchedulesEndpoint;
+import dev.redisboot.schedule.SchedulesEndpointWebExtension;
 import dev.redisboot.stream.JobHandler;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.autoconfigure.RedisbootJobProperties;
@@ -19,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -84,6 +86,14 @@ public final class RedisbootScheduleAutoConfiguration {
 		@ConditionalOnAvailableEndpoint(SchedulesEndpoint.class)
 		SchedulesEndpoint schedulesEndpoint(JobScheduler scheduler) {
 			return new SchedulesEndpoint(scheduler);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(SchedulesEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = SchedulesEndpoint.class, exposure = EndpointExposure.WEB)
+		SchedulesEndpointWebExtension schedulesEndpointWebExtension(SchedulesEndpoint endpoint) {
+			return new SchedulesEndpointWebExtension(endpoint);
 		}
 
 	}

@@ -16,6 +16,7 @@ import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamPublisher;
 import dev.redisboot.stream.StreamStore;
 import dev.redisboot.stream.StreamsEndpoint;
+import dev.redisboot.stream.StreamsEndpointWebExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -155,6 +157,14 @@ public final class RedisbootStreamAutoConfiguration {
 				RedisbootStreamProperties properties, ObjectProvider<JobQueue> jobs) {
 			return new StreamsEndpoint(container, store, new StreamSettingsResolver(properties).defaults().maxLength(),
 					jobs.getIfAvailable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(StreamsEndpoint.class)
+		@ConditionalOnAvailableEndpoint(endpoint = StreamsEndpoint.class, exposure = EndpointExposure.WEB)
+		StreamsEndpointWebExtension streamsEndpointWebExtension(StreamsEndpoint endpoint) {
+			return new StreamsEndpointWebExtension(endpoint);
 		}
 
 	}

@@ -11,6 +11,7 @@ import dev.redisboot.schedule.MissedFires;
 import dev.redisboot.schedule.ScheduleInfo;
 import dev.redisboot.schedule.ScheduleMetrics;
 import dev.redisboot.schedule.SchedulesEndpoint;
+import dev.redisboot.schedule.SchedulesEndpointWebExtension;
 import dev.redisboot.stream.JobHandler;
 import dev.redisboot.stream.autoconfigure.RedisbootStreamAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -160,16 +161,19 @@ class RedisbootScheduleAutoConfigurationTests {
 					EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.port=1", "redisboot.connection.check-at-startup=false");
 		web.run((context) -> assertThat(context).doesNotHaveBean(SchedulesEndpoint.class));
+		// read-only unless configured
 		web.withPropertyValues("management.endpoints.web.exposure.include=schedules").run((context) -> {
 			assertThat(context).hasSingleBean(SchedulesEndpoint.class);
-			assertThat(operations(context)).containsExactlyInAnyOrder("GET schedules", "GET schedules/{name}",
-					"POST schedules/{name}");
+			assertThat(operations(context)).containsExactlyInAnyOrder("GET schedules", "GET schedules/{name}");
 		});
-		// an application's own environment converts read-only too; the runner's needs the constant
+		// an application's own environment converts 'unrestricted' too; the runner's needs the constant
 		web.withPropertyValues("management.endpoints.web.exposure.include=schedules",
-				"management.endpoint.schedules.access=READ_ONLY")
-			.run((context) -> assertThat(operations(context)).containsExactlyInAnyOrder("GET schedules",
-					"GET schedules/{name}"));
+				"management.endpoint.schedules.access=UNRESTRICTED")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SchedulesEndpointWebExtension.class);
+				assertThat(operations(context)).containsExactlyInAnyOrder("GET schedules", "GET schedules/{name}",
+						"POST schedules/{name}");
+			});
 		web.withPropertyValues("management.endpoints.web.exposure.include=schedules",
 				"management.endpoint.schedules.access=NONE")
 			.run((context) -> assertThat(context).doesNotHaveBean(SchedulesEndpoint.class));

@@ -13,6 +13,7 @@ import dev.redisboot.stream.StreamKeys;
 import dev.redisboot.stream.StreamListenerContainer;
 import dev.redisboot.stream.StreamPublisher;
 import dev.redisboot.stream.StreamsEndpoint;
+import dev.redisboot.stream.StreamsEndpointWebExtension;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -22,6 +23,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -113,20 +115,34 @@ class RedisbootStreamAutoConfigurationTests {
 		web.run((context) -> assertThat(context).doesNotHaveBean(StreamsEndpoint.class));
 		web.withPropertyValues("management.endpoints.web.exposure.include=streams")
 			.run((context) -> assertThat(context).hasSingleBean(StreamsEndpoint.class));
-		// a job's status and its cancellation sit beside the stream's own operations
-		web.withPropertyValues("management.endpoints.web.exposure.include=streams").run((context) -> {
-			ExposableWebEndpoint streams = context.getBean(WebEndpointsSupplier.class)
-				.getEndpoints()
-				.stream()
-				.filter((endpoint) -> endpoint.getEndpointId().toString().equals("streams"))
-				.findFirst()
-				.orElseThrow();
-			assertThat(streams.getOperations()).extracting(
-					(operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-							+ operation.getRequestPredicate().getPath())
-				.containsExactlyInAnyOrder("GET streams", "GET streams/{stream}", "POST streams/{stream}",
-						"GET streams/{stream}/{jobId}", "POST streams/{stream}/{jobId}");
-		});
+		// read-only unless configured
+		web.withPropertyValues("management.endpoints.web.exposure.include=streams")
+			.run((context) -> assertThat(operations(context)).containsExactlyInAnyOrder("GET streams",
+					"GET streams/{stream}", "GET streams/{stream}/{jobId}"));
+		// a job's status and its cancellation, and a dead letter's deletion, sit beside the
+		// stream's own operations; the web extension answers cancel and delete
+		web.withPropertyValues("management.endpoints.web.exposure.include=streams",
+				"management.endpoint.streams.access=UNRESTRICTED")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(StreamsEndpointWebExtension.class);
+				assertThat(operations(context)).containsExactlyInAnyOrder("GET streams", "GET streams/{stream}",
+						"POST streams/{stream}", "GET streams/{stream}/{jobId}", "POST streams/{stream}/{jobId}",
+						"DELETE streams/{stream}/{section}/{id}");
+			});
+	}
+
+	private static List<String> operations(AssertableWebApplicationContext context) {
+		ExposableWebEndpoint streams = context.getBean(WebEndpointsSupplier.class)
+			.getEndpoints()
+			.stream()
+			.filter((endpoint) -> endpoint.getEndpointId().toString().equals("streams"))
+			.findFirst()
+			.orElseThrow();
+		return streams.getOperations()
+			.stream()
+			.map((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+					+ operation.getRequestPredicate().getPath())
+			.toList();
 	}
 
 	@Test
