@@ -53,7 +53,16 @@ public class CircuitBreakerProperties {
 	public RedisCircuitBreaker createBreaker(String prefix) {
 		int threshold = PropertyChecks.atLeast(prefix + "failure-threshold", this.failureThreshold, 1, "3");
 		Duration open = PropertyChecks.positive(prefix + "open-duration", this.openDuration, "5s");
-		return new RedisCircuitBreaker(threshold, open, Clock.systemUTC());
+		return new RedisCircuitBreaker(featureOf(prefix), threshold, open, Clock.systemUTC());
+	}
+
+	/**
+	 * The feature a prefix such as {@code redisboot.cache.circuit-breaker.} belongs to
+	 * ({@code cache}), which names the breaker in its log lines.
+	 */
+	private static String featureOf(String prefix) {
+		String feature = prefix.replaceFirst("^redisboot\\.", "").replaceFirst("\\.?circuit-breaker\\.?$", "");
+		return feature.isEmpty() ? "Redis" : feature;
 	}
 
 }

@@ -36,6 +36,8 @@ public final class RedisCircuitBreaker {
 
 	private static final int PROBE = 2;
 
+	private final String name;
+
 	private final int failureThreshold;
 
 	private final long openMillis;
@@ -57,6 +59,20 @@ public final class RedisCircuitBreaker {
 	 * @param clock the clock
 	 */
 	public RedisCircuitBreaker(int failureThreshold, Duration openDuration, Clock clock) {
+		this("Redis", failureThreshold, openDuration, clock);
+	}
+
+	/**
+	 * Creates a closed breaker with a name for its log lines, so that an operator sees whose
+	 * breaker opened when several features have one.
+	 * @param name what the breaker guards, such as {@code "sessions"}; its log lines say
+	 * "Redis for sessions"
+	 * @param failureThreshold consecutive failures that open the breaker
+	 * @param openDuration how long the breaker stays open before probing
+	 * @param clock the clock
+	 */
+	public RedisCircuitBreaker(String name, int failureThreshold, Duration openDuration, Clock clock) {
+		this.name = "Redis".equals(name) ? name : "Redis for " + name;
 		this.failureThreshold = failureThreshold;
 		this.openMillis = openDuration.toMillis();
 		this.clock = clock;
@@ -169,7 +185,7 @@ public final class RedisCircuitBreaker {
 		long until = this.openUntil.get();
 		if (until != 0 && this.openUntil.compareAndSet(until, 0)) {
 			recovered = true;
-			logger.info("Redis answers again: its callers use it again");
+			logger.info(this.name + " answers again: its callers use it again");
 		}
 		if (probe && this.probing.get()) {
 			this.probing.set(false);
@@ -199,7 +215,7 @@ public final class RedisCircuitBreaker {
 		if (failures >= this.failureThreshold || current != 0) {
 			long until = this.clock.millis() + this.openMillis;
 			if (current == 0 && this.openUntil.compareAndSet(0, until)) {
-				logger.warn("Redis failed " + failures + " times in a row (" + cause.getMessage()
+				logger.warn(this.name + " failed " + failures + " times in a row (" + cause.getMessage()
 						+ "): its callers stop calling it for " + this.openMillis
 						+ " ms at a time until it answers again, and follow their failure mode meanwhile");
 			}

@@ -11,7 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.redisboot.core.autoconfigure.CircuitBreakerProperties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -21,6 +26,20 @@ class RedisCircuitBreakerTests {
 	private final MutableClock clock = new MutableClock();
 
 	private final RedisCircuitBreaker breaker = new RedisCircuitBreaker(3, Duration.ofSeconds(5), this.clock);
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void theLogLinesNameTheFeatureWhoseBreakerOpenedAndClosed(CapturedOutput output) {
+		RedisCircuitBreaker sessions = new CircuitBreakerProperties()
+			.createBreaker("redisboot.session.circuit-breaker.");
+		for (int i = 0; i < 3; i++) {
+			sessions.onFailure(new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE, "down"));
+		}
+		assertThat(sessions.isOpen()).isTrue();
+		assertThat(output).contains("Redis for session failed 3 times in a row (down)");
+		sessions.onSuccess();
+		assertThat(output).contains("Redis for session answers again");
+	}
 
 	@Test
 	void staysClosedBelowTheThreshold() {
