@@ -158,7 +158,7 @@ class SampleApplicationIntegrationTests {
 			.extractingPath("$._links")
 			.asMap()
 			.containsOnlyKeys("self", "health", "health-path", "prometheus", "redis", "redis-section", "schedules",
-					"schedules-name", "streams", "streams-stream", "streams-stream-jobId", "principals-principal", "audit",
+					"schedules-name", "streams", "streams-stream", "streams-stream-jobId", "principals", "principals-principal", "audit",
 					"console", "console-part");
 	}
 
