@@ -192,6 +192,7 @@ class WriteBehindIntegrationTests {
 	static ConfigurableApplicationContext start(RedisDeployment redis, String prefix, String... extra) {
 		List<String> properties = new ArrayList<>(List.of(redis.propertyValues()));
 		properties.add("redisboot.key-prefix=" + prefix);
+		properties.add("redisboot.write-behind.enabled=true");
 		properties.add("spring.main.banner-mode=off");
 		properties.add("redisboot.stream.block=200ms");
 		properties.add("redisboot.stream.backoff-initial=100ms");

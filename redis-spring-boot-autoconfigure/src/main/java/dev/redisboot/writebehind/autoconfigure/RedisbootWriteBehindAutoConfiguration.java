@@ -41,7 +41,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 				"org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration" })
 @ConditionalOnClass({ CacheManager.class, LettuceConnectionFactory.class, JsonMapper.class })
 @ConditionalOnBean({ JobQueue.class, CacheManager.class, LettuceConnectionFactory.class })
-@ConditionalOnBooleanProperty(name = "redisboot.write-behind.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "redisboot.write-behind.enabled")
 @EnableConfigurationProperties(RedisbootWriteBehindProperties.class)
 @ImportRuntimeHints(WriteBehindRuntimeHints.class)
 public final class RedisbootWriteBehindAutoConfiguration {

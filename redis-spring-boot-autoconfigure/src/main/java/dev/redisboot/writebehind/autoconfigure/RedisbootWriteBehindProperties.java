@@ -14,9 +14,10 @@ public class RedisbootWriteBehindProperties {
 
 	/**
 	 * Whether the write-behind registry is created (it needs the job queue and a cache
-	 * manager).
+	 * manager). Off unless set: its job handler makes every instance run the jobs' consumers,
+	 * which poll Redis even when the application has no job handler of its own.
 	 */
-	private boolean enabled = true;
+	private boolean enabled;
 
 	/**
 	 * After how long a key's queued marker that no job took is taken as stuck (its job was
