@@ -1,8 +1,5 @@
 package dev.redisboot.lock;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,9 +55,9 @@ public final class DistributedLocks implements AutoCloseable {
 
 	static final String FEATURE = "lock";
 
-	static final Script ACQUIRE = Script.of(load("acquire.lua"));
+	static final Script ACQUIRE = Script.load(DistributedLocks.class, "acquire.lua");
 
-	static final Script SET_LEASE = Script.of(load("set-lease.lua"));
+	static final Script SET_LEASE = Script.load(DistributedLocks.class, "set-lease.lua");
 
 	private static final Log logger = LogFactory.getLog(DistributedLocks.class);
 
@@ -391,18 +388,6 @@ public final class DistributedLocks implements AutoCloseable {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String load(String name) {
-		try (InputStream input = DistributedLocks.class.getResourceAsStream(name)) {
-			if (input == null) {
-				throw new IllegalStateException("Missing " + name);
-			}
-			return new String(input.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	@Override

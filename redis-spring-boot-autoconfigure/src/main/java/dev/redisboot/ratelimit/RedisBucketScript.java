@@ -1,8 +1,5 @@
 package dev.redisboot.ratelimit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisBucketScript {
 
-	static final Script DECIDE = Script.of(load("decide.lua"));
+	static final Script DECIDE = Script.load(RedisBucketScript.class, "decide.lua");
 
 	private final LettuceCommands commands;
 
@@ -169,18 +166,6 @@ final class RedisBucketScript {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String load(String name) {
-		try (InputStream input = RedisBucketScript.class.getResourceAsStream(name)) {
-			if (input == null) {
-				throw new IllegalStateException("Missing " + name);
-			}
-			return new String(input.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/**

@@ -1,8 +1,5 @@
 package dev.redisboot.schedule;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -24,11 +21,11 @@ final class ScheduleStore {
 
 	static final String FEATURE = "schedule";
 
-	static final Script READ = Script.of(load("read.lua"));
+	static final Script READ = Script.load(ScheduleStore.class, "read.lua");
 
-	static final Script ADVANCE = Script.of(load("advance.lua"));
+	static final Script ADVANCE = Script.load(ScheduleStore.class, "advance.lua");
 
-	static final Script PAUSE = Script.of(load("pause.lua"));
+	static final Script PAUSE = Script.load(ScheduleStore.class, "pause.lua");
 
 	private final LettuceCommands commands;
 
@@ -110,18 +107,6 @@ final class ScheduleStore {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String load(String name) {
-		try (InputStream input = ScheduleStore.class.getResourceAsStream(name)) {
-			if (input == null) {
-				throw new IllegalStateException("Missing dev/redisboot/schedule/" + name);
-			}
-			return new String(input.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/**

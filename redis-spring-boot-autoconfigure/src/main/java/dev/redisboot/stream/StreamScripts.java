@@ -1,9 +1,5 @@
 package dev.redisboot.stream;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 import dev.redisboot.core.redis.LettuceCommands.Script;
 
@@ -17,39 +13,27 @@ import dev.redisboot.core.redis.LettuceCommands.Script;
 final class StreamScripts {
 
 	/** Adds an entry now or delayed, at most once per idempotency key. */
-	static final Script ENQUEUE = load("enqueue.lua");
+	static final Script ENQUEUE = Script.load(StreamScripts.class, "enqueue.lua");
 
 	/** Moves due entries from the delayed set into the stream, dead-lettering unreadable ones. */
-	static final Script MOVE_DUE = load("move-due.lua");
+	static final Script MOVE_DUE = Script.load(StreamScripts.class, "move-due.lua");
 
 	/** Acknowledges a failed entry and schedules its retry or dead-letters it. */
-	static final Script FAIL = load("fail.lua");
+	static final Script FAIL = Script.load(StreamScripts.class, "fail.lua");
 
 	/** Marks a job running, or acknowledges it without running when it was cancelled. */
-	static final Script JOB_START = load("job-start.lua");
+	static final Script JOB_START = Script.load(StreamScripts.class, "job-start.lua");
 
 	/** Acknowledges a job whose handler returned and writes its final state. */
-	static final Script JOB_COMPLETE = load("job-complete.lua");
+	static final Script JOB_COMPLETE = Script.load(StreamScripts.class, "job-complete.lua");
 
 	/** Cancels a waiting job or flags a running one. */
-	static final Script JOB_CANCEL = load("job-cancel.lua");
+	static final Script JOB_CANCEL = Script.load(StreamScripts.class, "job-cancel.lua");
 
 	/** Moves dead letters back into the stream. */
-	static final Script RETRY_DEAD_LETTERS = load("retry-dead-letters.lua");
+	static final Script RETRY_DEAD_LETTERS = Script.load(StreamScripts.class, "retry-dead-letters.lua");
 
 	private StreamScripts() {
-	}
-
-	private static Script load(String name) {
-		try (InputStream input = StreamScripts.class.getResourceAsStream(name)) {
-			if (input == null) {
-				throw new IllegalStateException("Missing script dev/redisboot/stream/" + name);
-			}
-			return Script.of(new String(input.readAllBytes(), StandardCharsets.UTF_8));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

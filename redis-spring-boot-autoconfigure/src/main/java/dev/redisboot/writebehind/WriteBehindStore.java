@@ -1,8 +1,5 @@
 package dev.redisboot.writebehind;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -25,11 +22,11 @@ final class WriteBehindStore {
 
 	static final String FEATURE = "writebehind";
 
-	static final Script WRITE = Script.of(load("write.lua"));
+	static final Script WRITE = Script.load(WriteBehindStore.class, "write.lua");
 
-	static final Script TAKE = Script.of(load("take.lua"));
+	static final Script TAKE = Script.load(WriteBehindStore.class, "take.lua");
 
-	static final Script FINISH = Script.of(load("finish.lua"));
+	static final Script FINISH = Script.load(WriteBehindStore.class, "finish.lua");
 
 	private final LettuceCommands commands;
 
@@ -112,18 +109,6 @@ final class WriteBehindStore {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String load(String name) {
-		try (InputStream input = WriteBehindStore.class.getResourceAsStream(name)) {
-			if (input == null) {
-				throw new IllegalStateException("Missing dev/redisboot/writebehind/" + name);
-			}
-			return new String(input.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/**

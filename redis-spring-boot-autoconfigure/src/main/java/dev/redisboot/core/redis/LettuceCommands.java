@@ -1,5 +1,8 @@
 package dev.redisboot.core.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -198,6 +201,28 @@ public final class LettuceCommands {
 	 * @param sha its SHA-1, in hex
 	 */
 	public record Script(String text, String sha) {
+
+		/**
+		 * Loads a script from a resource beside a class (in its package), such as
+		 * {@code dev/redisboot/lock/acquire.lua} for {@code DistributedLocks} and
+		 * {@code "acquire.lua"}.
+		 * @param anchor the class whose package holds the script
+		 * @param name the script's file name
+		 * @return the script
+		 * @throws IllegalStateException if there is no such resource
+		 */
+		public static Script load(Class<?> anchor, String name) {
+			try (InputStream input = anchor.getResourceAsStream(name)) {
+				if (input == null) {
+					throw new IllegalStateException(
+							"Missing script " + anchor.getPackageName().replace('.', '/') + "/" + name);
+				}
+				return of(new String(input.readAllBytes(), StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 
 		/**
 		 * A script, with its SHA-1 computed.
