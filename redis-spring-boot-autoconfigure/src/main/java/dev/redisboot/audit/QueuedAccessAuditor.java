@@ -144,9 +144,12 @@ public final class QueuedAccessAuditor implements AccessAuditor, AutoCloseable {
 		this.closed = true;
 		Thread thread = this.writer;
 		if (thread != null) {
-			thread.interrupt();
 			try {
+				// the writer ends after its current batch (its wait for records lasts at most 1s)
 				thread.join(TimeUnit.SECONDS.toMillis(5));
+				if (thread.isAlive()) {
+					thread.interrupt();
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
