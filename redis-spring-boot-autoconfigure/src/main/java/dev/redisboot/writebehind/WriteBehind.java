@@ -110,10 +110,10 @@ public final class WriteBehind<K, V> {
 			}
 			catch (RuntimeException ex) {
 				try {
-					this.store.release(this.name, digest);
+					this.store.unmark(this.name, digest);
 				}
 				catch (RuntimeException releaseFailure) {
-					// the marker is taken as stuck after redisboot.write-behind.stuck-after
+					// the sweeper re-arms the key after redisboot.write-behind.stuck-after
 					ex.addSuppressed(releaseFailure);
 				}
 				throw unqueued(ex);
