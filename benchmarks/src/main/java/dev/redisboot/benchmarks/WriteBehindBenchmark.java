@@ -34,6 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.cache.Cache;
@@ -106,9 +107,9 @@ public class WriteBehindBenchmark {
 
 	private final SimulatedDatabase synchronous = new SimulatedDatabase();
 
-	private final AtomicLong callerCommands = new AtomicLong();
+	private AtomicLong callerCommands;
 
-	private final AtomicLong allCommands = new AtomicLong();
+	private AtomicLong allCommands;
 
 	private final AtomicLong values = new AtomicLong();
 
@@ -119,11 +120,12 @@ public class WriteBehindBenchmark {
 	public void setUp() {
 		this.redis = BenchmarkRedis.start();
 		Trial.setUp(() -> {
-			// no startup check: it would open the shared connection before the counting listener is added
 			ConfigurableApplicationContext boot = this.redis.application(WriteBehindApplication.class,
 					"redisboot.key-prefix=bench", "redisboot.connection.check-at-startup=false",
 					"redisboot.write-behind.enabled=true");
-			boot.getBean(LettuceConnectionFactory.class).getRequiredNativeClient().addListener(counting());
+			CommandCounting counting = boot.getBean(CommandCounting.class);
+			this.callerCommands = counting.caller;
+			this.allCommands = counting.all;
 			this.writeBehind = boot.getBean(WriteBehind.class);
 			this.cache = this.writeBehind.getCache();
 			this.behind = boot.getBean(SimulatedDatabase.class);
@@ -321,20 +323,6 @@ public class WriteBehindBenchmark {
 		}
 	}
 
-	private CommandListener counting() {
-		return new CommandListener() {
-
-			@Override
-			public void commandStarted(CommandStartedEvent event) {
-				WriteBehindBenchmark.this.allCommands.incrementAndGet();
-				if (CALLER.get() == Boolean.TRUE) {
-					WriteBehindBenchmark.this.callerCommands.incrementAndGet();
-				}
-			}
-
-		};
-	}
-
 	private static byte[] bytes(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
@@ -387,6 +375,36 @@ public class WriteBehindBenchmark {
 	}
 
 	/**
+	 * Counts every command of the application's Lettuce client, and those the benchmark's
+	 * writing threads send: added to the client as soon as the connection factory made it,
+	 * before any connection (a listener added later misses the connections opened before,
+	 * such as the jobs' consumers').
+	 */
+	static final class CommandCounting implements BeanPostProcessor, CommandListener {
+
+		final AtomicLong all = new AtomicLong();
+
+		final AtomicLong caller = new AtomicLong();
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			if (bean instanceof LettuceConnectionFactory factory) {
+				factory.getRequiredNativeClient().addListener(this);
+			}
+			return bean;
+		}
+
+		@Override
+		public void commandStarted(CommandStartedEvent event) {
+			this.all.incrementAndGet();
+			if (CALLER.get() == Boolean.TRUE) {
+				this.caller.incrementAndGet();
+			}
+		}
+
+	}
+
+	/**
 	 * The application: Boot's Redis auto-configuration and redisboot's core, cache, stream
 	 * and write-behind auto-configurations; the write-behind name {@value #NAME} on the cache
 	 * of that name, written to a {@link SimulatedDatabase}.
@@ -396,6 +414,11 @@ public class WriteBehindBenchmark {
 			RedisbootCacheAutoConfiguration.class, RedisbootStreamAutoConfiguration.class,
 			RedisbootWriteBehindAutoConfiguration.class })
 	static class WriteBehindApplication {
+
+		@Bean
+		static CommandCounting commandCounting() {
+			return new CommandCounting();
+		}
 
 		@Bean
 		SimulatedDatabase behindDatabase() {
