@@ -50,14 +50,15 @@ class AuthController {
 	@PostMapping("/auth/signup")
 	@ResponseStatus(HttpStatus.CREATED)
 	Mono<SignedInUser> signUp(@RequestBody SignUp request) {
-		return Mono.fromSupplier(() -> this.users.signUp(request.email(), request.name(), request.password()))
-			.flatMap((user) -> user.map(Mono::just)
-				.orElseGet(() -> Mono.error(new ResponseStatusException(HttpStatus.CONFLICT, "Email taken"))))
-			.flatMap((user) -> Mono
-				.fromCallable(() -> this.jobs.enqueue(WelcomeEmail.JOB_TYPE,
-						new WelcomeEmail(user.id(), user.email(), user.name()), WelcomeEmail.key(user.id())))
-				.subscribeOn(Schedulers.boundedElastic())
-				.thenReturn(new SignedInUser(user.id(), user.email(), user.name())));
+		// The new API key is a random UUID (which may read /dev/urandom) and the job is enqueued in
+		// Redis with a blocking call: both off the event loop
+		return Mono.fromCallable(() -> {
+			User user = this.users.signUp(request.email(), request.name(), request.password())
+				.orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT, "Email taken"));
+			this.jobs.enqueue(WelcomeEmail.JOB_TYPE, new WelcomeEmail(user.id(), user.email(), user.name()),
+					WelcomeEmail.key(user.id()));
+			return new SignedInUser(user.id(), user.email(), user.name());
+		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	@PostMapping("/auth/login")

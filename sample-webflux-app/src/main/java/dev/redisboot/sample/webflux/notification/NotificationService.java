@@ -38,17 +38,18 @@ public class NotificationService {
 	}
 
 	/**
-	 * Publishes a notification to every instance. Publishing waits for Redis, so it runs on the
-	 * bounded elastic scheduler.
+	 * Publishes a notification to every instance. Publishing waits for Redis (and a random
+	 * UUID may read {@code /dev/urandom}), so it runs on the bounded elastic scheduler.
 	 * @param message the text
 	 * @param level the level
 	 * @return the notification, once published
 	 */
 	public Mono<Notification> publish(String message, String level) {
-		Notification notification = new Notification(UUID.randomUUID().toString(), message, level, Instant.now());
-		return Mono.fromRunnable(() -> this.channel.publish(notification))
-			.subscribeOn(Schedulers.boundedElastic())
-			.thenReturn(notification);
+		return Mono.fromCallable(() -> {
+			Notification notification = new Notification(UUID.randomUUID().toString(), message, level, Instant.now());
+			this.channel.publish(notification);
+			return notification;
+		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/**
