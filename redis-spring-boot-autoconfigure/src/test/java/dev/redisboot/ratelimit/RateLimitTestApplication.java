@@ -69,7 +69,7 @@ class RateLimitTestApplication {
 	@Bean
 	RatePlanResolver planResolver() {
 		return (request, rule) -> {
-			String key = request.getHeader("X-API-Key");
+			String key = request.header("X-API-Key");
 			// keys of known clients start with a plan; anything else is an invented key
 			return (key == null) ? null : key.startsWith("pro-") ? "pro" : key.startsWith("free-") ? "free" : null;
 		};
