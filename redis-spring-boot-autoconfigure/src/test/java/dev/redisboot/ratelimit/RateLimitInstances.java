@@ -15,8 +15,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts instances of {@link RateLimitTestApplication} on one Redis and one key prefix, each
- * with Tomcat on a random port, and sends them requests.
+ * Starts instances of {@link RateLimitTestApplication} (Tomcat) or
+ * {@link ReactiveRateLimitTestApplication} (Netty) on one Redis and one key prefix, each on a
+ * random port, and sends them requests.
  */
 final class RateLimitInstances {
 
@@ -62,6 +63,11 @@ final class RateLimitInstances {
 	}
 
 	static ConfigurableApplicationContext start(RedisDeployment redis, String prefix, String... extra) {
+		return start(RateLimitTestApplication.class, WebApplicationType.SERVLET, redis, prefix, extra);
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
+			RedisDeployment redis, String prefix, String... extra) {
 		List<String> properties = new ArrayList<>(List.of(RULES));
 		properties.addAll(List.of(redis.propertyValues()));
 		properties.add("server.port=0");
@@ -69,9 +75,16 @@ final class RateLimitInstances {
 		properties.add("spring.main.banner-mode=off");
 		properties.add("redisboot.cache.enabled=false");
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(RateLimitTestApplication.class).web(WebApplicationType.SERVLET)
+		return new SpringApplicationBuilder(application).web(type)
 			.properties(properties.toArray(String[]::new))
 			.run();
+	}
+
+	/**
+	 * Starts an instance of {@link ReactiveRateLimitTestApplication}, with Netty.
+	 */
+	static ConfigurableApplicationContext startReactive(RedisDeployment redis, String prefix, String... extra) {
+		return start(ReactiveRateLimitTestApplication.class, WebApplicationType.REACTIVE, redis, prefix, extra);
 	}
 
 	static int port(ConfigurableApplicationContext context) {
