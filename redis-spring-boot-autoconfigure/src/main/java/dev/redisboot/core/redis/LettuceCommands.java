@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -190,17 +191,24 @@ public final class LettuceCommands {
 	public <T> CompletableFuture<T> executeAsync(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
 		RedisClusterAsyncCommands<byte[], byte[]> shared = this.sharedCommands;
+		// the command's own future, to cancel on a timeout: a cancelled command is never sent late
+		AtomicReference<CompletableFuture<T>> issued = new AtomicReference<>();
 		CompletableFuture<T> future;
 		if (shared != null && isOpen(shared)) {
 			future = issue(shared, command);
+			issued.set(future);
 		}
 		else {
 			future = CompletableFuture.supplyAsync(this::connection).thenCompose((connection) -> {
+				RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
 				if (this.connectionFactory.getShareNativeConnection()) {
+					this.sharedCommands = commands;
 					connection.close(); // the shared connection outlives it
-					return issue(this.sharedCommands = nativeCommands(connection), command);
 				}
-				return issue(nativeCommands(connection), command).whenComplete((value, failure) -> connection.close());
+				CompletableFuture<T> result = issue(commands, command);
+				issued.set(result);
+				return this.connectionFactory.getShareNativeConnection() ? result
+						: result.whenComplete((value, failure) -> connection.close());
 			});
 		}
 		CompletableFuture<T> bounded = future.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
@@ -211,6 +219,10 @@ public final class LettuceCommands {
 			Throwable cause = unwrap(failure);
 			if (cause instanceof TimeoutException) {
 				future.cancel(true);
+				CompletableFuture<T> inFlight = issued.get();
+				if (inFlight != null) {
+					inFlight.cancel(true);
+				}
 			}
 			throw failure(cause);
 		});
@@ -274,7 +286,16 @@ public final class LettuceCommands {
 
 	private <T> CompletableFuture<T> evalshaAsync(Script script, ScriptOutputType output, byte[][] keys,
 			byte[][] args, long deadline, long pause) {
-		return this.<T>executeAsync((commands) -> evalshaAsync(commands, script, output, keys, args))
+		// EVALSHA, then EVAL, each its own command: a timed-out command is cancelled (never sent
+		// late, after a reconnect), which a composed future would not do to the command inside it
+		return this.<T>executeAsync((commands) -> commands.<T>evalsha(script.sha(), output, keys, args))
+			.exceptionallyCompose((ex) -> {
+				RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
+				if (failure == null || !(failure.getCause() instanceof RedisNoScriptException)) {
+					return CompletableFuture.failedFuture(ex);
+				}
+				return this.<T>executeAsync((commands) -> commands.<T>eval(script.text(), output, keys, args));
+			})
 			.exceptionallyCompose((ex) -> {
 				RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
 				if (failure == null || !isTryAgain(failure) || System.nanoTime() + pause - deadline > 0) {
