@@ -7,6 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.test.RedisDeployment;
 
@@ -89,6 +94,40 @@ final class RateLimitInstances {
 
 	static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/**
+	 * Sends GET requests from a number of clients at once, each client a thread sending its
+	 * requests one after another, the clients taking turns between two instances.
+	 * @return the statuses of all requests
+	 */
+	static List<Integer> concurrentGets(ConfigurableApplicationContext a, ConfigurableApplicationContext b,
+			int clients, int requestsPerClient, String path) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<List<Integer>>> results = new ArrayList<>();
+			for (int client = 0; client < clients; client++) {
+				ConfigurableApplicationContext instance = (client % 2 == 0) ? a : b;
+				results.add(pool.submit(() -> {
+					start.await();
+					List<Integer> statuses = new ArrayList<>();
+					for (int i = 0; i < requestsPerClient; i++) {
+						statuses.add(get(instance, path).statusCode());
+					}
+					return statuses;
+				}));
+			}
+			start.countDown();
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<List<Integer>> result : results) {
+				statuses.addAll(result.get(60, TimeUnit.SECONDS));
+			}
+			return statuses;
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	static HttpResponse<String> get(ConfigurableApplicationContext context, String path, String... headers) {
