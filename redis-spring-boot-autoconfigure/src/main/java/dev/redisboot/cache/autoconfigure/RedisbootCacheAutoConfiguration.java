@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.RedisUsage;
+import dev.redisboot.cache.CacheAccessListener;
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheMetricsFactory;
 import dev.redisboot.cache.CacheWarmer;
@@ -141,6 +142,7 @@ public final class RedisbootCacheAutoConfiguration {
 			@Qualifier(CACHE_REDIS_BEAN_NAME) ObjectProvider<RedisServerConnection> cacheRedis, RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 			ConfigurableListableBeanFactory beanFactory, ObjectProvider<CacheMetricsFactory> metricsFactory,
 			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester,
+			ObjectProvider<CacheAccessListener> accessListeners,
 			ObjectProvider<RedisbootCacheManagerBuilderCustomizer> customizers) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		LettuceConnectionFactory connectionFactory = connectionFactory(applicationConnectionFactory, cacheRedis);
@@ -157,6 +159,7 @@ public final class RedisbootCacheAutoConfiguration {
 			.refreshThreads(resolver.refreshThreads())
 			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed));
 		resolver.caches().forEach(builder::cache);
+		accessListeners.orderedStream().forEach(builder::accessListener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		RedisbootCacheManager cacheManager = builder.build();
 		return ClassUtils.isPresent(BOOT_CACHE_MANAGER_CUSTOMIZERS, beanFactory.getBeanClassLoader())
