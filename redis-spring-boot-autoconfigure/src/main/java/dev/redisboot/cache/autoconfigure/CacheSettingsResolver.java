@@ -55,6 +55,11 @@ final class CacheSettingsResolver {
 				nearCache(PREFIX, near.isEnabled(), near.getMaxSize(), near.getTtl(), PREFIX + "default-ttl", ttl));
 	}
 
+	int serverTimingMaxEntries() {
+		return (int) PropertyChecks.between(PREFIX + "server-timing.max-entries",
+				this.properties.getServerTiming().getMaxEntries(), 1, 100, "10");
+	}
+
 	Map<String, CacheSettings> caches() {
 		CacheSettings defaults = defaults();
 		Map<String, CacheSettings> caches = new LinkedHashMap<>();

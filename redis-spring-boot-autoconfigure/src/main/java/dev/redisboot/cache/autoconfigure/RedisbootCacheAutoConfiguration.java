@@ -8,6 +8,8 @@ import dev.redisboot.core.RedisUsage;
 import dev.redisboot.cache.CacheAccessListener;
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheMetricsFactory;
+import dev.redisboot.cache.CacheServerTiming;
+import dev.redisboot.cache.CacheServerTimingFilter;
 import dev.redisboot.cache.CacheWarmer;
 import dev.redisboot.cache.CacheWarmingListener;
 import dev.redisboot.cache.CacheWarmingRunner;
@@ -23,6 +25,7 @@ import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisServerConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.Filter;
 import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,6 +40,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
@@ -46,6 +50,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
@@ -59,6 +64,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration of the {@link RedisbootCacheManager}: Redis caches with per-cache
@@ -290,6 +296,41 @@ public final class RedisbootCacheAutoConfiguration {
 				.description("Time cache warmers ran at startup")
 				.register(meterRegistry)
 				.record(nanos, TimeUnit.NANOSECONDS));
+		}
+
+	}
+
+	/**
+	 * The {@code Server-Timing} header of each servlet response, when
+	 * {@code redisboot.cache.server-timing.enabled} is set.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class })
+	@ConditionalOnBooleanProperty(name = "redisboot.cache.server-timing.enabled")
+	static class ServerTimingConfiguration {
+
+		/**
+		 * Name of the filter's registration bean; an application replaces or disables the
+		 * filter by declaring a bean of this name.
+		 */
+		static final String FILTER_BEAN_NAME = "redisbootCacheServerTimingFilter";
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheServerTiming redisbootCacheServerTiming(RedisbootCacheProperties properties) {
+			return new CacheServerTiming(new CacheSettingsResolver(properties).serverTimingMaxEntries());
+		}
+
+		@Bean(FILTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = FILTER_BEAN_NAME)
+		FilterRegistrationBean<CacheServerTimingFilter> redisbootCacheServerTimingFilter(CacheServerTiming timing) {
+			FilterRegistrationBean<CacheServerTimingFilter> registration = new FilterRegistrationBean<>(
+					new CacheServerTimingFilter(timing));
+			registration.setName(FILTER_BEAN_NAME);
+			// outside the rate limiting, session and security filters: it only lists what ran inside
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			return registration;
 		}
 
 	}
