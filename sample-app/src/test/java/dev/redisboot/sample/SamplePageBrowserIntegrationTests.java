@@ -127,7 +127,9 @@ class SamplePageBrowserIntegrationTests {
 		waitUntil(browser, "every product read again", (d) -> productsRead(d)
 			.stream()
 			.allMatch((product) -> "near".equals(product.getAttribute("data-cache"))));
-		assertThat(text(browser, "products")).contains("near hit").doesNotContain("miss\n");
+		assertThat(text(browser, "products")).contains("near hit", "before:");
+		assertThat(browser.findElements(By.cssSelector("#products .product"))).allSatisfy((product) -> assertThat(
+				product.getAttribute("data-history")).as("this read, then the one before").isEqualTo("near miss"));
 		waitUntil(browser, "the reads to finish", (d) -> d.findElement(By.id("reload")).isEnabled());
 		@SuppressWarnings("unchecked")
 		List<Long> remaining = (List<Long>) browser.executeScript(
@@ -174,6 +176,10 @@ class SamplePageBrowserIntegrationTests {
 		assertThat(browser.executeScript("return document.documentElement.scrollWidth")).as("the page's width")
 			.isEqualTo(375L);
 		assertThat(overflowing(browser)).as("elements reaching past the right edge").isEmpty();
+		assertThat(browser.findElement(By.id("catalog")).getLocation().getY())
+			.as("the catalog right below the account on a phone, before the rate limit")
+			.isLessThan(browser.findElement(By.id("limit-card")).getLocation().getY());
+		browser.executeScript("window.scrollTo(0, document.getElementById('catalog').offsetTop - 64)");
 		screenshot(browser, "sample-phone", false);
 		browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 	}

@@ -159,7 +159,12 @@ public class SignInDevices {
 		}
 	}
 
-	String key(String principal) {
+	/**
+	 * The key of a user's sign-ins.
+	 * @param principal the user's name
+	 * @return {@code <prefix>:devices:<digest>}
+	 */
+	public String key(String principal) {
 		return this.keyNamer.key("devices", this.digester.digest("sample-devices", principal));
 	}
 
