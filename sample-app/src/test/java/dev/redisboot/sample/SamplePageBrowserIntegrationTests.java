@@ -32,6 +32,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cache.CacheManager;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
@@ -82,6 +83,9 @@ class SamplePageBrowserIntegrationTests {
 
 	@Autowired
 	private NotificationService notifications;
+
+	@Autowired
+	private CacheManager cacheManager;
 
 	@AfterAll
 	static void closeBrowser() {
@@ -163,6 +167,15 @@ class SamplePageBrowserIntegrationTests {
 		this.notifications.publish("Scheduled maintenance on Sunday", "warning");
 		waitForText(browser, "notifications", "Scheduled maintenance on Sunday");
 		assertThat(browser.findElements(By.cssSelector("#notifications .notification.warning"))).isNotEmpty();
+		// A product evicted (changed elsewhere, say): read again, it misses beside the others' hits
+		String evicted = browser.findElements(By.cssSelector("#products .product")).get(1).getAttribute("data-id");
+		this.cacheManager.getCache("products").evict(Long.parseLong(evicted));
+		click(browser, By.id("reload"));
+		waitUntil(browser, "the reads to finish", (d) -> d.findElement(By.id("reload")).isEnabled());
+		assertThat(browser.findElements(By.cssSelector("#products .product"))).allSatisfy((product) -> assertThat(
+				product.getAttribute("data-history"))
+			.startsWith(evicted.equals(product.getAttribute("data-id")) ? "miss near" : "near near"));
+		assertThat(text(browser, "log")).contains("loaded from the database in");
 		screenshot(browser, "sample-desktop", true);
 
 		// A phone, 375 px wide: the same page, nothing wider than the screen
@@ -261,7 +274,10 @@ class SamplePageBrowserIntegrationTests {
 
 	private static void click(WebDriver browser, By by) {
 		new WebDriverWait(browser, TIMEOUT).ignoring(StaleElementReferenceException.class).until((d) -> {
-			d.findElement(by).click();
+			WebElement element = d.findElement(by);
+			// in the middle of the screen, clear of the sticky top bar
+			((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+			element.click();
 			return true;
 		});
 	}
