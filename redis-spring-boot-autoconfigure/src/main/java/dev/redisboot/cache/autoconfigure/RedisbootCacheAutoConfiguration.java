@@ -16,6 +16,7 @@ import dev.redisboot.cache.CacheWarmingRunner;
 import dev.redisboot.cache.MicrometerCacheMetricsFactory;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCacheManager;
+import dev.redisboot.core.AccessAuditor;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -148,7 +149,7 @@ public final class RedisbootCacheAutoConfiguration {
 			@Qualifier(CACHE_REDIS_BEAN_NAME) ObjectProvider<RedisServerConnection> cacheRedis, RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 			ConfigurableListableBeanFactory beanFactory, ObjectProvider<CacheMetricsFactory> metricsFactory,
 			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester,
-			ObjectProvider<CacheAccessListener> accessListeners,
+			ObjectProvider<CacheAccessListener> accessListeners, ObjectProvider<AccessAuditor> accessAuditor,
 			ObjectProvider<RedisbootCacheManagerBuilderCustomizer> customizers) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		LettuceConnectionFactory connectionFactory = connectionFactory(applicationConnectionFactory, cacheRedis);
@@ -163,7 +164,8 @@ public final class RedisbootCacheAutoConfiguration {
 			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE))
 			.nearCacheInvalidation(nearCacheInvalidation.getIfAvailable())
 			.refreshThreads(resolver.refreshThreads())
-			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed));
+			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed))
+			.audit(resolver.audit(accessAuditor.getIfAvailable()));
 		resolver.caches().forEach(builder::cache);
 		accessListeners.orderedStream().forEach(builder::accessListener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
