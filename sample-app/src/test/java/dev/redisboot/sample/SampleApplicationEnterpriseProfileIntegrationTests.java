@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import dev.redisboot.audit.AuditEvent;
 import dev.redisboot.audit.AuditTrail;
@@ -43,17 +42,9 @@ class SampleApplicationEnterpriseProfileIntegrationTests extends AbstractStagePr
 	 */
 	static final String ACL_RULES = "~sample:* &sample:* +@all -@dangerous";
 
-	private static final ClusterRedis DURABLE;
+	private static final ClusterRedis DURABLE = ClusterRedis.startWithTlsAndAclUser(ACL_RULES);
 
-	private static final ClusterRedis CACHE;
-
-	static {
-		// Twelve nodes: start both clusters at once.
-		CompletableFuture<ClusterRedis> cache = CompletableFuture
-			.supplyAsync(() -> ClusterRedis.startWithTlsAndAclUser(ACL_RULES));
-		DURABLE = ClusterRedis.startWithTlsAndAclUser(ACL_RULES);
-		CACHE = cache.join();
-	}
+	private static final ClusterRedis CACHE = ClusterRedis.startWithTlsAndAclUser(ACL_RULES);
 
 	@Autowired
 	private AuditTrail auditTrail;
