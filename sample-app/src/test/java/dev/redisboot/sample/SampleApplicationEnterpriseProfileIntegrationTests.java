@@ -96,6 +96,7 @@ class SampleApplicationEnterpriseProfileIntegrationTests extends AbstractStagePr
 
 	@Test
 	void healthShowsNoDetailsToAnonymousCallers() {
+		awaitHealthUp();
 		assertThat(actuator().get("/actuator/health")).hasStatusOk()
 			.bodyJson()
 			.doesNotHavePath("$.components");
