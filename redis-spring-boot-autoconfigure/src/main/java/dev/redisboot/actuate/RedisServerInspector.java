@@ -98,7 +98,7 @@ public final class RedisServerInspector {
 							(ping != null) ? ping.error() : result.error()));
 				}
 			});
-			Map<String, String> cluster = (mode == RedisMode.CLUSTER) ? clusterInfo(nodes, refusing, infos) : Map.of();
+			Map<String, String> cluster = (mode == RedisMode.CLUSTER) ? clusterInfo(nodes, infos, pings) : Map.of();
 			return new RedisServerSnapshot(mode, readings, cluster, null, now);
 		}
 		catch (RuntimeException ex) {
@@ -109,14 +109,18 @@ public final class RedisServerInspector {
 	}
 
 	/**
-	 * {@code CLUSTER INFO} from the first node that answers: the connection's default node
-	 * may be the one that is down.
+	 * {@code CLUSTER INFO} from the first node that answers {@code INFO} or, for a user
+	 * without {@code INFO} (managed services' {@code -@dangerous}, which leaves
+	 * {@code CLUSTER INFO} allowed), {@code PING}: the connection's default node may be the
+	 * one that is down.
 	 */
-	private Map<String, String> clusterInfo(List<NodeCommands> nodes, List<NodeCommands> refusing,
-			Map<String, NodeResult<String>> infos) {
+	private Map<String, String> clusterInfo(List<NodeCommands> nodes, Map<String, NodeResult<String>> infos,
+			Map<String, NodeResult<String>> pings) {
 		for (NodeCommands node : nodes) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = node.commands();
-			if (commands != null && !refusing.contains(node) && infos.get(node.node()).value() != null) {
+			NodeResult<String> ping = pings.get(node.node());
+			boolean answers = infos.get(node.node()).value() != null || (ping != null && ping.value() != null);
+			if (commands != null && answers) {
 				NodeResult<String> clusterInfo = this.nodes.await(commands.clusterInfo());
 				if (clusterInfo.value() != null) {
 					return parseInfo(clusterInfo.value());

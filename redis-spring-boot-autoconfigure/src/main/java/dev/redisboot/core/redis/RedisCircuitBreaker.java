@@ -2,6 +2,8 @@ package dev.redisboot.core.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,6 +121,60 @@ public final class RedisCircuitBreaker {
 				releaseProbe(); // an Error: no verdict on Redis
 			}
 		}
+	}
+
+	/**
+	 * Runs one asynchronous Redis call under the breaker, with the bookkeeping of
+	 * {@link #call(Supplier, Fallback)}, without waiting: for callers on an event loop. The
+	 * fallback runs when the call's future fails (or at once when the breaker is open), on the
+	 * thread that completes it; it must not block.
+	 * @param <T> the result type
+	 * @param call issues the Redis call
+	 * @param fallback the answer when Redis was not called or failed
+	 * @return the call's result, or the fallback's
+	 */
+	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<CompletableFuture<T>> call,
+			Fallback<T> fallback) {
+		int admission = admit();
+		if (admission == SKIP) {
+			return CompletableFuture.completedFuture(fallback.apply(null));
+		}
+		boolean probe = admission == PROBE;
+		CompletableFuture<T> future;
+		try {
+			future = call.get();
+		}
+		catch (RuntimeException ex) {
+			future = CompletableFuture.failedFuture(ex);
+		}
+		catch (Error ex) {
+			if (probe) {
+				releaseProbe(); // no verdict on Redis
+			}
+			throw ex;
+		}
+		return future.handle((result, failure) -> {
+			if (failure == null) {
+				onSuccess(probe);
+				return result;
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (!(cause instanceof RuntimeException ex)) {
+				if (probe) {
+					releaseProbe(); // an Error: no verdict on Redis
+				}
+				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
+			}
+			RedisCommandException redis = redisFailure(ex);
+			if (redis != null && redis.isRedisUnavailable()) {
+				onFailure(redis, probe);
+			}
+			else if (probe) {
+				releaseProbe();
+			}
+			return fallback.apply(ex);
+		});
 	}
 
 	/**
