@@ -93,7 +93,7 @@ class WebfluxSampleApplicationIntegrationTests {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		assertThat(metrics).contains("redisboot_cache_")
+		assertThat(metrics).containsPattern("cache_gets_total\\{[^}]*cache=\"products\"")
 			.contains("redisboot_ratelimit_requests_total")
 			.contains("redisboot_pubsub_")
 			.contains("redisboot_stream_")
@@ -123,6 +123,20 @@ class WebfluxSampleApplicationIntegrationTests {
 			.isOk()
 			.expectBody(String.class)
 			.value((body) -> assertThat(body).contains("jobs"));
+	}
+
+	@Test
+	void consoleAndAuditEndpointsAnswer() {
+		this.client()
+			.get()
+			.uri("/actuator/console")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_HTML);
+		this.client().get().uri("/actuator/audit").exchange().expectStatus().isOk();
+		this.client().get().uri("/actuator/schedules").exchange().expectStatus().isOk();
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.redisboot.sample.webflux;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.redisboot.sample.webflux.product.ProductRepository;
@@ -13,10 +14,12 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The catalog's {@code @Cacheable} methods returning {@code Mono}, over HTTP, under BlockHound:
- * the servlet sample's caching scenarios on WebFlux.
+ * the servlet sample's caching scenarios on WebFlux; a price change also goes through a Redis
+ * stream to a {@code @RedisStreamListener}.
  *
  * @author redisboot
  */
@@ -75,6 +78,17 @@ class WebfluxSampleCachingIntegrationTests {
 			.jsonPath("$.price")
 			.isEqualTo(149.0);
 		assertThat(this.products.reads()).isEqualTo(before);
+		// the change also went to the price-changes stream, whose consumer group keeps the history
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> this.client()
+				.get()
+				.uri("/api/products/3/price-history")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$[-1]")
+				.isEqualTo(149.0));
 	}
 
 	@Test

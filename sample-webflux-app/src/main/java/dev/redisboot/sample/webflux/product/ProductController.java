@@ -1,6 +1,7 @@
 package dev.redisboot.sample.webflux.product;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 import reactor.core.publisher.Mono;
 
@@ -12,7 +13,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/products/{id}} and {@code PUT /api/products/{id}} ({@code {"price": 9.90}}).
+ * {@code GET /api/products/{id}}, {@code PUT /api/products/{id}} ({@code {"price": 9.90}}) and
+ * {@code GET /api/products/{id}/price-history}.
  *
  * @author redisboot
  */
@@ -22,8 +24,11 @@ class ProductController {
 
 	private final ProductService products;
 
-	ProductController(ProductService products) {
+	private final PriceHistory history;
+
+	ProductController(ProductService products, PriceHistory history) {
 		this.products = products;
+		this.history = history;
 	}
 
 	@GetMapping("/{id}")
@@ -32,11 +37,16 @@ class ProductController {
 	}
 
 	@PutMapping("/{id}")
-	Mono<Product> changePrice(@PathVariable long id, @RequestBody PriceChange change) {
+	Mono<Product> changePrice(@PathVariable long id, @RequestBody NewPrice change) {
 		return this.products.changePrice(id, change.price());
 	}
 
-	record PriceChange(BigDecimal price) {
+	@GetMapping("/{id}/price-history")
+	List<BigDecimal> priceHistory(@PathVariable long id) {
+		return this.history.of(id);
+	}
+
+	record NewPrice(BigDecimal price) {
 
 	}
 

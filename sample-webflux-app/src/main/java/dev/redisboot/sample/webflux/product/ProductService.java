@@ -2,7 +2,9 @@ package dev.redisboot.sample.webflux.product;
 
 import java.math.BigDecimal;
 
+import dev.redisboot.stream.StreamPublisher;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
@@ -21,8 +23,11 @@ public class ProductService {
 
 	private final ProductRepository products;
 
-	ProductService(ProductRepository products) {
+	private final StreamPublisher streams;
+
+	ProductService(ProductRepository products, StreamPublisher streams) {
 		this.products = products;
+		this.streams = streams;
 	}
 
 	/**
@@ -36,7 +41,8 @@ public class ProductService {
 	}
 
 	/**
-	 * Changes a product's price, writing through to the cache.
+	 * Changes a product's price, writing through to the cache, and appends the change to the
+	 * {@value PriceChange#STREAM} stream (a blocking call, so on the bounded elastic scheduler).
 	 * @param id the id
 	 * @param price the new price
 	 * @return the product as changed
@@ -45,7 +51,10 @@ public class ProductService {
 	public Mono<Product> changePrice(long id, BigDecimal price) {
 		return this.products.findById(id)
 			.switchIfEmpty(Mono.error(() -> new ProductNotFoundException(id)))
-			.map((product) -> this.products.save(new Product(id, product.name(), price)));
+			.map((product) -> this.products.save(new Product(id, product.name(), price)))
+			.flatMap((product) -> Mono.fromCallable(() -> this.streams.add(PriceChange.STREAM, new PriceChange(id, price)))
+				.subscribeOn(Schedulers.boundedElastic())
+				.thenReturn(product));
 	}
 
 }
