@@ -40,6 +40,18 @@ public final class KeyDigester {
 
 	private static final int MINIMUM_SECRET_BYTES = 16;
 
+	/**
+	 * The domain of principal (user) names in key names: the sessions' principal indexes
+	 * ({@code [prefix:]session:principals:<digest>}).
+	 */
+	public static final String PRINCIPAL_DOMAIN = "session-principal";
+
+	private static final String DISPLAY_DOMAIN = "display";
+
+	private static final String DISPLAY_CLIENT_DOMAIN = "display-client";
+
+	private static final int DISPLAY_CHARACTERS = 12;
+
 	private final SecretKeySpec key;
 
 	private final boolean keyed;
@@ -111,6 +123,50 @@ public final class KeyDigester {
 		mac.update((byte) 0);
 		byte[] full = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, DIGEST_BYTES));
+	}
+
+	/**
+	 * The digest of a principal's name as key names hold it ({@link #PRINCIPAL_DOMAIN}).
+	 * @param principalName the name
+	 * @return 32 characters of unpadded Base64url
+	 */
+	public String principalDigest(String principalName) {
+		return digest(PRINCIPAL_DOMAIN, principalName);
+	}
+
+	/**
+	 * How a user is shown wherever redisboot shows one (the console, the {@code audit},
+	 * {@code principals} and {@code console} endpoints): {@code #} and 12 characters of a
+	 * digest, the same for the same name on every tab and endpoint, so that an operator can
+	 * tell that the user revoked in the audit trail is the one with most sessions and the one
+	 * most rate limited, without seeing the name. It is derived from the
+	 * {@linkplain #principalDigest(String) principal digest}, so that a reader that has only
+	 * a key name (a principal index) shows the same. Key names keep their own domains.
+	 * @param principalName the user's name
+	 * @return the display digest, such as {@code #Qm1xZk3q0bLp}
+	 */
+	public String displayPrincipal(String principalName) {
+		return displayOfPrincipalDigest(principalDigest(principalName));
+	}
+
+	/**
+	 * The {@linkplain #displayPrincipal(String) display digest} of a user known by its
+	 * principal digest only (the last segment of a principal index's key).
+	 * @param principalDigest the principal digest
+	 * @return the display digest
+	 */
+	public String displayOfPrincipalDigest(String principalDigest) {
+		return "#" + digest(DISPLAY_DOMAIN, principalDigest).substring(0, DISPLAY_CHARACTERS);
+	}
+
+	/**
+	 * How a client that is not a user (an IP address, an API key, an expression's value) is
+	 * shown: {@code #} and 12 characters of a digest, the same on every tab and endpoint.
+	 * @param identity the client's identity, such as {@code ip=203.0.113.9}
+	 * @return the display digest
+	 */
+	public String displayClient(String identity) {
+		return "#" + digest(DISPLAY_CLIENT_DOMAIN, identity).substring(0, DISPLAY_CHARACTERS);
 	}
 
 	private Mac newMac() {

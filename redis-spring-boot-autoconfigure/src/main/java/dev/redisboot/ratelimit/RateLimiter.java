@@ -51,6 +51,9 @@ public final class RateLimiter {
 	 */
 	static final String DIGEST_DOMAIN = "ratelimit";
 
+	/** How {@link ClientKeyResolver#user()} marks a user's key. */
+	private static final String USER_KEY = "u=";
+
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
 	private static final int MAX_LOCAL_BUCKETS = 100_000;
@@ -136,7 +139,10 @@ public final class RateLimiter {
 		RateLimitDecision decision = decide(rule, limits, key, bucket);
 		if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
 			// over its limit (not turned away because Redis failed): the console's most limited clients
-			this.rejectedClients.rejected(rule.name(), "#" + digest);
+			// shown as every tab shows a user or client: the same display digest (a user keyed "u=name")
+			this.rejectedClients.rejected(rule.name(),
+					clientKey.startsWith(USER_KEY) ? this.keyDigester.displayPrincipal(clientKey.substring(USER_KEY.length()))
+							: this.keyDigester.displayClient(clientKey));
 		}
 		return decision;
 	}
