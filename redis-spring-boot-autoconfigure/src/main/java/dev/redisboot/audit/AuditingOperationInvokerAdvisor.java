@@ -148,7 +148,7 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 	 * as the display digest every tab shows users by, anything else as its keyed digest.
 	 */
 	private String shown(String parameter, String value) {
-		return PRINCIPAL_PARAMETER.equals(parameter) ? this.digester.displayPrincipal(value)
+		return PRINCIPAL_PARAMETER.equals(parameter) ? this.digester.display(value)
 				: "#" + this.digester.digest("audit", value);
 	}
 

@@ -48,8 +48,6 @@ public final class KeyDigester {
 
 	private static final String DISPLAY_DOMAIN = "display";
 
-	private static final String DISPLAY_CLIENT_DOMAIN = "display-client";
-
 	private static final int DISPLAY_CHARACTERS = 12;
 
 	private final SecretKeySpec key;
@@ -135,38 +133,31 @@ public final class KeyDigester {
 	}
 
 	/**
-	 * How a user is shown wherever redisboot shows one (the console, the {@code audit},
-	 * {@code principals} and {@code console} endpoints): {@code #} and 12 characters of a
-	 * digest, the same for the same name on every tab and endpoint, so that an operator can
-	 * tell that the user revoked in the audit trail is the one with most sessions and the one
-	 * most rate limited, without seeing the name. It is derived from the
+	 * How a person or client is shown wherever redisboot shows one (the console, the
+	 * {@code audit}, {@code principals} and {@code console} endpoints): {@code #} and 12
+	 * characters of a digest, the same for the same identity on every tab and endpoint, so
+	 * that an operator can tell that the user whose sessions were revoked in the audit trail
+	 * is the one with most sessions and the one most rate limited, without seeing the name. The
+	 * identity is the bare value: a user's name, an e-mail address, an IP address, an API key
+	 * (so {@code demo@example.com} shows the same whether it signed in or was the key of a
+	 * {@code @RateLimited} method). It is derived from the
 	 * {@linkplain #principalDigest(String) principal digest}, so that a reader that has only
-	 * a key name (a principal index) shows the same. Key names keep their own domains.
-	 * @param principalName the user's name
+	 * a principal index's key name shows the same. Key names keep their own domains.
+	 * @param identity the user's name or the client's identity
 	 * @return the display digest, such as {@code #Qm1xZk3q0bLp}
 	 */
-	public String displayPrincipal(String principalName) {
-		return displayOfPrincipalDigest(principalDigest(principalName));
+	public String display(String identity) {
+		return displayOfPrincipalDigest(principalDigest(identity));
 	}
 
 	/**
-	 * The {@linkplain #displayPrincipal(String) display digest} of a user known by its
-	 * principal digest only (the last segment of a principal index's key).
+	 * The {@linkplain #display(String) display digest} of a user known by its principal
+	 * digest only (the last segment of a principal index's key).
 	 * @param principalDigest the principal digest
 	 * @return the display digest
 	 */
 	public String displayOfPrincipalDigest(String principalDigest) {
 		return "#" + digest(DISPLAY_DOMAIN, principalDigest).substring(0, DISPLAY_CHARACTERS);
-	}
-
-	/**
-	 * How a client that is not a user (an IP address, an API key, an expression's value) is
-	 * shown: {@code #} and 12 characters of a digest, the same on every tab and endpoint.
-	 * @param identity the client's identity, such as {@code ip=203.0.113.9}
-	 * @return the display digest
-	 */
-	public String displayClient(String identity) {
-		return "#" + digest(DISPLAY_CLIENT_DOMAIN, identity).substring(0, DISPLAY_CHARACTERS);
 	}
 
 	private Mac newMac() {

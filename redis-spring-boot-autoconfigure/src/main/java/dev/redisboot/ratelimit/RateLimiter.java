@@ -51,8 +51,8 @@ public final class RateLimiter {
 	 */
 	static final String DIGEST_DOMAIN = "ratelimit";
 
-	/** How {@link ClientKeyResolver#user()} marks a user's key. */
-	private static final String USER_KEY = "u=";
+	/** Ends the kind of a client key ({@code u=}, {@code ip=}, {@code h=}, {@code e=}, {@code a=}). */
+	private static final char KIND_SEPARATOR = '=';
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
@@ -139,10 +139,9 @@ public final class RateLimiter {
 		RateLimitDecision decision = decide(rule, limits, key, bucket);
 		if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
 			// over its limit (not turned away because Redis failed): the console's most limited clients
-			// shown as every tab shows a user or client: the same display digest (a user keyed "u=name")
+			// shown as every tab shows a user or client: the display digest of the bare identity ("u=ann" -> "ann")
 			this.rejectedClients.rejected(rule.name(),
-					clientKey.startsWith(USER_KEY) ? this.keyDigester.displayPrincipal(clientKey.substring(USER_KEY.length()))
-							: this.keyDigester.displayClient(clientKey));
+					this.keyDigester.display(clientKey.substring(clientKey.indexOf(KIND_SEPARATOR) + 1)));
 		}
 		return decision;
 	}
