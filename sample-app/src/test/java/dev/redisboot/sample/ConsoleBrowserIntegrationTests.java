@@ -250,6 +250,7 @@ class ConsoleBrowserIntegrationTests {
 			assertThat(text(browser, "caches-body")).as("the configured TTL").contains("PT15M");
 			// each cache's entries, sampled on the server that holds the caches
 			waitForText(browser, "caches-body", "Entries and sizes sampled on the default server");
+			screenshot(browser, "caches");
 			click(browser, By.cssSelector(".clear-cache[data-cache='products']"));
 			waitForText(browser, "message", "Cache products cleared.");
 			assertThat(redis.node().execute("EXISTS", cacheKey)).isEqualTo(0L);
