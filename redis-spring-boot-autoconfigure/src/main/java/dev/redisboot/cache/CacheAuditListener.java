@@ -15,7 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class CacheAuditListener implements CacheAccessListener {
 
-
 	private static final int COUNT_BITS = 20;
 
 	private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
