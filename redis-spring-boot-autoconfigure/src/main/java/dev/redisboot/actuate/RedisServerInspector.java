@@ -42,6 +42,8 @@ public final class RedisServerInspector {
 
 	private final BigKeySampler bigKeySampler;
 
+	private final CacheEntrySampler cacheEntrySampler;
+
 	private final Clock clock;
 
 	/**
@@ -53,6 +55,7 @@ public final class RedisServerInspector {
 	public RedisServerInspector(LettuceConnectionFactory connectionFactory, Duration timeout, Clock clock) {
 		this.nodes = new RedisNodes(connectionFactory, timeout);
 		this.bigKeySampler = new BigKeySampler(this.nodes);
+		this.cacheEntrySampler = new CacheEntrySampler(this.nodes);
 		this.clock = clock;
 	}
 
@@ -220,6 +223,19 @@ public final class RedisServerInspector {
 	 */
 	BigKeys bigKeys(int top, @Nullable String pattern, Duration budget, long maxKeys) {
 		return this.bigKeySampler.sample(top, pattern, budget, maxKeys);
+	}
+
+	/**
+	 * Counts one cache's entries and measures some of them within a time budget; see
+	 * {@code CacheEntrySampler}.
+	 * @param pattern the {@code MATCH} pattern of the cache's entries
+	 * @param budget the time the sampling may take
+	 * @param maxKeys the most keys to count
+	 * @param memorySamples the most entries to measure
+	 * @return what was found
+	 */
+	CacheEntrySampler.CacheSample cacheSample(String pattern, Duration budget, long maxKeys, int memorySamples) {
+		return this.cacheEntrySampler.sample(pattern, budget, maxKeys, memorySamples);
 	}
 
 	/**

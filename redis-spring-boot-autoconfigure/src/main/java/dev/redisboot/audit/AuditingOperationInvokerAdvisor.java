@@ -41,6 +41,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  */
 public final class AuditingOperationInvokerAdvisor implements OperationInvokerAdvisor {
 
+	private static final String PRINCIPAL_PARAMETER = "principal";
+
 	private static final Set<String> CLEAR_PARAMETERS = Set.of("section", "name", "cache", "cacheManager", "stream",
 			"group", "limit", "id", "jobId", "action", "configuredLevel");
 
@@ -125,9 +127,18 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 			}
 			String text = String.valueOf(value);
 			boolean clear = CLEAR_PARAMETERS.contains(parameter.getName()) && PLAIN_VALUE.matcher(text).matches();
-			target.add(parameter.getName() + "=" + (clear ? text : "#" + this.digester.digest("audit", text)));
+			target.add(parameter.getName() + "=" + (clear ? text : shown(parameter.getName(), text)));
 		}
 		return target.toString();
+	}
+
+	/**
+	 * A value not shown in clear: a user (the {@code principals} endpoint's {@code principal})
+	 * as the display digest every tab shows users by, anything else as its keyed digest.
+	 */
+	private String shown(String parameter, String value) {
+		return PRINCIPAL_PARAMETER.equals(parameter) ? this.digester.display(value)
+				: "#" + this.digester.digest("audit", value);
 	}
 
 	private static String client() {

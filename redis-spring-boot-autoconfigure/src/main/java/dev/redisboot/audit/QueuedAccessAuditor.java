@@ -133,7 +133,8 @@ public final class QueuedAccessAuditor implements AccessAuditor, AutoCloseable {
 	}
 
 	private String client(String address) {
-		return "unknown".equals(address) ? address : "#" + this.digester.digest("audit", address);
+		// the display digest every console tab shows a client by (the rate limits' most limited clients too)
+		return "unknown".equals(address) ? address : this.digester.display(address);
 	}
 
 	/**

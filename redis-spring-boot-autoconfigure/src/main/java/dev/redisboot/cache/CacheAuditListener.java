@@ -15,8 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class CacheAuditListener implements CacheAccessListener {
 
-	static final String ACTOR_DOMAIN = "audit";
-
 	private static final int COUNT_BITS = 20;
 
 	private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
@@ -117,7 +115,8 @@ final class CacheAuditListener implements CacheAccessListener {
 		if (name == null) {
 			return "anonymous";
 		}
-		return this.audit.digestActors() ? "#" + this.digester.digest(ACTOR_DOMAIN, name) : printable(name);
+		// the display digest every console tab shows a person by: one digest per person across the console
+		return this.audit.digestActors() ? this.digester.display(name) : printable(name);
 	}
 
 	/**

@@ -13,6 +13,7 @@ import dev.redisboot.core.CacheStatistics;
 import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.codec.CompressionCodec;
 import dev.redisboot.core.json.TypeAllowlist;
 import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -153,6 +154,28 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	@Override
 	public Duration getCacheTimeToLive(String cacheName) {
 		return this.cacheSettings.getOrDefault(cacheName, this.defaultSettings).ttl();
+	}
+
+	/**
+	 * The pattern of one cache's entries, {@code [prefix:]cache:<name>:*}.
+	 * @param cacheName the cache's name
+	 * @return the pattern
+	 */
+	@Override
+	public String getCacheKeyPattern(String cacheName) {
+		return this.keyNamer.pattern(RedisbootCache.FEATURE, cacheName);
+	}
+
+	/**
+	 * Whether a cache compresses large values ({@code redisboot.cache.caches.<name>.compression}).
+	 * @param cacheName the cache's name
+	 * @return whether a compression codec is configured
+	 */
+	@Override
+	public Boolean isCacheCompressed(String cacheName) {
+		return this.cacheSettings.getOrDefault(cacheName, this.defaultSettings)
+			.envelope()
+			.getCompressionCodec() != CompressionCodec.NONE;
 	}
 
 	private RedisbootCache createCache(String name, CacheSettings settings) {

@@ -52,6 +52,9 @@ public final class RateLimiter {
 	 */
 	static final String DIGEST_DOMAIN = "ratelimit";
 
+	/** Ends the kind of a client key ({@code u=}, {@code ip=}, {@code h=}, {@code e=}, {@code a=}). */
+	private static final char KIND_SEPARATOR = '=';
+
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
 	private static final int MAX_LOCAL_BUCKETS = 100_000;
@@ -153,8 +156,10 @@ public final class RateLimiter {
 		byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
 		return decide(rule, limits, key, bucket).thenApply((decision) -> {
 			if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
-				// over its limit (not turned away because Redis failed): the console's most limited clients
-				this.rejectedClients.rejected(rule.name(), "#" + digest);
+				// over its limit (not turned away because Redis failed): the console's most limited clients,
+				// shown as every tab shows a user or client: the display digest of the bare identity ("u=ann" -> "ann")
+				this.rejectedClients.rejected(rule.name(),
+						this.keyDigester.display(clientKey.substring(clientKey.indexOf(KIND_SEPARATOR) + 1)));
 			}
 			return decision;
 		});
