@@ -141,9 +141,15 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 				: "#" + this.digester.digest("audit", value);
 	}
 
-	private static String client() {
+	/**
+	 * The client's address as the display digest every console tab shows a client by (the
+	 * cache audit's records and the most limited clients too): an address is a personal
+	 * identifier, and whoever may read the audit endpoint or stream may not be one to see it.
+	 * An operator who knows the secret can check a suspected address against it.
+	 */
+	private String client() {
 		String address = RequestClient.address();
-		return (address != null) ? address : "unknown";
+		return (address != null) ? this.digester.display(address) : "unknown";
 	}
 
 }

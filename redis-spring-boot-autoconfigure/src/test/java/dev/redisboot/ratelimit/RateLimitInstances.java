@@ -79,6 +79,9 @@ final class RateLimitInstances {
 		properties.add("redisboot.key-prefix=" + prefix);
 		properties.add("spring.main.banner-mode=off");
 		properties.add("redisboot.cache.enabled=false");
+		// decisions, not the fallback, are under test: a loaded CI machine can take longer than the 200 ms
+		// default (a test of timeouts sets its own, which the extra properties below override this with)
+		properties.add("redisboot.rate-limit.timeout=5s");
 		properties.addAll(List.of(extra));
 		return new SpringApplicationBuilder(application).web(type)
 			.properties(properties.toArray(String[]::new))
