@@ -2,11 +2,13 @@ package dev.redisboot.sample.webflux;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.lock.DistributedLocks;
 import dev.redisboot.test.StandaloneRedis;
 import org.junit.jupiter.api.Test;
+import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -20,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Integration tests for {@link WebfluxSampleApplication}: it runs on Reactor Netty without the
@@ -45,6 +48,14 @@ class WebfluxSampleApplicationIntegrationTests {
 		assertThat(context).isInstanceOf(ReactiveWebServerApplicationContext.class);
 		assertThat(((ReactiveWebServerApplicationContext) context).getWebServer().getClass().getSimpleName())
 			.isEqualTo("NettyWebServer");
+	}
+
+	@Test
+	void blockHoundWatchesTheEventLoops() {
+		// what makes every test of this module fail on a blocking call on an event loop
+		assertThatException().isThrownBy(() -> Mono.delay(Duration.ofMillis(1))
+			.doOnNext((tick) -> LockSupport.parkNanos(1_000_000))
+			.block(Duration.ofSeconds(10))).withRootCauseInstanceOf(BlockingOperationError.class);
 	}
 
 	@Test
