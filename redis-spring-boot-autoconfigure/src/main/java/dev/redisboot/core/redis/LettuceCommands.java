@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,9 +48,25 @@ public final class LettuceCommands {
 
 	private static final long MAX_TRY_AGAIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+	/**
+	 * Where {@link #executeAsync} connects when called on an event loop before the connection
+	 * was ever obtained: a thread of its own, started when needed, since connecting blocks.
+	 */
+	private static final Executor CONNECTING = (task) -> {
+		Thread thread = new Thread(task, "redisboot-connect");
+		thread.setDaemon(true);
+		thread.start();
+	};
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final long timeoutNanos;
+
+	/**
+	 * Whether the shared connection was obtained once: until then, getting it may connect,
+	 * which blocks, so {@link #executeAsync} does that off an event loop.
+	 */
+	private volatile boolean connected;
 
 	/**
 	 * Creates the commands.
@@ -71,7 +89,10 @@ public final class LettuceCommands {
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return await(command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection()));
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			this.connected = true;
+			return await(command.apply(commands));
 		}
 		catch (RedisCommandException ex) {
 			throw ex;
@@ -80,6 +101,56 @@ public final class LettuceCommands {
 			// getConnection() itself fails when Redis cannot be reached
 			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex);
 		}
+	}
+
+	/**
+	 * Runs commands on the connection's asynchronous API without waiting for them, for
+	 * callers that must not block (an event loop): the future completes with the result, or
+	 * with a {@link RedisCommandException} when Redis fails or does not answer within the
+	 * timeout, exactly as {@link #execute(Function)} would throw it. Commands issued together
+	 * are pipelined.
+	 * @param <T> the result type
+	 * @param command issues the commands
+	 * @return the future result
+	 */
+	public <T> CompletableFuture<T> executeAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		if (!this.connected && NonBlockingThreads.isCurrent()) {
+			// the first command connects (Spring Data Redis connects its shared connection lazily, blocking)
+			return CompletableFuture.supplyAsync(() -> issue(command), CONNECTING).thenCompose(Function.identity());
+		}
+		return issue(command);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> issue(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		CompletableFuture<T> issued;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			this.connected = true;
+			issued = command.apply(commands).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(
+					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		// the timer runs on a copy, so that nothing sees its bare TimeoutException before it is reported
+		issued.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
+			if (failure == null) {
+				result.complete(value);
+			}
+			else if (failure instanceof TimeoutException timeout) {
+				issued.cancel(true);
+				result.completeExceptionally(timedOut(timeout));
+			}
+			else {
+				result.completeExceptionally(failure(failure));
+			}
+		});
+		return result;
 	}
 
 	/**
@@ -173,18 +244,10 @@ public final class LettuceCommands {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
-			throw new RedisCommandException(Kind.UNAVAILABLE, RedisConnectionEvents.explainTimeout(
-					this.connectionFactory.getClientResources(),
-					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"), ex);
+			throw timedOut(ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
-			throw new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
+			throw failure((ex.getCause() != null) ? ex.getCause() : ex);
 		}
 		catch (InterruptedException ex) {
 			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
@@ -192,6 +255,29 @@ public final class LettuceCommands {
 			future.cancel(true);
 			throw new RedisCommandException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
 		}
+	}
+
+	private RedisCommandException timedOut(TimeoutException ex) {
+		// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
+		return new RedisCommandException(Kind.UNAVAILABLE,
+				RedisConnectionEvents.explainTimeout(this.connectionFactory.getClientResources(),
+						"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"),
+				ex);
+	}
+
+	/**
+	 * What a failed command is reported as: an error reply, or Redis unavailable.
+	 */
+	private static RedisCommandException failure(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof CompletionException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof RedisCommandException redis) {
+			return redis;
+		}
+		Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+		return new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
 	}
 
 	/**

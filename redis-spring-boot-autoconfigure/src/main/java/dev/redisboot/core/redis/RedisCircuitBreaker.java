@@ -2,6 +2,9 @@ package dev.redisboot.core.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,13 +107,7 @@ public final class RedisCircuitBreaker {
 			return result;
 		}
 		catch (RuntimeException ex) {
-			RedisCommandException redis = redisFailure(ex);
-			if (redis != null && redis.isRedisUnavailable()) {
-				onFailure(redis, probe);
-			}
-			else if (probe) {
-				releaseProbe();
-			}
+			reportFailure(ex, probe);
 			reported = true;
 			return fallback.apply(ex);
 		}
@@ -118,6 +115,78 @@ public final class RedisCircuitBreaker {
 			if (!reported && probe) {
 				releaseProbe(); // an Error: no verdict on Redis
 			}
+		}
+	}
+
+	/**
+	 * Runs one asynchronous Redis call under the breaker, as {@link #call} runs a blocking
+	 * one: the outcome is reported when the call's future completes, and a failed or skipped
+	 * call completes with the fallback's answer (or its exception). Never blocks.
+	 * @param <T> the result type
+	 * @param call issues the Redis call
+	 * @param fallback the answer when Redis was not called or failed
+	 * @return the call's result, or the fallback's
+	 */
+	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call,
+			Fallback<T> fallback) {
+		int admission = admit();
+		if (admission == SKIP) {
+			return fallBack(fallback, null);
+		}
+		boolean probe = admission == PROBE;
+		CompletionStage<T> issued;
+		try {
+			issued = call.get();
+		}
+		catch (RuntimeException ex) {
+			reportFailure(ex, probe);
+			return fallBack(fallback, ex);
+		}
+		catch (Error ex) {
+			if (probe) {
+				releaseProbe();
+			}
+			throw ex;
+		}
+		return issued.toCompletableFuture().handle((value, failure) -> {
+			if (failure == null) {
+				onSuccess(probe);
+				return CompletableFuture.completedFuture(value);
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (!(cause instanceof RuntimeException ex)) {
+				if (probe) {
+					releaseProbe(); // an Error: no verdict on Redis
+				}
+				return CompletableFuture.<T>failedFuture(cause);
+			}
+			reportFailure(ex, probe);
+			return fallBack(fallback, ex);
+		}).thenCompose((result) -> result);
+	}
+
+	private static <T extends @Nullable Object> CompletableFuture<T> fallBack(Fallback<T> fallback,
+			@Nullable RuntimeException failure) {
+		try {
+			return CompletableFuture.completedFuture(fallback.apply(failure));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Reports a failed call: only an unavailable Redis counts towards opening the breaker;
+	 * anything else lets another caller probe.
+	 */
+	private void reportFailure(RuntimeException ex, boolean probe) {
+		RedisCommandException redis = redisFailure(ex);
+		if (redis != null && redis.isRedisUnavailable()) {
+			onFailure(redis, probe);
+		}
+		else if (probe) {
+			releaseProbe();
 		}
 	}
 

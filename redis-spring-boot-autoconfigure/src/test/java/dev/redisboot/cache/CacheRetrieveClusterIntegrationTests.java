@@ -1,0 +1,18 @@
+package dev.redisboot.cache;
+
+import dev.redisboot.NonBlockingTest;
+import dev.redisboot.test.RedisDeployment;
+import dev.redisboot.test.RedisDeployments;
+import dev.redisboot.test.RedisTopology;
+import dev.redisboot.test.WithRedis;
+
+@NonBlockingTest
+@WithRedis(RedisTopology.CLUSTER)
+class CacheRetrieveClusterIntegrationTests extends AbstractCacheRetrieveIntegrationTests {
+
+	@Override
+	protected RedisDeployment redis() {
+		return RedisDeployments.sharedCluster();
+	}
+
+}
