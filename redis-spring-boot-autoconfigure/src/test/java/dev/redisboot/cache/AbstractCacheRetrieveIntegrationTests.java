@@ -258,6 +258,49 @@ abstract class AbstractCacheRetrieveIntegrationTests extends CacheIntegrationTes
 	}
 
 	@Test
+	void aHitPastItsSoftAgeIsServedAndRefreshedInTheBackgroundOnce() {
+		runner().withPropertyValues("redisboot.cache.caches.prices.ttl=4s", "redisboot.cache.caches.prices.refresh-ahead=50%")
+			.run((context) -> {
+				Cache prices = cache(context, "prices");
+				AtomicInteger version = new AtomicInteger();
+				Supplier<CompletableFuture<Product>> loader = () -> CompletableFuture
+					.completedFuture(ProductService.product(1, "v" + version.incrementAndGet()));
+				assertThat(onEventLoop(() -> prices.retrieve(1L, loader)).name()).isEqualTo("v1");
+				await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+					assertThat(onEventLoop(() -> prices.retrieve(1L, loader)).name()).isIn("v1", "v2");
+					assertThat(count(context, "cache.refreshes", "prices", "outcome", "success")).isEqualTo(1);
+				});
+				assertThat(onEventLoop(() -> prices.retrieve(1L, loader)).name()).isEqualTo("v2");
+				assertThat(version).as("one load, one refresh").hasValue(2);
+				assertThat(count(context, "cache.gets", "prices", "result", "miss")).isEqualTo(1);
+				assertThat(pttl(context, key("prices", 1))).as("a fresh TTL").isGreaterThan(2000);
+			});
+	}
+
+	@Test
+	void encryptedCompressedEntriesWithTimeToIdleRoundTrip() {
+		byte[] secret = new byte[32];
+		java.util.concurrent.ThreadLocalRandom.current().nextBytes(secret);
+		runner().withPropertyValues("redisboot.cache.caches.patients.encryption.enabled=true",
+				"redisboot.cache.caches.patients.time-to-idle=2m", "redisboot.cache.compression.compress-above=64B",
+				"redisboot.cache.encryption.active-key-id=a",
+				"redisboot.cache.encryption.keys.a=" + java.util.Base64.getEncoder().encodeToString(secret))
+			.run((context) -> {
+				Cache patients = cache(context, "patients");
+				String name = "patient " + "lorem ipsum ".repeat(50);
+				onEventLoop(() -> patients.retrieve(1L,
+						() -> CompletableFuture.completedFuture(ProductService.product(1, name))));
+				byte[] stored = raw(context, key("patients", 1));
+				assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("lorem");
+				context.getBean(StringRedisTemplate.class).expire(key("patients", 1), Duration.ofSeconds(30));
+				Object hit = onEventLoop(() -> patients.retrieve(1L));
+				assertThat(((Product) ((ValueWrapper) hit).get()).name()).isEqualTo(name);
+				assertThat(pttl(context, key("patients", 1))).as("the read extended the time-to-idle")
+					.isGreaterThan(60_000);
+			});
+	}
+
+	@Test
 	void cacheableCompletableFutureMethodsAreCachedWithAndWithoutSync() {
 		runner().run((context) -> {
 			ReactiveProductService service = context.getBean(ReactiveProductService.class);
