@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 abstract class AbstractCacheRetrieveIntegrationTests extends CacheIntegrationTestSupport {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@Override
 	protected ApplicationContextRunner runner() {
