@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.redisboot.core.redis.NonBlockingThreads;
@@ -125,8 +124,8 @@ final class AsyncCacheEntryLoader {
 			}
 			long pause = Math.min(wait.backoff, wait.deadline - now);
 			wait.backoff = Math.min(wait.backoff * 2, CacheEntryLoader.MAX_BACKOFF_NANOS);
-			return CompletableFuture.runAsync(() -> {
-			}, CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS, Runnable::run))
+			return this.store.commands()
+				.delay(pause)
 				.thenCompose((paused) -> this.store.readAsync(wait.keyBytes))
 				.thenCompose((appeared) -> {
 					if (appeared != null) {

@@ -304,6 +304,15 @@ final class CacheRedisCommands {
 		return this.commands.executeAsync((commands) -> commands.publish(channel, message));
 	}
 
+	/**
+	 * A future that completes after a pause, on one of Lettuce's event executors.
+	 * @param nanos the pause
+	 * @return the future
+	 */
+	CompletableFuture<Void> delay(long nanos) {
+		return this.commands.delay(nanos);
+	}
+
 	private static RedisCommandException redisFailure(Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,9 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.EventExecutorGroup;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -137,20 +141,64 @@ public final class LettuceCommands {
 					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		// the timer runs on a copy, so that nothing sees its bare TimeoutException before it is reported
-		issued.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
+		Runnable cancelTimer = scheduleTimeout(() -> {
+			if (result.completeExceptionally(timedOut(new TimeoutException()))) {
+				issued.cancel(true);
+			}
+		});
+		issued.whenComplete((value, failure) -> {
+			cancelTimer.run();
 			if (failure == null) {
 				result.complete(value);
-			}
-			else if (failure instanceof TimeoutException timeout) {
-				issued.cancel(true);
-				result.completeExceptionally(timedOut(timeout));
 			}
 			else {
 				result.completeExceptionally(failure(failure));
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * A future that completes after a pause, on one of Lettuce's event executors (never on
+	 * the JDK's single delay thread, which every {@code CompletableFuture} timeout of the JVM
+	 * shares), for callers that wait without parking a thread.
+	 * @param nanos the pause
+	 * @return the future
+	 */
+	public CompletableFuture<Void> delay(long nanos) {
+		CompletableFuture<Void> delayed = new CompletableFuture<>();
+		EventExecutorGroup executors = eventExecutors();
+		if (executors != null) {
+			executors.schedule(() -> delayed.complete(null), nanos, TimeUnit.NANOSECONDS);
+		}
+		else {
+			CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() -> delayed.complete(null));
+		}
+		return delayed;
+	}
+
+	/**
+	 * Runs a command's timeout on Lettuce's timer and hands the expiry to an event executor,
+	 * so that what follows never runs on the timer's single thread.
+	 * @return cancels the timeout
+	 */
+	private Runnable scheduleTimeout(Runnable expire) {
+		ClientResources resources = this.connectionFactory.getClientResources();
+		EventExecutorGroup executors = eventExecutors();
+		if (resources == null || executors == null) {
+			CompletableFuture<Void> timer = new CompletableFuture<>();
+			timer.completeOnTimeout(null, this.timeoutNanos, TimeUnit.NANOSECONDS)
+				.thenRunAsync(expire, ForkJoinPool.commonPool());
+			return () -> timer.cancel(false);
+		}
+		Timeout timeout = resources.timer()
+			.newTimeout((expired) -> executors.execute(expire), this.timeoutNanos, TimeUnit.NANOSECONDS);
+		return timeout::cancel;
+	}
+
+	private @Nullable EventExecutorGroup eventExecutors() {
+		ClientResources resources = this.connectionFactory.getClientResources();
+		return (resources != null) ? resources.eventExecutorGroup() : null;
 	}
 
 	/**
