@@ -9,7 +9,6 @@ import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.KeyDigester;
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -21,10 +20,6 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.util.ClassUtils;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Records every write and delete operation of every Actuator endpoint (redisboot's
@@ -54,12 +49,6 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 	 * e-mail address typed where a cache name belongs.
 	 */
 	private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9._:{}\\-]{1,100}");
-
-	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent(
-			"org.springframework.web.context.request.ServletRequestAttributes",
-			AuditingOperationInvokerAdvisor.class.getClassLoader())
-			&& ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
-					AuditingOperationInvokerAdvisor.class.getClassLoader());
 
 	private final AuditTrail trail;
 
@@ -142,26 +131,8 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 	}
 
 	private static String client() {
-		if (SERVLET_PRESENT) {
-			String address = ServletClient.address();
-			if (address != null) {
-				return address;
-			}
-		}
-		return "unknown";
-	}
-
-	private static final class ServletClient {
-
-		static @Nullable String address() {
-			RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-			if (attributes instanceof ServletRequestAttributes servlet) {
-				HttpServletRequest request = servlet.getRequest();
-				return request.getRemoteAddr();
-			}
-			return null;
-		}
-
+		String address = RequestClient.address();
+		return (address != null) ? address : "unknown";
 	}
 
 }

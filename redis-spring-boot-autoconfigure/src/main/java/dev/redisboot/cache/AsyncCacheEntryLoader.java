@@ -57,19 +57,20 @@ final class AsyncCacheEntryLoader {
 	/**
 	 * Loads a missing entry once: a caller that finds a load of the key in flight in this JVM
 	 * gets its outcome.
+	 * @param key the cache key
 	 * @param redisKey the entry's Redis key
 	 * @param valueLoader computes the value
 	 * @param epoch the near-cache generation taken before the read that missed
 	 * @return the value (a {@code null} is a loaded {@code null}), or the loader's failure
 	 */
-	CompletableFuture<@Nullable Object> load(String redisKey, Supplier<? extends CompletableFuture<?>> valueLoader,
-			long epoch) {
+	CompletableFuture<@Nullable Object> load(Object key, String redisKey,
+			Supplier<? extends CompletableFuture<?>> valueLoader, long epoch) {
 		CompletableFuture<@Nullable Object> load = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> inFlight = this.loads.putIfAbsent(redisKey, load);
 		if (inFlight != null) {
 			return inFlight.copy(); // a copy: one caller cancelling must not cancel the others' load
 		}
-		loadOnce(redisKey, valueLoader, epoch).whenComplete((value, failure) -> {
+		loadOnce(key, redisKey, valueLoader, epoch).whenComplete((value, failure) -> {
 			this.loads.remove(redisKey, load);
 			if (failure == null) {
 				load.complete(value);
@@ -85,17 +86,18 @@ final class AsyncCacheEntryLoader {
 	 * Loads a missing value once across the deployment, as
 	 * {@link CacheEntryLoader}{@code .loadOnce} does.
 	 */
-	private CompletableFuture<@Nullable Object> loadOnce(String redisKey,
+	private CompletableFuture<@Nullable Object> loadOnce(Object key, String redisKey,
 			Supplier<? extends CompletableFuture<?>> valueLoader, long epoch) {
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		if (!this.settings.loading().lock()) {
 			return this.store.readAsync(keyBytes)
 				.thenCompose((meanwhile) -> (meanwhile != null) ? fill(redisKey, meanwhile, epoch)
-						: loadAndStore(redisKey, valueLoader, epoch));
+						: loadAndStore(key, redisKey, valueLoader, epoch));
 		}
 		long start = System.nanoTime();
-		LockWait wait = new LockWait(redisKey, keyBytes, this.loader.lockKey(redisKey), CacheEntryLoader.newToken(),
-				valueLoader, epoch, start, start + this.settings.loading().lockWait().toNanos());
+		LockWait wait = new LockWait(key, redisKey, keyBytes, this.loader.lockKey(redisKey),
+				CacheEntryLoader.newToken(), valueLoader, epoch, start,
+				start + this.settings.loading().lockWait().toNanos());
 		return attempt(wait);
 	}
 
@@ -103,7 +105,7 @@ final class AsyncCacheEntryLoader {
 		long lockTtl = this.settings.loading().lockTtl().toMillis();
 		return this.store.tryLockAsync(wait.lockKey, wait.token, lockTtl).thenCompose((locked) -> {
 			if (locked == null) {
-				return loadAndStore(wait.redisKey, wait.valueLoader, wait.epoch);
+				return loadAndStore(wait.key, wait.redisKey, wait.valueLoader, wait.epoch);
 			}
 			if (locked) {
 				if (wait.waited) {
@@ -112,7 +114,7 @@ final class AsyncCacheEntryLoader {
 				// stored by a holder that released before we asked
 				return this.store.readAsync(wait.keyBytes)
 					.thenCompose((meanwhile) -> (meanwhile != null) ? fill(wait.redisKey, meanwhile, wait.epoch)
-							: loadAndStore(wait.redisKey, wait.valueLoader, wait.epoch))
+							: loadAndStore(wait.key, wait.redisKey, wait.valueLoader, wait.epoch))
 					.whenComplete((value, failure) -> this.store.unlockAsync(wait.lockKey, wait.token));
 			}
 			wait.waited = true;
@@ -120,7 +122,7 @@ final class AsyncCacheEntryLoader {
 			if (now - wait.deadline >= 0) {
 				this.loader.lockWaitTimedOut(now - wait.start);
 				return removeForeignLock(wait.lockKey)
-					.thenCompose((ignored) -> loadAndStore(wait.redisKey, wait.valueLoader, wait.epoch));
+					.thenCompose((ignored) -> loadAndStore(wait.key, wait.redisKey, wait.valueLoader, wait.epoch));
 			}
 			long pause = Math.min(wait.backoff, wait.deadline - now);
 			wait.backoff = Math.min(wait.backoff * 2, CacheEntryLoader.MAX_BACKOFF_NANOS);
@@ -137,11 +139,13 @@ final class AsyncCacheEntryLoader {
 		});
 	}
 
-	private CompletableFuture<@Nullable Object> loadAndStore(String redisKey,
+	private CompletableFuture<@Nullable Object> loadAndStore(Object key, String redisKey,
 			Supplier<? extends CompletableFuture<?>> valueLoader, long epoch) {
 		long start = System.nanoTime();
 		return invoke(valueLoader).thenCompose((value) -> {
-			this.metrics.load(System.nanoTime() - start);
+			long nanos = System.nanoTime() - start;
+			this.metrics.load(nanos);
+			this.loader.notifyLoad(key, nanos);
 			return this.store.writeAsync(redisKey.getBytes(StandardCharsets.UTF_8), value).thenApply((stored) -> {
 				if (stored) {
 					this.near.fill(redisKey, value, epoch);
@@ -220,6 +224,8 @@ final class AsyncCacheEntryLoader {
 	 */
 	private static final class LockWait {
 
+		final Object key;
+
 		final String redisKey;
 
 		final byte[] keyBytes;
@@ -240,8 +246,9 @@ final class AsyncCacheEntryLoader {
 
 		boolean waited;
 
-		LockWait(String redisKey, byte[] keyBytes, byte[] lockKey, byte[] token,
+		LockWait(Object key, String redisKey, byte[] keyBytes, byte[] lockKey, byte[] token,
 				Supplier<? extends CompletableFuture<?>> valueLoader, long epoch, long start, long deadline) {
+			this.key = key;
 			this.redisKey = redisKey;
 			this.keyBytes = keyBytes;
 			this.lockKey = lockKey;

@@ -284,9 +284,7 @@ final class CacheRedisCommands {
 	}
 
 	CompletableFuture<Boolean> unlockAsync(byte[] key, byte[] token) {
-		return this.commands
-			.<Long>executeAsync((commands) -> LettuceCommands.evalshaAsync(commands, UNLOCK, ScriptOutputType.INTEGER,
-					new byte[][] { key }, token))
+		return this.commands.<Long>evalshaAsync(UNLOCK, ScriptOutputType.INTEGER, new byte[][] { key }, token)
 			.thenApply((released) -> released != null && released > 0);
 	}
 

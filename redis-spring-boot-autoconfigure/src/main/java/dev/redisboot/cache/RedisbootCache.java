@@ -54,11 +54,13 @@ public class RedisbootCache implements Cache {
 
 	private final Executor asyncExecutor;
 
+	private final @Nullable CacheAccessNotifier listeners;
+
 	private final AsyncCacheEntryLoader asyncLoader;
 
 	RedisbootCache(String name, CacheSettings settings, RedisKeyNamer keyNamer, KeyDigester keyDigester,
 			CacheStore store, NearCacheTier near, CacheEntryLoader loader, CacheMetrics metrics,
-			Executor asyncExecutor) {
+			Executor asyncExecutor, @Nullable CacheAccessNotifier listeners) {
 		this.name = name;
 		this.settings = settings;
 		this.keyNamer = keyNamer;
@@ -68,6 +70,7 @@ public class RedisbootCache implements Cache {
 		this.loader = loader;
 		this.metrics = metrics;
 		this.asyncExecutor = asyncExecutor;
+		this.listeners = listeners;
 		this.asyncLoader = new AsyncCacheEntryLoader(settings, store, near, metrics, loader, asyncExecutor);
 	}
 
@@ -112,7 +115,9 @@ public class RedisbootCache implements Cache {
 	@Override
 	public @Nullable ValueWrapper get(Object key) {
 		String redisKey = redisKey(key);
+		long start = startTime();
 		Lookup found = lookup(redisKey, false);
+		lookedUp(key, found, start);
 		if (found.value == null) {
 			this.metrics.miss();
 			PendingLoad.started(this.name, redisKey);
@@ -153,7 +158,9 @@ public class RedisbootCache implements Cache {
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = redisKey(key);
 		boolean refreshAhead = this.settings.loading().refreshAhead() > 0;
+		long start = startTime();
 		Lookup found = lookup(redisKey, refreshAhead);
+		lookedUp(key, found, start);
 		if (found.value != null) {
 			this.metrics.hit();
 			Object value = found.value.get();
@@ -176,7 +183,9 @@ public class RedisbootCache implements Cache {
 	 */
 	@Override
 	public CompletableFuture<?> retrieve(Object key) {
+		long start = startTime();
 		return lookupAsync(redisKey(key), false).thenApply((found) -> {
+			lookedUp(key, found, start);
 			if (found.value == null) {
 				this.metrics.miss();
 			}
@@ -202,7 +211,9 @@ public class RedisbootCache implements Cache {
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String redisKey = redisKey(key);
 		boolean refreshAhead = this.settings.loading().refreshAhead() > 0;
+		long start = startTime();
 		return (CompletableFuture<T>) lookupAsync(redisKey, refreshAhead).thenCompose((found) -> {
+			lookedUp(key, found, start);
 			if (found.value != null) {
 				this.metrics.hit();
 				Object value = found.value.get();
@@ -212,7 +223,7 @@ public class RedisbootCache implements Cache {
 				return CompletableFuture.completedFuture(value);
 			}
 			this.metrics.miss();
-			return this.asyncLoader.load(redisKey, valueLoader, found.epoch);
+			return this.asyncLoader.load(key, redisKey, valueLoader, found.epoch);
 		});
 	}
 
@@ -223,6 +234,17 @@ public class RedisbootCache implements Cache {
 		if (loadNanos >= 0) {
 			this.metrics.load(loadNanos);
 		}
+		long start = startTime();
+		write(redisKey, value);
+		if (loadNanos >= 0) {
+			notify(key, CacheAccess.Outcome.LOAD, loadNanos);
+		}
+		else {
+			notifySince(key, CacheAccess.Outcome.PUT, start);
+		}
+	}
+
+	private void write(String redisKey, @Nullable Object value) {
 		Object stored = userValue(value);
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] encoded = this.store.encode(keyBytes, stored);
@@ -270,6 +292,7 @@ public class RedisbootCache implements Cache {
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		Object userValue = userValue(value);
 		String redisKey = redisKey(key);
+		long start = startTime();
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] stored = this.store.encode(keyBytes, userValue);
 		if (stored == null) {
@@ -280,6 +303,7 @@ public class RedisbootCache implements Cache {
 			Boolean written = this.store.storeIfAbsent(keyBytes, stored, userValue);
 			if (Boolean.TRUE.equals(written)) {
 				this.near.changed(redisKey, userValue);
+				notifySince(key, CacheAccess.Outcome.PUT, start);
 				return null;
 			}
 			if (written == null) {
@@ -303,11 +327,13 @@ public class RedisbootCache implements Cache {
 	public boolean evictIfPresent(Object key) {
 		PendingLoad.clear();
 		String redisKey = redisKey(key);
+		long start = startTime();
 		if (NonBlockingThreads.isCurrent()) {
 			// @CacheEvict of a CompletableFuture or reactive method: deleted without waiting (later commands of
 			// this instance follow on the same connection), so prior presence is not known
 			this.store.unlinkAsync(redisKey.getBytes(StandardCharsets.UTF_8)).thenAccept(this::countEvictions);
 			this.near.removed(redisKey);
+			notifySince(key, CacheAccess.Outcome.EVICT, start);
 			return false;
 		}
 		Long removed = this.store.unlink(redisKey.getBytes(StandardCharsets.UTF_8));
@@ -316,6 +342,7 @@ public class RedisbootCache implements Cache {
 		}
 		// announced even when Redis had no entry: another instance may still hold one in memory
 		this.near.removed(redisKey);
+		notifySince(key, CacheAccess.Outcome.EVICT, start);
 		return removed != null && removed > 0;
 	}
 
@@ -337,18 +364,19 @@ public class RedisbootCache implements Cache {
 			// clearing scans the keys, many round trips: done on a background thread, not on an event loop
 			try {
 				this.asyncExecutor.execute(this::invalidate);
-				return false;
 			}
 			catch (RejectedExecutionException ex) {
 				this.metrics.dropped();
-				return false;
 			}
+			return false;
 		}
+		long start = startTime();
 		Long removed = this.store.unlinkMatching(this.keyNamer.pattern(FEATURE, this.name));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
 		this.near.cleared();
+		notifySince(null, CacheAccess.Outcome.CLEAR, start);
 		return removed != null && removed > 0;
 	}
 
@@ -371,11 +399,13 @@ public class RedisbootCache implements Cache {
 		}
 		String base = this.keyNamer.pattern(FEATURE, this.name);
 		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
+		long start = startTime();
 		Long removed = this.store.unlinkMatching(pattern);
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
 		this.near.cleared();
+		notifySince(null, CacheAccess.Outcome.CLEAR, start);
 		return (removed != null) ? removed : 0;
 	}
 
@@ -386,7 +416,7 @@ public class RedisbootCache implements Cache {
 	private Lookup lookup(String redisKey, boolean withTtl) {
 		ValueWrapper local = this.near.get(redisKey);
 		if (local != null) {
-			return new Lookup(local, -1, 0);
+			return new Lookup(local, -1, 0, true);
 		}
 		long epoch = this.near.epoch();
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
@@ -403,7 +433,7 @@ public class RedisbootCache implements Cache {
 		if (value != null) {
 			this.near.fill(redisKey, value.get(), epoch);
 		}
-		return new Lookup(value, pttl, epoch);
+		return new Lookup(value, pttl, epoch, false);
 	}
 
 	/**
@@ -413,7 +443,7 @@ public class RedisbootCache implements Cache {
 	private CompletableFuture<Lookup> lookupAsync(String redisKey, boolean withTtl) {
 		ValueWrapper local = this.near.get(redisKey);
 		if (local != null) {
-			return CompletableFuture.completedFuture(new Lookup(local, -1, 0));
+			return CompletableFuture.completedFuture(new Lookup(local, -1, 0, true));
 		}
 		long epoch = this.near.epoch();
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
@@ -423,8 +453,38 @@ public class RedisbootCache implements Cache {
 			if (found.value() != null) {
 				this.near.fill(redisKey, found.value().get(), epoch);
 			}
-			return new Lookup(found.value(), found.pttl(), epoch);
+			return new Lookup(found.value(), found.pttl(), epoch, false);
 		});
+	}
+
+	/**
+	 * The time an access started, read only when a listener will be told of it.
+	 */
+	private long startTime() {
+		return (this.listeners != null) ? System.nanoTime() : 0;
+	}
+
+	private void lookedUp(Object key, Lookup found, long start) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			CacheAccess.Outcome outcome = (found.value == null) ? CacheAccess.Outcome.MISS
+					: found.near ? CacheAccess.Outcome.HIT_NEAR : CacheAccess.Outcome.HIT_REDIS;
+			listeners.notify(key, outcome, System.nanoTime() - start);
+		}
+	}
+
+	private void notifySince(@Nullable Object key, CacheAccess.Outcome outcome, long start) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			listeners.notify(key, outcome, System.nanoTime() - start);
+		}
+	}
+
+	private void notify(@Nullable Object key, CacheAccess.Outcome outcome, long nanos) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			listeners.notify(key, outcome, nanos);
+		}
 	}
 
 	@Override
@@ -434,10 +494,10 @@ public class RedisbootCache implements Cache {
 
 	/**
 	 * What a look-up found: the value or {@code null} for a miss, the remaining TTL of a
-	 * Redis hit when asked for ({@code -1} otherwise), and the near-cache epoch before the
-	 * Redis read.
+	 * Redis hit when asked for ({@code -1} otherwise), the near-cache epoch before the Redis
+	 * read, and whether the value came from the near cache.
 	 */
-	private record Lookup(@Nullable ValueWrapper value, long pttl, long epoch) {
+	private record Lookup(@Nullable ValueWrapper value, long pttl, long epoch, boolean near) {
 	}
 
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,7 +106,13 @@ public final class RedisCircuitBreaker {
 			return result;
 		}
 		catch (RuntimeException ex) {
-			reportFailure(ex, probe);
+			RedisCommandException redis = redisFailure(ex);
+			if (redis != null && redis.isRedisUnavailable()) {
+				onFailure(redis, probe);
+			}
+			else if (probe) {
+				releaseProbe();
+			}
 			reported = true;
 			return fallback.apply(ex);
 		}
@@ -119,39 +124,39 @@ public final class RedisCircuitBreaker {
 	}
 
 	/**
-	 * Runs one asynchronous Redis call under the breaker, as {@link #call} runs a blocking
-	 * one: the outcome is reported when the call's future completes, and a failed or skipped
-	 * call completes with the fallback's answer (or its exception). Never blocks.
+	 * Runs one asynchronous Redis call under the breaker, with the bookkeeping of
+	 * {@link #call(Supplier, Fallback)}, without waiting: for callers on an event loop. The
+	 * fallback runs when the call's future fails (or at once when the breaker is open), on the
+	 * thread that completes it; it must not block.
 	 * @param <T> the result type
 	 * @param call issues the Redis call
 	 * @param fallback the answer when Redis was not called or failed
 	 * @return the call's result, or the fallback's
 	 */
-	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call,
+	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<CompletableFuture<T>> call,
 			Fallback<T> fallback) {
 		int admission = admit();
 		if (admission == SKIP) {
-			return fallBack(fallback, null);
+			return CompletableFuture.completedFuture(fallback.apply(null));
 		}
 		boolean probe = admission == PROBE;
-		CompletionStage<T> issued;
+		CompletableFuture<T> future;
 		try {
-			issued = call.get();
+			future = call.get();
 		}
 		catch (RuntimeException ex) {
-			reportFailure(ex, probe);
-			return fallBack(fallback, ex);
+			future = CompletableFuture.failedFuture(ex);
 		}
 		catch (Error ex) {
 			if (probe) {
-				releaseProbe();
+				releaseProbe(); // no verdict on Redis
 			}
 			throw ex;
 		}
-		return issued.toCompletableFuture().handle((value, failure) -> {
+		return future.handle((result, failure) -> {
 			if (failure == null) {
 				onSuccess(probe);
-				return CompletableFuture.completedFuture(value);
+				return result;
 			}
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
@@ -159,35 +164,17 @@ public final class RedisCircuitBreaker {
 				if (probe) {
 					releaseProbe(); // an Error: no verdict on Redis
 				}
-				return CompletableFuture.<T>failedFuture(cause);
+				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
 			}
-			reportFailure(ex, probe);
-			return fallBack(fallback, ex);
-		}).thenCompose((result) -> result);
-	}
-
-	private static <T extends @Nullable Object> CompletableFuture<T> fallBack(Fallback<T> fallback,
-			@Nullable RuntimeException failure) {
-		try {
-			return CompletableFuture.completedFuture(fallback.apply(failure));
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	/**
-	 * Reports a failed call: only an unavailable Redis counts towards opening the breaker;
-	 * anything else lets another caller probe.
-	 */
-	private void reportFailure(RuntimeException ex, boolean probe) {
-		RedisCommandException redis = redisFailure(ex);
-		if (redis != null && redis.isRedisUnavailable()) {
-			onFailure(redis, probe);
-		}
-		else if (probe) {
-			releaseProbe();
-		}
+			RedisCommandException redis = redisFailure(ex);
+			if (redis != null && redis.isRedisUnavailable()) {
+				onFailure(redis, probe);
+			}
+			else if (probe) {
+				releaseProbe();
+			}
+			return fallback.apply(ex);
+		});
 	}
 
 	/**
