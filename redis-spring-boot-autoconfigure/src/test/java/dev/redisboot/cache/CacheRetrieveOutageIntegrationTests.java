@@ -90,7 +90,7 @@ class CacheRetrieveOutageIntegrationTests {
 
 	@Test
 	void failModeCompletesTheFutureWithTheError(StandaloneRedis redis) {
-		runner(redis).withPropertyValues("redisboot.cache.on-failure=fail").run((context) -> {
+		runner(redis).withPropertyValues("redisboot.cache.on-failure=fail", "redisboot.cache.timeout=2s").run((context) -> {
 			Cache products = context.getBean(CacheManager.class).getCache("products");
 			onEventLoop(() -> products.retrieve(1L,
 					() -> CompletableFuture.completedFuture(ProductService.product(1, "one"))));
