@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.codec.EncryptionKeyRing;
@@ -319,19 +320,28 @@ public final class RedisbootSessionRepository
 			return;
 		}
 		this.scope.forget(id);
+		this.commands.await(deleteAsync(id));
+	}
+
+	/**
+	 * Deletes a session without waiting: what both repositories run.
+	 */
+	CompletableFuture<@Nullable Void> deleteAsync(String id) {
 		String handle = this.keys.handle(id);
-		List<Object> results = this.commands.settledPipeline((commands) -> List.of(
-				commands.del(this.keys.sessionKey(handle)),
-				commands.zrem(this.keys.expirationsKey(), SessionKeys.bytes(handle))));
-		if (results.get(1) instanceof Failure failure) {
-			this.commands.fault(EXPIRATIONS_FAMILY, failure, "delete");
-		}
-		if (results.get(0) instanceof Failure failure) {
-			this.commands.fault(SESSION_FAMILY, failure, "delete");
-		}
-		else if (((Long) results.get(0)) > 0) {
-			this.reporter.invalidated(id);
-		}
+		return this.commands
+			.settledPipelineAsync((commands) -> List.of(commands.del(this.keys.sessionKey(handle)),
+					commands.zrem(this.keys.expirationsKey(), SessionKeys.bytes(handle))))
+			.thenAccept((results) -> {
+				if (results.get(1) instanceof Failure failure) {
+					this.commands.fault(EXPIRATIONS_FAMILY, failure, "delete");
+				}
+				if (results.get(0) instanceof Failure failure) {
+					this.commands.fault(SESSION_FAMILY, failure, "delete");
+				}
+				else if (((Long) results.get(0)) > 0) {
+					this.reporter.invalidated(id);
+				}
+			});
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,61 @@ public final class LettuceCommands {
 			// getConnection() itself fails when Redis cannot be reached
 			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex);
 		}
+	}
+
+	/**
+	 * Runs commands on the connection's asynchronous API without waiting: for callers that
+	 * must not block (reactive applications). The result completes when Redis answered, or
+	 * fails with a {@link RedisCommandException} as {@link #execute(Function)} would throw it,
+	 * within the same timeout. Commands issued together are pipelined.
+	 * @param <T> the result type
+	 * @param command issues the commands
+	 * @return the result, to come
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> executeAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		RedisConnection connection;
+		CompletableFuture<T> issued;
+		try {
+			connection = this.connectionFactory.getConnection();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(
+					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
+		}
+		try {
+			issued = command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
+				.toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			connection.close();
+			return CompletableFuture.failedFuture(
+					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		issued.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
+			connection.close();
+			if (failure == null) {
+				result.complete(value);
+				return;
+			}
+			Throwable cause = failure;
+			while (cause instanceof CompletionException && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			if (cause instanceof TimeoutException) {
+				issued.cancel(true);
+				result.completeExceptionally(new RedisCommandException(Kind.UNAVAILABLE,
+						RedisConnectionEvents.explainTimeout(this.connectionFactory.getClientResources(),
+								"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"),
+						cause));
+			}
+			else {
+				result.completeExceptionally(failure(cause));
+			}
+		});
+		return result;
 	}
 
 	/**
@@ -183,8 +239,7 @@ public final class LettuceCommands {
 			while (cause instanceof CompletionException && cause.getCause() != null) {
 				cause = cause.getCause();
 			}
-			Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
-			throw new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
+			throw failure(cause);
 		}
 		catch (InterruptedException ex) {
 			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
@@ -192,6 +247,14 @@ public final class LettuceCommands {
 			future.cancel(true);
 			throw new RedisCommandException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
 		}
+	}
+
+	private static RedisCommandException failure(Throwable cause) {
+		if (cause instanceof RedisCommandException redis) {
+			return redis;
+		}
+		Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+		return new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
 	}
 
 	/**

@@ -2,6 +2,10 @@ package dev.redisboot.core.redis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,6 +122,64 @@ public final class RedisCircuitBreaker {
 			if (!reported && probe) {
 				releaseProbe(); // an Error: no verdict on Redis
 			}
+		}
+	}
+
+	/**
+	 * Runs one asynchronous Redis call under the breaker, as {@link #call} runs a blocking
+	 * one: the outcome is reported when the call's result completes, and a failure is
+	 * answered by the fallback, which may return a failed future.
+	 * @param <T> the result type
+	 * @param call issues the Redis call
+	 * @param fallback the answer when Redis was not called or failed
+	 * @return the call's result, or the fallback's
+	 */
+	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call,
+			Fallback<CompletableFuture<T>> fallback) {
+		int admission = admit();
+		if (admission == SKIP) {
+			return fallback.apply(null);
+		}
+		boolean probe = admission == PROBE;
+		CompletableFuture<T> issued;
+		try {
+			issued = call.get().toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			report(ex, probe);
+			return fallback.apply(ex);
+		}
+		catch (Error ex) {
+			if (probe) {
+				releaseProbe();
+			}
+			throw ex;
+		}
+		return issued.handle((value, failure) -> {
+			if (failure == null) {
+				onSuccess(probe);
+				return CompletableFuture.completedFuture(value);
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (!(cause instanceof RuntimeException runtime)) {
+				if (probe) {
+					releaseProbe();
+				}
+				return CompletableFuture.<T>failedFuture(cause);
+			}
+			report(runtime, probe);
+			return fallback.apply(runtime);
+		}).thenCompose(Function.identity());
+	}
+
+	private void report(RuntimeException ex, boolean probe) {
+		RedisCommandException redis = redisFailure(ex);
+		if (redis != null && redis.isRedisUnavailable()) {
+			onFailure(redis, probe);
+		}
+		else if (probe) {
+			releaseProbe();
 		}
 	}
 
