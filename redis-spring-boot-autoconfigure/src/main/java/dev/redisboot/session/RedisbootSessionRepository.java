@@ -301,6 +301,24 @@ public final class RedisbootSessionRepository
 		return this.scope.find(id, (plausible) -> sessionOrNull(this.reader.load(plausible)));
 	}
 
+	/**
+	 * Finds a session by id without waiting, as {@link #findById} does: for the reactive
+	 * repository, outside any request scope.
+	 */
+	CompletableFuture<@Nullable RedisbootSession> findAsync(String id) {
+		if (!SessionKeys.isPlausibleId(id)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.reader.loadAsync(id).thenApply(this::sessionOrNull);
+	}
+
+	/**
+	 * Saves a session without waiting, as {@link #save} does: for the reactive repository.
+	 */
+	CompletableFuture<@Nullable Void> saveAsync(RedisbootSession session) {
+		return this.saver.saveAsync(session, RequestScopedSessions.Scope.NONE);
+	}
+
 	private @Nullable RedisbootSession sessionOrNull(@Nullable StoredSession stored) {
 		return (stored != null) ? session(stored) : null;
 	}
@@ -327,6 +345,9 @@ public final class RedisbootSessionRepository
 	 * Deletes a session without waiting: what both repositories run.
 	 */
 	CompletableFuture<@Nullable Void> deleteAsync(String id) {
+		if (!SessionKeys.isPlausibleId(id)) {
+			return CompletableFuture.completedFuture(null);
+		}
 		String handle = this.keys.handle(id);
 		return this.commands
 			.settledPipelineAsync((commands) -> List.of(commands.del(this.keys.sessionKey(handle)),

@@ -58,10 +58,6 @@ final class SessionCommands {
 		return guarded(() -> this.redis.execute(command));
 	}
 
-	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
-		return guarded(() -> this.redis.evalsha(script, output, keys, args));
-	}
-
 	/**
 	 * Runs commands without waiting (for the reactive repository, and for the steps that
 	 * both repositories share): the result fails with a {@link RedisCommandException} as
