@@ -1,5 +1,6 @@
 package dev.redisboot.session;
 
+import dev.redisboot.NonBlockingTest;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.RedisTopology;
@@ -10,6 +11,7 @@ import dev.redisboot.test.WithRedis;
  * give ({@code +@all -@dangerous}): every command and script the repository runs on the
  * reactive path must be allowed to it.
  */
+@NonBlockingTest
 @WithRedis(RedisTopology.ACL)
 class ReactiveSessionAclIntegrationTests extends AbstractReactiveSessionIntegrationTests {
 

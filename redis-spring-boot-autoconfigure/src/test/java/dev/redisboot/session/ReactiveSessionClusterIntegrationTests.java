@@ -1,5 +1,6 @@
 package dev.redisboot.session;
 
+import dev.redisboot.NonBlockingTest;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.RedisTopology;
@@ -9,6 +10,7 @@ import dev.redisboot.test.WithRedis;
  * Reactive sessions on Redis Cluster: session hashes, principal indexes and the expiration
  * set live in different slots, and every command touches one key.
  */
+@NonBlockingTest
 @WithRedis(RedisTopology.CLUSTER)
 class ReactiveSessionClusterIntegrationTests extends AbstractReactiveSessionIntegrationTests {
 

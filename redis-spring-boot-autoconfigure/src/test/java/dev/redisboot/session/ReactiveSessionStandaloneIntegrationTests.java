@@ -3,6 +3,7 @@ package dev.redisboot.session;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.NonBlockingTest;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
 import dev.redisboot.test.RedisNode;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 // a server of its own: the exact server-wide command counts below must not see the background commands of
 // other test classes' cached contexts on the shared server, and pausing it must not stall them
+@NonBlockingTest
 @WithRedis(isolated = true)
 class ReactiveSessionStandaloneIntegrationTests extends AbstractReactiveSessionIntegrationTests {
 

@@ -9,6 +9,7 @@ import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.LettuceCommands;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.session.NonBlockingSessionIdGenerator;
 import dev.redisboot.session.PrincipalSessionsEndpoint;
 import dev.redisboot.session.ReactiveRedisbootSessionRepository;
 import dev.redisboot.session.ReactiveSessionUnavailableFilter;
@@ -165,9 +166,22 @@ public final class RedisbootSessionAutoConfiguration {
 	@Import({ SpringWebSessionConfiguration.class, RedisbootSessionRepositoryConfiguration.class })
 	static class ReactiveSessionConfiguration {
 
+		/**
+		 * Without a {@code SessionIdGenerator} of the application's, ids come from one that
+		 * reads no file on an event loop.
+		 */
 		@Bean
-		ReactiveRedisbootSessionRepository reactiveSessionRepository(RedisbootSessionRepository sessionRepository) {
+		ReactiveRedisbootSessionRepository reactiveSessionRepository(RedisbootSessionRepository sessionRepository,
+				ObjectProvider<SessionIdGenerator> idGenerator) {
+			if (idGenerator.getIfAvailable() == null) {
+				sessionRepository.setSessionIdGenerator(new NonBlockingSessionIdGenerator());
+			}
 			return new ReactiveRedisbootSessionRepository(sessionRepository);
+		}
+
+		@Bean
+		static SecureSessionCookie redisbootReactiveSessionCookie(Environment environment) {
+			return new SecureSessionCookie(environment);
 		}
 
 		@Bean
