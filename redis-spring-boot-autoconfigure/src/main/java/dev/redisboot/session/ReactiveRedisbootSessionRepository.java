@@ -43,6 +43,7 @@ public final class ReactiveRedisbootSessionRepository implements ReactiveSession
 		Assert.notNull(sessions, "'sessions' must not be null");
 		this.sessions = sessions;
 		sessions.setFlushMode(FlushMode.ON_SAVE);
+		SessionScripts.load();
 	}
 
 	/**

@@ -1,20 +1,14 @@
 package dev.redisboot.session.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
 
 import dev.redisboot.core.RedisUsage;
-import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
-import dev.redisboot.core.redis.LettuceCommands;
-import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.session.NonBlockingSessionIdGenerator;
-import dev.redisboot.session.PrincipalSessionsEndpoint;
 import dev.redisboot.session.ReactiveRedisbootSessionRepository;
 import dev.redisboot.session.ReactiveSessionUnavailableFilter;
 import dev.redisboot.session.RedisbootSessionRepository;
-import dev.redisboot.session.SessionCleanup;
 import dev.redisboot.session.SessionJsonRedisSerializer;
 import dev.redisboot.session.SessionRequestScopeFilter;
 import dev.redisboot.session.SessionMetrics;
@@ -27,10 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -45,7 +36,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCustomizer;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionProperties;
-import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration;
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -144,10 +134,31 @@ public final class RedisbootSessionAutoConfiguration {
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnProperty(name = "spring.session.data.redis.repository-type", havingValue = "default",
 			matchIfMissing = true)
-	@ConditionalOnMissingBean(SessionRepository.class)
+	// the repository this imports is checked again when this class's beans are registered: ignore it then
+	@ConditionalOnMissingBean(value = SessionRepository.class, ignored = RedisbootSessionRepository.class)
 	@ConditionalOnBean(LettuceConnectionFactory.class)
 	@Import({ SpringHttpSessionConfiguration.class, RedisbootSessionRepositoryConfiguration.class })
 	static class ServletSessionConfiguration {
+
+		/**
+		 * Runs just before Spring Session's filter, whatever its configured order.
+		 */
+		@Bean
+		FilterRegistrationBean<SessionRequestScopeFilter> redisbootSessionRequestScopeFilter(
+				RedisbootSessionRepository repository, RedisbootSessionProperties properties,
+				ObjectProvider<SessionProperties> sessionProperties) {
+			FilterRegistrationBean<SessionRequestScopeFilter> registration = new FilterRegistrationBean<>(
+					new SessionRequestScopeFilter(repository,
+							new SessionSettingsResolver(properties).unavailableRetrySeconds()));
+			SessionProperties session = sessionProperties.getIfAvailable();
+			int sessionFilterOrder = (session != null) ? session.getServlet().getFilterOrder()
+					: SessionRepositoryFilter.DEFAULT_ORDER;
+			// at Integer.MIN_VALUE (a filter order nobody should need) both filters share the order and the
+			// request scope may not apply: requests then read the session from Redis up to three times
+			registration.setOrder((sessionFilterOrder == Integer.MIN_VALUE) ? sessionFilterOrder : sessionFilterOrder - 1);
+			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+			return registration;
+		}
 
 	}
 

@@ -44,6 +44,7 @@ final class RedisbootSessionRepositoryConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	RedisbootSessionRepository sessionRepository(RedisbootSessionProperties properties,
 			@Qualifier(RedisbootSessionAutoConfiguration.CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 			SessionDataRedisProperties springSessionProperties, LettuceConnectionFactory connectionFactory,
