@@ -212,8 +212,8 @@ public class ReactiveSessionBenchmark {
 	}
 
 	Object sessionRepository() {
-		return this.application.getBeanProvider(ReactiveSessionRepository.class)
-			.getIfAvailable(() -> this.application.getBean(RedisbootSessionRepository.class));
+		Object reactive = this.application.getBeanProvider(ReactiveSessionRepository.class).getIfAvailable();
+		return (reactive != null) ? reactive : this.application.getBean(RedisbootSessionRepository.class);
 	}
 
 	private void checkRepository() {
