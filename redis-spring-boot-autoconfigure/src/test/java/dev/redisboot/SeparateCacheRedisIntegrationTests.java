@@ -13,9 +13,12 @@ import java.util.UUID;
 import dev.redisboot.FailoverTestApplication.Job;
 import dev.redisboot.FailoverTestApplication.Jobs;
 import dev.redisboot.FailoverTestApplication.Prices;
+import dev.redisboot.actuate.BigKeys;
 import dev.redisboot.actuate.RedisAdvice;
 import dev.redisboot.actuate.RedisEndpoint;
+import dev.redisboot.actuate.RedisServerInspector;
 import dev.redisboot.actuate.SeparateRedisServerMetrics;
+import dev.redisboot.core.autoconfigure.RedisAccessFailureAnalyzer;
 import dev.redisboot.stream.JobQueue;
 import dev.redisboot.test.RedisDeployment;
 import dev.redisboot.test.RedisDeployments;
@@ -24,17 +27,22 @@ import dev.redisboot.test.SentinelRedis;
 import dev.redisboot.test.StandaloneRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -46,6 +54,7 @@ import static org.awaitility.Awaitility.await;
  * least-privilege ACL user in another, the application's server the shared standalone one.
  */
 @SuppressWarnings("unchecked")
+@ExtendWith(OutputCaptureExtension.class)
 class SeparateCacheRedisIntegrationTests {
 
 	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -114,6 +123,37 @@ class SeparateCacheRedisIntegrationTests {
 			assertThat(cacheServer.get("properties")).isEqualTo("redisboot.cache.redis.*");
 			assertThat((List<Object>) cacheServer.get("usage")).contains("caches", "near-cache invalidation");
 			assertThat((Map<Object, Object>) cacheServer.get("nodes")).containsKey(cache.host() + ":" + cache.clientPort());
+
+			// the caches' entries are counted and measured on the cache server
+			RedisEndpoint endpoint = context.getBean(RedisEndpoint.class);
+			Map<String, Object> pricesCache = ((List<Map<String, Object>>) endpoint.section("caches", null, null))
+				.stream()
+				.filter((cacheStats) -> "prices".equals(cacheStats.get("name")))
+				.findFirst()
+				.orElseThrow();
+			assertThat((Map<String, Object>) pricesCache.get("sample")).containsEntry("server", "cache")
+				.containsEntry("entries", 1L)
+				.containsEntry("complete", true)
+				.containsEntry("entriesText", "1")
+				.containsEntry("measured", 1L)
+				.hasEntrySatisfying("meanValueBytes", (bytes) -> assertThat((Long) bytes).isPositive())
+				.hasEntrySatisfying("estimatedBytes", (bytes) -> assertThat((Long) bytes).isPositive());
+			// the cache server's big keys, memory report and slow log, by ?server=cache
+			String node = cache.host() + ":" + cache.clientPort();
+			assertThat(endpoint.serverNames()).containsExactly("default", "cache");
+			BigKeys onCacheServer = (BigKeys) endpoint.section("big-keys", 5, prefix + ":cache:prices:*", "cache");
+			assertThat(onCacheServer.keys()).singleElement().satisfies((key) -> {
+				assertThat(key.node()).isEqualTo(node);
+				assertThat(key.key()).startsWith(prefix + ":cache:prices:#");
+			});
+			assertThat(((BigKeys) endpoint.section("big-keys", 5, prefix + ":cache:prices:*", "default")).keys())
+				.isEmpty();
+			assertThat((Map<String, String>) endpoint.section("memory", null, null, "cache")).containsOnlyKeys(node);
+			RedisServerInspector.Slowlog slowlog = (RedisServerInspector.Slowlog) endpoint.section("slowlog", 5, null,
+					"cache");
+			assertThat(slowlog.entries()).allSatisfy((entry) -> assertThat(entry.node()).isEqualTo(node));
+			assertThat(slowlog.unreadable()).isEmpty();
+			assertThat(endpoint.section("slowlog", 5, null, "elsewhere")).as("an unknown server is 404").isNull();
 		}
 	}
 
@@ -171,7 +211,7 @@ class SeparateCacheRedisIntegrationTests {
 	}
 
 	@Test
-	void aCacheServerWithALeastPrivilegeUserBehindItsOwnCredentials() throws Exception {
+	void aCacheServerWithALeastPrivilegeUserBehindItsOwnCredentials(CapturedOutput output) throws Exception {
 		StandaloneRedis application = RedisDeployments.sharedStandalone();
 		StandaloneRedis cache = RedisDeployments.sharedAcl();
 		String prefix = "split-" + UUID.randomUUID().toString().substring(0, 8);
@@ -184,7 +224,65 @@ class SeparateCacheRedisIntegrationTests {
 			// the ACL user may not run INFO: the cache server's advice says what it could not check
 			assertThat(rules(cacheServer.get("advice"))).contains("maxmemory-unset");
 			assertThat(messages(cacheServer.get("advice"))).anyMatch((message) -> message.contains("Could not check"));
+			// the startup check tested the cache server's user too, and said what it may not run
+			assertThat(output).contains("The Redis user 'app' of the cache Redis (redisboot.cache.redis.username) may"
+					+ " not run 'info' command");
 		}
+	}
+
+	@Test
+	void aCacheUserWithoutKeysUnderThePrefixFailsStartupNamingTheCacheRedisProperties() {
+		StandaloneRedis application = RedisDeployments.sharedStandalone();
+		String prefix = "split-" + UUID.randomUUID().toString().substring(0, 8);
+		// keys of another application only; channels and the rest allowed
+		try (StandaloneRedis cache = StandaloneRedis.startWithAclUser("~other:* &* +@all -@dangerous")) {
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> start(application, cache, prefix))
+				.satisfies((failure) -> {
+					FailureAnalysis analysis = new RedisAccessFailureAnalyzer(null).analyze(failure);
+					assertThat(analysis).isNotNull();
+					assertThat(analysis.getDescription())
+						.startsWith("The Redis user 'app' of the cache Redis (redisboot.cache.redis.username) may not"
+								+ " use keys under the key prefix (EXISTS " + prefix + ":cache:redisboot:access-probe")
+						.contains("NOPERM");
+					assertThat(analysis.getAction()).contains("ACL SETUSER app ~" + prefix + ":cache*");
+				});
+		}
+	}
+
+	@Test
+	void aCacheUserLimitedToTheCacheKeysPassesTheStartupCheck() {
+		StandaloneRedis application = RedisDeployments.sharedStandalone();
+		String prefix = "split-" + UUID.randomUUID().toString().substring(0, 8);
+		try (StandaloneRedis cache = StandaloneRedis
+			.startWithAclUser("~" + prefix + ":cache* &" + prefix + ":cache* +@all -@dangerous");
+				ConfigurableApplicationContext context = start(application, cache, prefix)) {
+			assertThat(context.getBean(Prices.class).price("5")).isEqualTo("price:5");
+			assertThat(keys(cache.node(), prefix)).containsExactly(prefix + ":cache:prices:5");
+		}
+	}
+
+	@Test
+	void aWrongCachePasswordFailsStartupNamingTheCacheRedisProperties() {
+		StandaloneRedis application = RedisDeployments.sharedStandalone();
+		StandaloneRedis cache = RedisDeployments.sharedAcl();
+		String prefix = "split-" + UUID.randomUUID().toString().substring(0, 8);
+		List<String> wrong = new ArrayList<>(List.of(application.propertyValues()));
+		for (String value : cache.propertyValues()) {
+			wrong.add(value.startsWith("spring.data.redis.password=") ? "redisboot.cache.redis.password=not-it"
+					: value.replace("spring.data.redis.", "redisboot.cache.redis."));
+		}
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> start(wrong, prefix))
+			.satisfies((failure) -> {
+				FailureAnalysis analysis = new RedisAccessFailureAnalyzer(null).analyze(failure);
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription())
+					.startsWith("The cache Redis (redisboot.cache.redis.*) rejected the application's user name or"
+							+ " password")
+					.contains("user 'app'", "WRONGPASS")
+					.doesNotContain("not-it");
+				assertThat(analysis.getAction()).contains("redisboot.cache.redis.username", "redisboot.cache.redis.password")
+					.doesNotContain("spring.data.redis.password");
+			});
 	}
 
 	@Test
@@ -205,6 +303,11 @@ class SeparateCacheRedisIntegrationTests {
 		for (String value : cache.propertyValues()) {
 			properties.add(value.replace("spring.data.redis.", "redisboot.cache.redis."));
 		}
+		return start(properties, prefix);
+	}
+
+	private ConfigurableApplicationContext start(List<String> connections, String prefix) {
+		List<String> properties = new ArrayList<>(connections);
 		properties.addAll(List.of("server.port=0", "redisboot.key-prefix=" + prefix, "spring.main.banner-mode=off",
 				"redisboot.jobs.stream=" + prefix + "-jobs", "redisboot.stream.block=200ms",
 				"redisboot.stream.shutdown-timeout=500ms", "redisboot.session.cleanup-interval=1h",

@@ -247,6 +247,14 @@ public class RateLimitBenchmark {
 		REDISBOOT("redisboot (decide.lua)"),
 
 		/**
+		 * redisboot's WebFlux path: {@link RateLimiter#consumeAsync}, the same script and
+		 * batching on Lettuce's async API, with as many decisions in flight as the run has
+		 * "threads" but no thread waiting for any (as a Netty event loop serves concurrent
+		 * requests).
+		 */
+		REDISBOOT_REACTIVE("redisboot reactive (async)"),
+
+		/**
 		 * Stock Bucket4j with Lettuce, compare-and-swap, one proxy per decision.
 		 */
 		BUCKET4J("Bucket4j CAS"),
@@ -293,7 +301,7 @@ public class RateLimitBenchmark {
 		String client = "ip=10.0." + (bucket / 256) + "." + (bucket % 256);
 		byte[] key = ("bench:rl:b4j:" + bucket).getBytes(StandardCharsets.UTF_8);
 		return switch (implementation) {
-			case REDISBOOT -> this.limiter.consume(this.rule, client, null).allowed();
+			case REDISBOOT, REDISBOOT_REACTIVE -> this.limiter.consume(this.rule, client, null).allowed();
 			case BUCKET4J -> this.bucket4j.getProxy(key, () -> this.configuration).tryConsume(1);
 			case BUCKET4J_BATCHING -> batchingProxy(key).tryConsume(1);
 		};
@@ -316,6 +324,9 @@ public class RateLimitBenchmark {
 		for (int t = 0; t < threads; t++) {
 			decide(implementation, hot ? base : base + 1 + t);
 		}
+		if (implementation == Implementation.REDISBOOT_REACTIVE) {
+			return runInFlight(threads, threads * decisionsPerThread, base, hot);
+		}
 		AtomicLong commands = (implementation == Implementation.REDISBOOT) ? this.bootCommands : this.rawCommands;
 		ConcurrentTries.Outcome outcome = ConcurrentTries.run(threads, decisionsPerThread, commands, (thread) -> {
 			int bucket = hot ? base : base + 1 + thread;
@@ -323,6 +334,54 @@ public class RateLimitBenchmark {
 		});
 		return new Run(outcome.tries(), outcome.succeeded(), outcome.triesPerSecond(), outcome.p50Micros(),
 				outcome.p99Micros(), outcome.commandsPerTry());
+	}
+
+	/**
+	 * Keeps a number of asynchronous decisions in flight until a total is made: each
+	 * completed decision issues the next one of its lane from the thread that completed it
+	 * (Lettuce's event loop), as a WebFlux filter chain goes on; no thread waits for Redis.
+	 * @param inFlight decisions in flight at once (the lanes)
+	 * @param decisions decisions to make in all
+	 * @param base the run's first bucket number
+	 * @param hot whether all lanes share one bucket
+	 * @return the outcome
+	 */
+	private Run runInFlight(int inFlight, int decisions, int base, boolean hot) throws InterruptedException {
+		int perLane = Math.max(1, decisions / inFlight);
+		long[][] latencies = new long[inFlight][perLane];
+		AtomicLong allowed = new AtomicLong();
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(inFlight);
+		long before = this.bootCommands.get();
+		long began = System.nanoTime();
+		for (int lane = 0; lane < inFlight; lane++) {
+			int bucket = hot ? base : base + 1 + lane;
+			String client = "ip=10.0." + (bucket / 256) + "." + (bucket % 256);
+			decideInLane(client, latencies[lane], 0, allowed, done);
+		}
+		if (!done.await(10, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("Decisions did not complete");
+		}
+		long elapsed = System.nanoTime() - began;
+		long total = (long) inFlight * perLane;
+		long[] all = Percentiles.sortedAll(latencies);
+		return new Run(total, allowed.get(), total * 1e9 / elapsed, Percentiles.nearestRank(all, 0.50) / 1e3,
+				Percentiles.nearestRank(all, 0.99) / 1e3, (double) (this.bootCommands.get() - before) / total);
+	}
+
+	private void decideInLane(String client, long[] latencies, int index, AtomicLong allowed,
+			java.util.concurrent.CountDownLatch done) {
+		if (index == latencies.length) {
+			done.countDown();
+			return;
+		}
+		long begin = System.nanoTime();
+		this.limiter.consumeAsync(this.rule, client, null).whenComplete((decision, failure) -> {
+			latencies[index] = System.nanoTime() - begin;
+			if (decision != null && decision.allowed()) {
+				allowed.incrementAndGet();
+			}
+			decideInLane(client, latencies, index + 1, allowed, done);
+		});
 	}
 
 	private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();

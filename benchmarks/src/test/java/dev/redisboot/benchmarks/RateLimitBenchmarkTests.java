@@ -50,6 +50,14 @@ class RateLimitBenchmarkTests {
 			}
 			RateLimitBenchmark.Run spread = benchmark.run(RateLimitBenchmark.Implementation.REDISBOOT, 16, 10, false);
 			assertThat(spread.commandsPerDecision()).isEqualTo(1.0);
+			// the WebFlux path: the same script and batching, decisions in flight rather than threads waiting
+			for (boolean hotBucket : new boolean[] { true, false }) {
+				RateLimitBenchmark.Run reactive = benchmark.run(RateLimitBenchmark.Implementation.REDISBOOT_REACTIVE, 64,
+						10, hotBucket);
+				assertThat(reactive.decisions()).isEqualTo(640L);
+				assertThat(reactive.allowed()).isEqualTo(reactive.decisions());
+				assertThat(reactive.commandsPerDecision()).as("hot: %s", hotBucket).isPositive().isLessThanOrEqualTo(1.0);
+			}
 			RateLimitBenchmark.Run stock = benchmark.run(RateLimitBenchmark.Implementation.BUCKET4J, 16, 10, true);
 			assertThat(stock.allowed()).isEqualTo(stock.decisions());
 			assertThat(stock.commandsPerDecision()).as("a GET and a swap at least").isGreaterThanOrEqualTo(2.0);

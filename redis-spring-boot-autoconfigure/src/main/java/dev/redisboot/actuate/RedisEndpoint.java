@@ -69,6 +69,8 @@ public class RedisEndpoint {
 
 	private final SeparateRedisServers separateServers;
 
+	private final CacheSampling cacheSampling;
+
 	/**
 	 * Creates the endpoint.
 	 * @param snapshots the shared readings
@@ -94,6 +96,24 @@ public class RedisEndpoint {
 	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor,
 			Supplier<Map<String, CacheManager>> cacheManagers, BigKeySettings bigKeys, KeyRedactor redactor,
 			SeparateRedisServers separateServers) {
+		this(snapshots, advisor, cacheManagers, bigKeys, redactor, separateServers, CacheSampling.DISABLED);
+	}
+
+	/**
+	 * Creates the endpoint of an application that uses more than one Redis, with sampled
+	 * entry counts and sizes of its caches.
+	 * @param snapshots the shared readings of the application's own server
+	 * @param advisor the advice rules for it
+	 * @param cacheManagers the application's cache managers, by bean name, looked up on use
+	 * @param bigKeys limits of the big-key sampling
+	 * @param redactor turns key names into what the endpoint may show
+	 * @param separateServers the other servers, shown under {@code servers} by name
+	 * @param cacheSampling samples each cache's entries on the server that holds them
+	 */
+	public RedisEndpoint(RedisServerSnapshots snapshots, RedisAdvisor advisor,
+			Supplier<Map<String, CacheManager>> cacheManagers, BigKeySettings bigKeys, KeyRedactor redactor,
+			SeparateRedisServers separateServers, CacheSampling cacheSampling) {
+		this.cacheSampling = cacheSampling;
 		this.separateServers = separateServers;
 		this.snapshots = snapshots;
 		this.advisor = advisor;
@@ -156,22 +176,74 @@ public class RedisEndpoint {
 	 * @param limit how many entries (slow log per node, big keys), or {@code null} for the
 	 * default
 	 * @param pattern a {@code MATCH} pattern for big keys, or {@code null} for every key
-	 * @return the section, or {@code null} (404) for an unknown one
+	 * @param server the server whose advice, slow log, big keys or memory to read:
+	 * {@code default} (or {@code null}) for the application's own, or the name of a separate
+	 * server such as {@code cache}
+	 * @return the section, or {@code null} (404) for an unknown section or server
 	 */
 	@ReadOperation
-	public @Nullable Object section(@Selector String section, @Nullable Integer limit, @Nullable String pattern) {
+	public @Nullable Object section(@Selector String section, @Nullable Integer limit, @Nullable String pattern,
+			@Nullable String server) {
+		RedisServerSnapshots snapshots = snapshots(server);
+		if (snapshots == null) {
+			return null;
+		}
 		return switch (section) {
-			case "advice" -> this.advisor.advise(this.snapshots.get(MAX_AGE));
-			case "slowlog" -> slowlog(positive(limit, 20));
-			case "big-keys" -> bigKeys(positive(limit, this.bigKeys.top()), pattern);
-			case "memory" -> this.snapshots.getInspector().memoryDoctor();
+			case "advice" -> advisor(server).advise(snapshots.get(MAX_AGE));
+			case "slowlog" -> slowlog(snapshots.getInspector(), positive(limit, 20));
+			case "big-keys" -> bigKeys(snapshots.getInspector(), positive(limit, this.bigKeys.top()), pattern);
+			case "memory" -> snapshots.getInspector().memoryDoctor();
 			case "caches" -> caches();
 			default -> null;
 		};
 	}
 
-	private RedisServerInspector.Slowlog slowlog(int limit) {
-		RedisServerInspector.Slowlog slowlog = this.snapshots.getInspector().slowlog(limit);
+	/**
+	 * One section of the application's own server, as {@link #section(String, Integer, String, String)}.
+	 * @param section the section
+	 * @param limit how many entries, or {@code null} for the default
+	 * @param pattern a {@code MATCH} pattern for big keys, or {@code null}
+	 * @return the section, or {@code null} for an unknown one
+	 */
+	public @Nullable Object section(String section, @Nullable Integer limit, @Nullable String pattern) {
+		return section(section, limit, pattern, null);
+	}
+
+	/**
+	 * The names of the servers the application uses: {@code default} first, then each
+	 * separate one.
+	 * @return the names
+	 */
+	public List<String> serverNames() {
+		List<String> names = new ArrayList<>();
+		names.add(RedisServerConnection.DEFAULT_SERVER);
+		this.separateServers.servers().forEach((server) -> names.add(server.name()));
+		return names;
+	}
+
+	private @Nullable RedisServerSnapshots snapshots(@Nullable String server) {
+		if (server == null || server.isEmpty() || RedisServerConnection.DEFAULT_SERVER.equals(server)) {
+			return this.snapshots;
+		}
+		return this.separateServers.servers()
+			.stream()
+			.filter((separate) -> separate.name().equals(server))
+			.map(SeparateRedisServers.Server::snapshots)
+			.findFirst()
+			.orElse(null);
+	}
+
+	private RedisAdvisor advisor(@Nullable String server) {
+		return this.separateServers.servers()
+			.stream()
+			.filter((separate) -> separate.name().equals(server))
+			.map(SeparateRedisServers.Server::advisor)
+			.findFirst()
+			.orElse(this.advisor);
+	}
+
+	private RedisServerInspector.Slowlog slowlog(RedisServerInspector inspector, int limit) {
+		RedisServerInspector.Slowlog slowlog = inspector.slowlog(limit);
 		return new RedisServerInspector.Slowlog(slowlog.entries()
 			.stream()
 			.map((entry) -> new SlowlogEntry(entry.node(), entry.id(), entry.time(), entry.durationMicros(),
@@ -180,14 +252,13 @@ public class RedisEndpoint {
 			.toList(), slowlog.unreadable());
 	}
 
-	private BigKeys bigKeys(int limit, @Nullable String pattern) {
+	private BigKeys bigKeys(RedisServerInspector inspector, int limit, @Nullable String pattern) {
 		if (pattern != null && !this.redactor.isAllowedPattern(pattern)) {
 			throw new InvalidEndpointRequestException("Pattern '" + pattern + "' is not allowed: use a prefix that"
 					+ " the endpoint shows, followed by one '*', such as 'cache:products:*' or 'user:*'",
 					"Pattern not allowed");
 		}
-		BigKeys found = this.snapshots.getInspector()
-			.bigKeys(limit, pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
+		BigKeys found = inspector.bigKeys(limit, pattern, this.bigKeys.timeBudget(), this.bigKeys.maxKeys());
 		return new BigKeys(found.keys()
 			.stream()
 			.map((key) -> new BigKeys.Key(this.redactor.key(key.key()), key.node(), key.bytes(), key.type()))
@@ -222,7 +293,20 @@ public class RedisEndpoint {
 
 	private List<Map<String, Object>> caches() {
 		List<Map<String, Object>> caches = new ArrayList<>();
-		this.cacheManagers.get().forEach((managerName, manager) -> {
+		Map<String, String> patterns = new LinkedHashMap<>();
+		Map<String, CacheManager> managers = this.cacheManagers.get();
+		managers.forEach((managerName, manager) -> {
+			if (manager instanceof CacheStatisticsProvider provider) {
+				for (String name : manager.getCacheNames()) {
+					String pattern = provider.getCacheKeyPattern(name);
+					if (pattern != null) {
+						patterns.putIfAbsent(name, pattern);
+					}
+				}
+			}
+		});
+		Map<String, CacheSampling.Sampled> samples = this.cacheSampling.samples(patterns);
+		managers.forEach((managerName, manager) -> {
 			for (String name : manager.getCacheNames()) {
 				Map<String, Object> stats = new LinkedHashMap<>();
 				stats.put("name", name);
@@ -231,20 +315,48 @@ public class RedisEndpoint {
 				if (cache != null) {
 					stats.put("type", cache.getClass().getSimpleName());
 				}
-				CacheStatistics statistics = (manager instanceof CacheStatisticsProvider provider)
-						? provider.getCacheStatistics(name) : null;
-				Duration timeToLive = (manager instanceof CacheStatisticsProvider provider)
-						? provider.getCacheTimeToLive(name) : null;
+				CacheStatisticsProvider provider = (manager instanceof CacheStatisticsProvider found) ? found : null;
+				CacheStatistics statistics = (provider != null) ? provider.getCacheStatistics(name) : null;
+				Duration timeToLive = (provider != null) ? provider.getCacheTimeToLive(name) : null;
+				Boolean compressed = (provider != null) ? provider.isCacheCompressed(name) : null;
 				if (timeToLive != null) {
 					stats.put("timeToLive", timeToLive.toString());
+				}
+				if (compressed != null) {
+					stats.put("compressed", compressed);
 				}
 				if (statistics != null) {
 					putStatistics(stats, statistics);
 				}
+				CacheSampling.Sampled sampled = samples.get(name);
+				if (sampled != null) {
+					stats.put("sample", describe(sampled));
+				}
+				stats.put("advice", CacheAdvice.advise(name, statistics, timeToLive, compressed,
+						(sampled != null) ? sampled.sample() : null));
 				caches.add(stats);
 			}
 		});
 		return caches;
+	}
+
+	private static Map<String, Object> describe(CacheSampling.Sampled sampled) {
+		CacheEntrySampler.CacheSample sample = sampled.sample();
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("server", sampled.server());
+		described.put("entries", sample.entries());
+		described.put("complete", sample.complete());
+		described.put("entriesText", sample.complete() ? String.valueOf(sample.entries())
+				: "≥ " + sample.entries() + " (scan stopped at budget)");
+		described.put("measured", sample.measured());
+		if (sample.measured() > 0) {
+			described.put("estimatedBytes", sample.estimatedBytes());
+			described.put("meanEntryBytes", sample.meanEntryBytes());
+			described.put("meanValueBytes", sample.meanValueBytes());
+		}
+		described.put("readAt", sampled.readAt().toString());
+		described.put("elapsedMillis", sample.elapsed().toMillis());
+		return described;
 	}
 
 	private static void putStatistics(Map<String, Object> stats, CacheStatistics statistics) {

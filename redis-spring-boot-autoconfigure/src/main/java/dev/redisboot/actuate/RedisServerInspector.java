@@ -42,6 +42,8 @@ public final class RedisServerInspector {
 
 	private final BigKeySampler bigKeySampler;
 
+	private final CacheEntrySampler cacheEntrySampler;
+
 	private final Clock clock;
 
 	/**
@@ -53,6 +55,7 @@ public final class RedisServerInspector {
 	public RedisServerInspector(LettuceConnectionFactory connectionFactory, Duration timeout, Clock clock) {
 		this.nodes = new RedisNodes(connectionFactory, timeout);
 		this.bigKeySampler = new BigKeySampler(this.nodes);
+		this.cacheEntrySampler = new CacheEntrySampler(this.nodes);
 		this.clock = clock;
 	}
 
@@ -98,7 +101,7 @@ public final class RedisServerInspector {
 							(ping != null) ? ping.error() : result.error()));
 				}
 			});
-			Map<String, String> cluster = (mode == RedisMode.CLUSTER) ? clusterInfo(nodes, refusing, infos) : Map.of();
+			Map<String, String> cluster = (mode == RedisMode.CLUSTER) ? clusterInfo(nodes, infos, pings) : Map.of();
 			return new RedisServerSnapshot(mode, readings, cluster, null, now);
 		}
 		catch (RuntimeException ex) {
@@ -109,14 +112,18 @@ public final class RedisServerInspector {
 	}
 
 	/**
-	 * {@code CLUSTER INFO} from the first node that answers: the connection's default node
-	 * may be the one that is down.
+	 * {@code CLUSTER INFO} from the first node that answers {@code INFO} or, for a user
+	 * without {@code INFO} (managed services' {@code -@dangerous}, which leaves
+	 * {@code CLUSTER INFO} allowed), {@code PING}: the connection's default node may be the
+	 * one that is down.
 	 */
-	private Map<String, String> clusterInfo(List<NodeCommands> nodes, List<NodeCommands> refusing,
-			Map<String, NodeResult<String>> infos) {
+	private Map<String, String> clusterInfo(List<NodeCommands> nodes, Map<String, NodeResult<String>> infos,
+			Map<String, NodeResult<String>> pings) {
 		for (NodeCommands node : nodes) {
 			RedisClusterAsyncCommands<byte[], byte[]> commands = node.commands();
-			if (commands != null && !refusing.contains(node) && infos.get(node.node()).value() != null) {
+			NodeResult<String> ping = pings.get(node.node());
+			boolean answers = infos.get(node.node()).value() != null || (ping != null && ping.value() != null);
+			if (commands != null && answers) {
 				NodeResult<String> clusterInfo = this.nodes.await(commands.clusterInfo());
 				if (clusterInfo.value() != null) {
 					return parseInfo(clusterInfo.value());
@@ -216,6 +223,19 @@ public final class RedisServerInspector {
 	 */
 	BigKeys bigKeys(int top, @Nullable String pattern, Duration budget, long maxKeys) {
 		return this.bigKeySampler.sample(top, pattern, budget, maxKeys);
+	}
+
+	/**
+	 * Counts one cache's entries and measures some of them within a time budget; see
+	 * {@code CacheEntrySampler}.
+	 * @param pattern the {@code MATCH} pattern of the cache's entries
+	 * @param budget the time the sampling may take
+	 * @param maxKeys the most keys to count
+	 * @param memorySamples the most entries to measure
+	 * @return what was found
+	 */
+	CacheEntrySampler.CacheSample cacheSample(String pattern, Duration budget, long maxKeys, int memorySamples) {
+		return this.cacheEntrySampler.sample(pattern, budget, maxKeys, memorySamples);
 	}
 
 	/**

@@ -31,4 +31,15 @@ public interface AuditMetrics {
 	default void failed(String operation, String cause) {
 	}
 
+	/**
+	 * Records of accesses to sensitive data were lost.
+	 * @param reason {@code queue-full} (more offered than the writer keeps up with),
+	 * {@code closed} (offered while the application shuts down), or why
+	 * Redis refused their write: {@code no-permission}, {@code wrong-type},
+	 * {@code unavailable} or {@code other}
+	 * @param count how many
+	 */
+	default void dropped(String reason, long count) {
+	}
+
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.redis.LettuceCommands;
@@ -77,23 +78,65 @@ public class AuditTrail {
 		logger.info("Audit: actor=" + event.actor() + " action=" + event.action() + " target=[" + event.target()
 				+ "] client=" + event.client() + " result=" + event.result());
 		this.metrics.recorded(event.action(), event.result());
+		try {
+			write(List.of(event));
+		}
+		catch (RuntimeException ex) {
+			failed("write", ex);
+		}
+	}
+
+	/**
+	 * Writes records of accesses to sensitive data (audited caches) to the stream, in one
+	 * round trip, without a log line each (there may be many a second): each written one is
+	 * counted in {@code redisboot.audit.events}; when Redis refuses the write, none is, the
+	 * failure is counted and logged once, and the caller counts them as dropped.
+	 * @param events the records
+	 * @return {@code null} when they were written, otherwise why not ({@code no-permission},
+	 * {@code wrong-type}, {@code unavailable} or {@code other})
+	 */
+	public @Nullable String recordAccesses(List<AuditEvent> events) {
+		if (events.isEmpty()) {
+			return null;
+		}
+		try {
+			write(events);
+		}
+		catch (RuntimeException ex) {
+			return failed("write", ex);
+		}
+		for (AuditEvent event : events) {
+			this.metrics.recorded(event.action(), event.result());
+		}
+		return null;
+	}
+
+	/**
+	 * Adds the events to the stream, pipelined, then trims it by age once.
+	 */
+	private void write(List<AuditEvent> events) {
+		AuditEvent last = events.get(events.size() - 1);
+		String minId = Math.max(0, last.time().toEpochMilli() - this.retention.toMillis()) + "-0";
+		this.redis.execute((commands) -> {
+			CompletableFuture<?> all = CompletableFuture.completedFuture(null);
+			for (AuditEvent event : events) {
+				all = all.thenCombine(commands
+					.xadd(this.key, XAddArgs.Builder.maxlen(this.maxLength).approximateTrimming(), body(event))
+					.toCompletableFuture(), (previous, id) -> id);
+			}
+			return all.thenCombine(commands.xtrim(this.key, XTrimArgs.Builder.minId(minId).approximateTrimming()),
+					(id, trimmed) -> id);
+		});
+	}
+
+	private static Map<byte[], byte[]> body(AuditEvent event) {
 		Map<byte[], byte[]> body = new LinkedHashMap<>();
 		String[] values = { event.time().toString(), event.actor(), event.action(), event.target(), event.client(),
 				event.result() };
 		for (int i = 0; i < FIELDS.length; i++) {
 			body.put(bytes(FIELDS[i]), bytes(values[i]));
 		}
-		String minId = Math.max(0, event.time().toEpochMilli() - this.retention.toMillis()) + "-0";
-		try {
-			this.redis.execute((commands) -> commands
-				.xadd(this.key, XAddArgs.Builder.maxlen(this.maxLength).approximateTrimming(), body)
-				.toCompletableFuture()
-				.thenCombine(commands.xtrim(this.key, XTrimArgs.Builder.minId(minId).approximateTrimming()),
-						(id, trimmed) -> id));
-		}
-		catch (RuntimeException ex) {
-			failed("write", ex);
-		}
+		return body;
 	}
 
 	/**

@@ -9,7 +9,6 @@ import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.KeyDigester;
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -21,10 +20,6 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameter;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
-import org.springframework.util.ClassUtils;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Records every write and delete operation of every Actuator endpoint (redisboot's
@@ -46,6 +41,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  */
 public final class AuditingOperationInvokerAdvisor implements OperationInvokerAdvisor {
 
+	private static final String PRINCIPAL_PARAMETER = "principal";
+
 	private static final Set<String> CLEAR_PARAMETERS = Set.of("section", "name", "cache", "cacheManager", "stream",
 			"group", "limit", "id", "jobId", "action", "configuredLevel");
 
@@ -54,12 +51,6 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 	 * e-mail address typed where a cache name belongs.
 	 */
 	private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9._:{}\\-]{1,100}");
-
-	private static final boolean SERVLET_PRESENT = ClassUtils.isPresent(
-			"org.springframework.web.context.request.ServletRequestAttributes",
-			AuditingOperationInvokerAdvisor.class.getClassLoader())
-			&& ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
-					AuditingOperationInvokerAdvisor.class.getClassLoader());
 
 	private final AuditTrail trail;
 
@@ -136,32 +127,23 @@ public final class AuditingOperationInvokerAdvisor implements OperationInvokerAd
 			}
 			String text = String.valueOf(value);
 			boolean clear = CLEAR_PARAMETERS.contains(parameter.getName()) && PLAIN_VALUE.matcher(text).matches();
-			target.add(parameter.getName() + "=" + (clear ? text : "#" + this.digester.digest("audit", text)));
+			target.add(parameter.getName() + "=" + (clear ? text : shown(parameter.getName(), text)));
 		}
 		return target.toString();
 	}
 
-	private static String client() {
-		if (SERVLET_PRESENT) {
-			String address = ServletClient.address();
-			if (address != null) {
-				return address;
-			}
-		}
-		return "unknown";
+	/**
+	 * A value not shown in clear: a user (the {@code principals} endpoint's {@code principal})
+	 * as the display digest every tab shows users by, anything else as its keyed digest.
+	 */
+	private String shown(String parameter, String value) {
+		return PRINCIPAL_PARAMETER.equals(parameter) ? this.digester.display(value)
+				: "#" + this.digester.digest("audit", value);
 	}
 
-	private static final class ServletClient {
-
-		static @Nullable String address() {
-			RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-			if (attributes instanceof ServletRequestAttributes servlet) {
-				HttpServletRequest request = servlet.getRequest();
-				return request.getRemoteAddr();
-			}
-			return null;
-		}
-
+	private static String client() {
+		String address = RequestClient.address();
+		return (address != null) ? address : "unknown";
 	}
 
 }

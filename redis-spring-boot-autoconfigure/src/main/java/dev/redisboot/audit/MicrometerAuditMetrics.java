@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Audit metrics in Micrometer: {@code redisboot.audit.events{action,result}}, and
  * {@code redisboot.audit.failures{operation,cause}} for a trail that Redis refused, whose
- * common tags are registered at 0.
+ * common tags are registered at 0, and {@code redisboot.audit.dropped{reason}} for records of
+ * accesses to sensitive data that were lost.
  * <p>
  * Public for the auto-configuration; not API.
  *
@@ -46,6 +47,17 @@ public final class MicrometerAuditMetrics implements AuditMetrics {
 	@Override
 	public void failed(String operation, String cause) {
 		failureCounter(operation, cause).increment();
+	}
+
+	@Override
+	public void dropped(String reason, long count) {
+		this.counters
+			.computeIfAbsent("d\n" + reason, (key) -> Counter.builder("redisboot.audit.dropped")
+				.tag("reason", reason)
+				.description("Records of accesses to sensitive data (audited caches) that were lost: "
+						+ "the writer's queue was full, or Redis refused them")
+				.register(this.registry))
+			.increment(count);
 	}
 
 	private Counter failureCounter(String operation, String cause) {

@@ -58,6 +58,8 @@ final class CacheEntryLoader {
 
 	private final @Nullable BackgroundRefresher refresher;
 
+	private final @Nullable CacheAccessNotifier listeners;
+
 	private final WarnOnce warnOnce = new WarnOnce(LogFactory.getLog(RedisbootCache.class));
 
 	private final ConcurrentMap<String, Load> loads = new ConcurrentHashMap<>();
@@ -65,7 +67,8 @@ final class CacheEntryLoader {
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
 	CacheEntryLoader(String name, CacheSettings settings, CacheStore store, NearCacheTier near, CacheMetrics metrics,
-			RedisKeyNamer keyNamer, KeyDigester keyDigester, @Nullable BackgroundRefresher refresher) {
+			RedisKeyNamer keyNamer, KeyDigester keyDigester, @Nullable BackgroundRefresher refresher,
+			@Nullable CacheAccessNotifier listeners) {
 		Assert.isTrue(settings.loading().refreshAhead() == 0 || refresher != null,
 				() -> "Refresh-ahead of cache '" + name + "' needs a background refresher");
 		this.name = name;
@@ -77,6 +80,7 @@ final class CacheEntryLoader {
 		this.keyDigester = keyDigester;
 		this.keyStart = keyNamer.key(RedisbootCache.FEATURE, name, "");
 		this.refresher = refresher;
+		this.listeners = listeners;
 	}
 
 	/**
@@ -101,7 +105,7 @@ final class CacheEntryLoader {
 			return inFlight.await(key, valueLoader);
 		}
 		try {
-			Object value = loadOnce(redisKey, valueLoader, epoch);
+			Object value = loadOnce(key, redisKey, valueLoader, epoch);
 			load.result.complete(value);
 			return value;
 		}
@@ -125,11 +129,11 @@ final class CacheEntryLoader {
 	 * runs out (load without the lock). Without Redis there is nobody to coordinate with,
 	 * and the value is loaded at once.
 	 */
-	private @Nullable Object loadOnce(String redisKey, Callable<?> loader, long epoch) throws Exception {
+	private @Nullable Object loadOnce(Object key, String redisKey, Callable<?> loader, long epoch) throws Exception {
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		if (!this.settings.loading().lock()) {
 			ValueWrapper meanwhile = this.store.read(keyBytes); // another thread may have stored it since our read
-			return (meanwhile != null) ? fill(redisKey, meanwhile, epoch) : loadAndStore(redisKey, loader, epoch);
+			return (meanwhile != null) ? fill(redisKey, meanwhile, epoch) : loadAndStore(key, redisKey, loader, epoch);
 		}
 		byte[] lockKey = lockKey(redisKey);
 		byte[] token = newToken();
@@ -141,7 +145,7 @@ final class CacheEntryLoader {
 		while (true) {
 			Boolean locked = this.store.tryLock(lockKey, token, lockTtl);
 			if (locked == null) {
-				return loadAndStore(redisKey, loader, epoch);
+				return loadAndStore(key, redisKey, loader, epoch);
 			}
 			if (locked) {
 				try {
@@ -150,7 +154,7 @@ final class CacheEntryLoader {
 					}
 					ValueWrapper meanwhile = this.store.read(keyBytes); // stored by a holder that released before we asked
 					return (meanwhile != null) ? fill(redisKey, meanwhile, epoch)
-							: loadAndStore(redisKey, loader, epoch);
+							: loadAndStore(key, redisKey, loader, epoch);
 				}
 				finally {
 					this.store.unlock(lockKey, token);
@@ -166,7 +170,7 @@ final class CacheEntryLoader {
 						+ "'; loading it here too. Raise redisboot.cache.caches." + this.name
 						+ ".lock-wait if loads take longer.", null);
 				removeForeignLock(lockKey);
-				return loadAndStore(redisKey, loader, epoch);
+				return loadAndStore(key, redisKey, loader, epoch);
 			}
 			LockSupport.parkNanos(Math.min(backoff, deadline - now));
 			if (Thread.interrupted()) {
@@ -182,12 +186,18 @@ final class CacheEntryLoader {
 		}
 	}
 
-	private @Nullable Object loadAndStore(String redisKey, Callable<?> loader, long epoch) throws Exception {
+	private @Nullable Object loadAndStore(Object key, String redisKey, Callable<?> loader, long epoch)
+			throws Exception {
 		long start = System.nanoTime();
 		Object value = loader.call();
-		this.metrics.load(System.nanoTime() - start);
+		long nanos = System.nanoTime() - start;
+		this.metrics.load(nanos);
 		if (this.store.write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
 			this.near.fill(redisKey, value, epoch);
+		}
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			listeners.notify(key, CacheAccess.Outcome.LOAD, nanos);
 		}
 		return value;
 	}

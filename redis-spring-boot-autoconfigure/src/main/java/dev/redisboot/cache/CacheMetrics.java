@@ -132,6 +132,15 @@ public interface CacheMetrics {
 	}
 
 	/**
+	 * An access of an audited cache ({@link CacheAudit}) was recorded or not.
+	 * @param outcome {@code queued} (handed to the audit trail's writer),
+	 * {@code sampled-out} (skipped by the sample rate), {@code over-limit} (beyond the
+	 * records allowed per second) or {@code dropped} (the writer's queue was full)
+	 */
+	default void audit(String outcome) {
+	}
+
+	/**
 	 * What these metrics have counted, for the cache manager's
 	 * {@link dev.redisboot.core.CacheStatisticsProvider statistics}.
 	 * @return the counts, or {@code null} when these metrics keep none (the default)

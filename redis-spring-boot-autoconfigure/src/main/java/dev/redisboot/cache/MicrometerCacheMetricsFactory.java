@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * {@code outcome}); and those of faults: {@code cache.decode.errors} (the common causes from the start, the others when first met)
  * (tag {@code cause}, see {@link CacheMetrics#decodeError(String)}),
  * {@code cache.refused.puts} (tag {@code reason}) and
- * {@code cache.near.invalidation.errors}. The counts of hits, misses, puts, evictions, near
+ * {@code cache.near.invalidation.errors}; and {@code cache.audit.records} (tag {@code outcome}) of
+ * audited caches. The counts of hits, misses, puts, evictions, near
  * hits and misses and loads are read back as each cache's {@link CacheMetrics#statistics()}.
  * <p>
  * Public for the auto-configuration, and for applications that wrap it in a
@@ -241,6 +242,17 @@ public final class MicrometerCacheMetricsFactory implements CacheMetricsFactory 
 
 		private static long count(@Nullable Counter counter) {
 			return (counter != null) ? (long) counter.count() : 0;
+		}
+
+		@Override
+		public void audit(String outcome) {
+			Counter.builder("cache.audit.records")
+				.tags(this.tags)
+				.tag("outcome", outcome)
+				.description("Accesses of an audited cache: queued for the audit trail, or not recorded "
+						+ "(sampled-out, over-limit, dropped)")
+				.register(this.registry)
+				.increment();
 		}
 
 		@Override

@@ -53,9 +53,11 @@ public class RedisbootCache implements Cache {
 
 	private final Executor asyncExecutor;
 
+	private final @Nullable CacheAccessNotifier listeners;
+
 	RedisbootCache(String name, CacheSettings settings, RedisKeyNamer keyNamer, KeyDigester keyDigester,
 			CacheStore store, NearCacheTier near, CacheEntryLoader loader, CacheMetrics metrics,
-			Executor asyncExecutor) {
+			Executor asyncExecutor, @Nullable CacheAccessNotifier listeners) {
 		this.name = name;
 		this.settings = settings;
 		this.keyNamer = keyNamer;
@@ -65,6 +67,7 @@ public class RedisbootCache implements Cache {
 		this.loader = loader;
 		this.metrics = metrics;
 		this.asyncExecutor = asyncExecutor;
+		this.listeners = listeners;
 	}
 
 	@Override
@@ -108,7 +111,9 @@ public class RedisbootCache implements Cache {
 	@Override
 	public @Nullable ValueWrapper get(Object key) {
 		String redisKey = redisKey(key);
+		long start = startTime();
 		Lookup found = lookup(redisKey, false);
+		lookedUp(key, found, start);
 		if (found.value == null) {
 			this.metrics.miss();
 			PendingLoad.started(this.name, redisKey);
@@ -149,7 +154,9 @@ public class RedisbootCache implements Cache {
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		String redisKey = redisKey(key);
 		boolean refreshAhead = this.settings.loading().refreshAhead() > 0;
+		long start = startTime();
 		Lookup found = lookup(redisKey, refreshAhead);
+		lookedUp(key, found, start);
 		if (found.value != null) {
 			this.metrics.hit();
 			Object value = found.value.get();
@@ -174,7 +181,9 @@ public class RedisbootCache implements Cache {
 		String redisKey = redisKey(key);
 		try {
 			return CompletableFuture.supplyAsync(() -> {
+				long start = startTime();
 				Lookup found = lookup(redisKey, false);
+				lookedUp(key, found, start);
 				if (found.value == null) {
 					this.metrics.miss();
 				}
@@ -202,7 +211,12 @@ public class RedisbootCache implements Cache {
 		String redisKey = redisKey(key);
 		CompletableFuture<Lookup> lookup;
 		try {
-			lookup = CompletableFuture.supplyAsync(() -> lookup(redisKey, false), this.asyncExecutor);
+			lookup = CompletableFuture.supplyAsync(() -> {
+				long start = startTime();
+				Lookup found = lookup(redisKey, false);
+				lookedUp(key, found, start);
+				return found;
+			}, this.asyncExecutor);
 		}
 		catch (RejectedExecutionException ex) {
 			this.metrics.miss();
@@ -216,7 +230,9 @@ public class RedisbootCache implements Cache {
 			this.metrics.miss();
 			long start = System.nanoTime();
 			return valueLoader.get().thenApply((value) -> {
-				this.metrics.load(System.nanoTime() - start);
+				long loadNanos = System.nanoTime() - start;
+				this.metrics.load(loadNanos);
+				notify(key, CacheAccess.Outcome.LOAD, loadNanos);
 				try {
 					this.asyncExecutor.execute(() -> {
 						if (this.store.write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
@@ -239,6 +255,17 @@ public class RedisbootCache implements Cache {
 		if (loadNanos >= 0) {
 			this.metrics.load(loadNanos);
 		}
+		long start = startTime();
+		write(redisKey, value);
+		if (loadNanos >= 0) {
+			notify(key, CacheAccess.Outcome.LOAD, loadNanos);
+		}
+		else {
+			notifySince(key, CacheAccess.Outcome.PUT, start);
+		}
+	}
+
+	private void write(String redisKey, @Nullable Object value) {
 		Object stored = userValue(value);
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] encoded = this.store.encode(keyBytes, stored);
@@ -269,6 +296,7 @@ public class RedisbootCache implements Cache {
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		Object userValue = userValue(value);
 		String redisKey = redisKey(key);
+		long start = startTime();
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] stored = this.store.encode(keyBytes, userValue);
 		if (stored == null) {
@@ -279,6 +307,7 @@ public class RedisbootCache implements Cache {
 			Boolean written = this.store.storeIfAbsent(keyBytes, stored, userValue);
 			if (Boolean.TRUE.equals(written)) {
 				this.near.changed(redisKey, userValue);
+				notifySince(key, CacheAccess.Outcome.PUT, start);
 				return null;
 			}
 			if (written == null) {
@@ -302,12 +331,14 @@ public class RedisbootCache implements Cache {
 	public boolean evictIfPresent(Object key) {
 		PendingLoad.clear();
 		String redisKey = redisKey(key);
+		long start = startTime();
 		Long removed = this.store.unlink(redisKey.getBytes(StandardCharsets.UTF_8));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
 		// announced even when Redis had no entry: another instance may still hold one in memory
 		this.near.removed(redisKey);
+		notifySince(key, CacheAccess.Outcome.EVICT, start);
 		return removed != null && removed > 0;
 	}
 
@@ -319,11 +350,13 @@ public class RedisbootCache implements Cache {
 	@Override
 	public boolean invalidate() {
 		PendingLoad.clear();
+		long start = startTime();
 		Long removed = this.store.unlinkMatching(this.keyNamer.pattern(FEATURE, this.name));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
 		this.near.cleared();
+		notifySince(null, CacheAccess.Outcome.CLEAR, start);
 		return removed != null && removed > 0;
 	}
 
@@ -346,11 +379,13 @@ public class RedisbootCache implements Cache {
 		}
 		String base = this.keyNamer.pattern(FEATURE, this.name);
 		String pattern = base.substring(0, base.length() - 1) + KeyPatternTemplate.expand(template, parts);
+		long start = startTime();
 		Long removed = this.store.unlinkMatching(pattern);
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
 		}
 		this.near.cleared();
+		notifySince(null, CacheAccess.Outcome.CLEAR, start);
 		return (removed != null) ? removed : 0;
 	}
 
@@ -361,7 +396,7 @@ public class RedisbootCache implements Cache {
 	private Lookup lookup(String redisKey, boolean withTtl) {
 		ValueWrapper local = this.near.get(redisKey);
 		if (local != null) {
-			return new Lookup(local, -1, 0);
+			return new Lookup(local, -1, 0, true);
 		}
 		long epoch = this.near.epoch();
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
@@ -378,7 +413,37 @@ public class RedisbootCache implements Cache {
 		if (value != null) {
 			this.near.fill(redisKey, value.get(), epoch);
 		}
-		return new Lookup(value, pttl, epoch);
+		return new Lookup(value, pttl, epoch, false);
+	}
+
+	/**
+	 * The time an access started, read only when a listener will be told of it.
+	 */
+	private long startTime() {
+		return (this.listeners != null) ? System.nanoTime() : 0;
+	}
+
+	private void lookedUp(Object key, Lookup found, long start) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			CacheAccess.Outcome outcome = (found.value == null) ? CacheAccess.Outcome.MISS
+					: found.near ? CacheAccess.Outcome.HIT_NEAR : CacheAccess.Outcome.HIT_REDIS;
+			listeners.notify(key, outcome, System.nanoTime() - start);
+		}
+	}
+
+	private void notifySince(@Nullable Object key, CacheAccess.Outcome outcome, long start) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			listeners.notify(key, outcome, System.nanoTime() - start);
+		}
+	}
+
+	private void notify(@Nullable Object key, CacheAccess.Outcome outcome, long nanos) {
+		CacheAccessNotifier listeners = this.listeners;
+		if (listeners != null) {
+			listeners.notify(key, outcome, nanos);
+		}
 	}
 
 	@Override
@@ -388,10 +453,10 @@ public class RedisbootCache implements Cache {
 
 	/**
 	 * What a look-up found: the value or {@code null} for a miss, the remaining TTL of a
-	 * Redis hit when asked for ({@code -1} otherwise), and the near-cache epoch before the
-	 * Redis read.
+	 * Redis hit when asked for ({@code -1} otherwise), the near-cache epoch before the Redis
+	 * read, and whether the value came from the near cache.
 	 */
-	private record Lookup(@Nullable ValueWrapper value, long pttl, long epoch) {
+	private record Lookup(@Nullable ValueWrapper value, long pttl, long epoch, boolean near) {
 	}
 
 }

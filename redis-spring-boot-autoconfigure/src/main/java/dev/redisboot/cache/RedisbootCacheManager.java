@@ -13,6 +13,7 @@ import dev.redisboot.core.CacheStatistics;
 import dev.redisboot.core.CacheStatisticsProvider;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.codec.CompressionCodec;
 import dev.redisboot.core.json.TypeAllowlist;
 import dev.redisboot.core.json.TypedJsonSerializer;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
@@ -63,6 +64,10 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 
 	private final KeyDigester keyDigester;
 
+	private final List<CacheAccessListener> accessListeners;
+
+	private final @Nullable CacheAudit audit;
+
 	private RedisbootCacheManager(Builder builder) {
 		this.commands = new CacheRedisCommands(builder.connectionFactory, builder.timeout);
 		this.keyNamer = builder.keyNamer;
@@ -76,6 +81,8 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		this.nearCacheInvalidation = builder.nearCacheInvalidation;
 		this.refreshThreads = builder.refreshThreads;
 		this.keyDigester = builder.keyDigester;
+		this.accessListeners = List.copyOf(builder.accessListeners);
+		this.audit = builder.audit;
 	}
 
 	/**
@@ -149,6 +156,28 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		return this.cacheSettings.getOrDefault(cacheName, this.defaultSettings).ttl();
 	}
 
+	/**
+	 * The pattern of one cache's entries, {@code [prefix:]cache:<name>:*}.
+	 * @param cacheName the cache's name
+	 * @return the pattern
+	 */
+	@Override
+	public String getCacheKeyPattern(String cacheName) {
+		return this.keyNamer.pattern(RedisbootCache.FEATURE, cacheName);
+	}
+
+	/**
+	 * Whether a cache compresses large values ({@code redisboot.cache.caches.<name>.compression}).
+	 * @param cacheName the cache's name
+	 * @return whether a compression codec is configured
+	 */
+	@Override
+	public Boolean isCacheCompressed(String cacheName) {
+		return this.cacheSettings.getOrDefault(cacheName, this.defaultSettings)
+			.envelope()
+			.getCompressionCodec() != CompressionCodec.NONE;
+	}
+
 	private RedisbootCache createCache(String name, CacheSettings settings) {
 		CacheSettings.NearCache nearCache = settings.nearCache();
 		NearCacheInvalidation invalidation = this.nearCacheInvalidation;
@@ -162,10 +191,21 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		NearCacheTier near = (nearCache != null && invalidation != null)
 				? NearCacheTier.of(name, nearCache, invalidation, store, metrics) : NearCacheTier.NONE;
 		BackgroundRefresher refresher = (settings.loading().refreshAhead() > 0) ? refresher() : null;
+		CacheAccessNotifier listeners = CacheAccessNotifier.of(name, accessListeners(name, metrics));
 		CacheEntryLoader loader = new CacheEntryLoader(name, settings, store, near, metrics, this.keyNamer,
-				this.keyDigester, refresher);
+				this.keyDigester, refresher, listeners);
 		return new RedisbootCache(name, settings, this.keyNamer, this.keyDigester, store, near, loader, metrics,
-				(task) -> asyncReads().execute(task));
+				(task) -> asyncReads().execute(task), listeners);
+	}
+
+	private List<CacheAccessListener> accessListeners(String name, CacheMetrics metrics) {
+		CacheAudit audit = this.audit;
+		if (audit == null || !audit.cacheNames().contains(name)) {
+			return this.accessListeners;
+		}
+		List<CacheAccessListener> listeners = new ArrayList<>(this.accessListeners);
+		listeners.add(new CacheAuditListener(name, audit, this.keyDigester, metrics, System::currentTimeMillis));
+		return listeners;
 	}
 
 	private synchronized BackgroundRefresher refresher() {
@@ -236,6 +276,10 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		private int refreshThreads = 4;
 
 		private KeyDigester keyDigester = KeyDigester.unkeyed();
+
+		private final List<CacheAccessListener> accessListeners = new ArrayList<>();
+
+		private @Nullable CacheAudit audit;
 
 		private Builder(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer, TypeAllowlist allowlist,
 				CacheSettings defaultSettings) {
@@ -350,6 +394,30 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 		 */
 		public Builder keyDigester(KeyDigester keyDigester) {
 			this.keyDigester = keyDigester;
+			return this;
+		}
+
+		/**
+		 * Adds a listener told of each access to the caches it
+		 * {@link CacheAccessListener#supports supports}; listeners are called in the order
+		 * they were added.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder accessListener(CacheAccessListener listener) {
+			Assert.notNull(listener, "listener must not be null");
+			this.accessListeners.add(listener);
+			return this;
+		}
+
+		/**
+		 * Sets which caches record their accesses in the audit trail, and how; their keys
+		 * are digested with the {@link #keyDigester key digester}.
+		 * @param audit the audit settings, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder audit(@Nullable CacheAudit audit) {
+			this.audit = audit;
 			return this;
 		}
 

@@ -11,12 +11,17 @@
  * {@link dev.redisboot.cache.RedisbootCache}; {@link dev.redisboot.cache.CacheSettings};
  * {@link dev.redisboot.cache.CacheFailureMode}; {@link dev.redisboot.cache.CacheInvalidator}
  * (a bean to inject); the SPIs {@link dev.redisboot.cache.CacheWarmer},
- * {@link dev.redisboot.cache.CacheWarmingListener}, {@link dev.redisboot.cache.CacheMetrics}
- * and {@link dev.redisboot.cache.CacheMetricsFactory}; and
+ * {@link dev.redisboot.cache.CacheWarmingListener}, {@link dev.redisboot.cache.CacheMetrics},
+ * {@link dev.redisboot.cache.CacheMetricsFactory} and
+ * {@link dev.redisboot.cache.CacheAccessListener} (told of each hit, miss, load, put,
+ * eviction and clear, with {@link dev.redisboot.cache.CacheAccess}); and
  * {@link dev.redisboot.cache.NearCacheInvalidation} (a bean whose state an application may
- * check). {@link dev.redisboot.cache.MicrometerCacheMetricsFactory} and
- * {@link dev.redisboot.cache.CacheWarmingRunner} are public for the auto-configuration; not
- * API. Everything else (the Redis commands, the store, the loader, the near-cache tier) is
+ * check); {@link dev.redisboot.cache.CacheAudit} (which caches record their accesses in the
+ * audit trail, through core's {@code AccessAuditor}).
+ * {@link dev.redisboot.cache.MicrometerCacheMetricsFactory},
+ * {@link dev.redisboot.cache.CacheWarmingRunner}, {@link dev.redisboot.cache.CacheServerTiming}
+ * and {@link dev.redisboot.cache.CacheServerTimingFilter} are public for the
+ * auto-configuration; not API. Everything else (the Redis commands, the store, the loader, the near-cache tier) is
  * package-private.
  * <p>
  * Inside, {@code RedisbootCache} is the Spring {@code Cache} facade over three

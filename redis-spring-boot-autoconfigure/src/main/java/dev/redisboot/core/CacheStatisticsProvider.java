@@ -31,4 +31,23 @@ public interface CacheStatisticsProvider {
 		return null;
 	}
 
+	/**
+	 * The {@code SCAN MATCH} pattern of one cache's entries in Redis, so that readers such
+	 * as the {@code redis} endpoint can sample their count and size.
+	 * @param cacheName the cache's name
+	 * @return the pattern, such as {@code prod:cache:users:*}, or {@code null} when unknown
+	 */
+	default @Nullable String getCacheKeyPattern(String cacheName) {
+		return null;
+	}
+
+	/**
+	 * Whether one cache compresses the values it stores.
+	 * @param cacheName the cache's name
+	 * @return whether large values are compressed, or {@code null} when unknown
+	 */
+	default @Nullable Boolean isCacheCompressed(String cacheName) {
+		return null;
+	}
+
 }

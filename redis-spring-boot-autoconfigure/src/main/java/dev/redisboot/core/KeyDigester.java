@@ -40,6 +40,16 @@ public final class KeyDigester {
 
 	private static final int MINIMUM_SECRET_BYTES = 16;
 
+	/**
+	 * The domain of principal (user) names in key names: the sessions' principal indexes
+	 * ({@code [prefix:]session:principals:<digest>}).
+	 */
+	public static final String PRINCIPAL_DOMAIN = "session-principal";
+
+	private static final String DISPLAY_DOMAIN = "display";
+
+	private static final int DISPLAY_CHARACTERS = 12;
+
 	private final SecretKeySpec key;
 
 	private final boolean keyed;
@@ -111,6 +121,43 @@ public final class KeyDigester {
 		mac.update((byte) 0);
 		byte[] full = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(full, DIGEST_BYTES));
+	}
+
+	/**
+	 * The digest of a principal's name as key names hold it ({@link #PRINCIPAL_DOMAIN}).
+	 * @param principalName the name
+	 * @return 32 characters of unpadded Base64url
+	 */
+	public String principalDigest(String principalName) {
+		return digest(PRINCIPAL_DOMAIN, principalName);
+	}
+
+	/**
+	 * How a person or client is shown wherever redisboot shows one (the console, the
+	 * {@code audit}, {@code principals} and {@code console} endpoints): {@code #} and 12
+	 * characters of a digest, the same for the same identity on every tab and endpoint, so
+	 * that an operator can tell that the user whose sessions were revoked in the audit trail
+	 * is the one with most sessions and the one most rate limited, without seeing the name. The
+	 * identity is the bare value: a user's name, an e-mail address, an IP address, an API key
+	 * (so {@code demo@example.com} shows the same whether it signed in or was the key of a
+	 * {@code @RateLimited} method). It is derived from the
+	 * {@linkplain #principalDigest(String) principal digest}, so that a reader that has only
+	 * a principal index's key name shows the same. Key names keep their own domains.
+	 * @param identity the user's name or the client's identity
+	 * @return the display digest, such as {@code #Qm1xZk3q0bLp}
+	 */
+	public String display(String identity) {
+		return displayOfPrincipalDigest(principalDigest(identity));
+	}
+
+	/**
+	 * The {@linkplain #display(String) display digest} of a user known by its principal
+	 * digest only (the last segment of a principal index's key).
+	 * @param principalDigest the principal digest
+	 * @return the display digest
+	 */
+	public String displayOfPrincipalDigest(String principalDigest) {
+		return "#" + digest(DISPLAY_DOMAIN, principalDigest).substring(0, DISPLAY_CHARACTERS);
 	}
 
 	private Mac newMac() {

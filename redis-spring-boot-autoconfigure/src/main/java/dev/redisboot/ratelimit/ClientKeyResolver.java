@@ -1,8 +1,5 @@
 package dev.redisboot.ratelimit;
 
-import java.security.Principal;
-
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.EvaluationContext;
@@ -21,6 +18,9 @@ import org.springframework.util.StringUtils;
  * {@code redisboot.key-digest-secret}) stands in the bucket's key. Keys of different kinds
  * start with the kind ({@code ip=}, {@code u=}, {@code h=}, {@code e=}), so that equal
  * values of different kinds never share a bucket.
+ * <p>
+ * A resolver reads a {@link RateLimitRequest}, the same on the servlet stack and on WebFlux,
+ * so one resolver serves both. On WebFlux it runs on an event-loop thread: it must not block.
  */
 @FunctionalInterface
 public interface ClientKeyResolver {
@@ -30,32 +30,32 @@ public interface ClientKeyResolver {
 	 * @param request the request
 	 * @return the key, or {@code null} when the request has none
 	 */
-	@Nullable String resolve(HttpServletRequest request);
+	@Nullable String resolve(RateLimitRequest request);
 
 	/**
-	 * The client's IP address as the servlet container reports it
-	 * ({@code request.getRemoteAddr()}): the peer's address, or the client's address from
-	 * {@code X-Forwarded-For} only when the container trusts the peer as a proxy
-	 * ({@code server.forward-headers-strategy=native}). Never read from the header by
+	 * The client's IP address as the server reports it ({@code getRemoteAddr()} of a servlet
+	 * request, {@code getRemoteAddress()} of a WebFlux one): the peer's address, or the
+	 * client's address from {@code X-Forwarded-For} only when the server trusts the peer as
+	 * a proxy ({@code server.forward-headers-strategy}). Never read from the header by
 	 * redisboot, so a client cannot choose its bucket.
 	 * @return the resolver
 	 */
 	static ClientKeyResolver ip() {
 		return (request) -> {
-			String address = request.getRemoteAddr();
+			String address = request.remoteAddress();
 			return StringUtils.hasText(address) ? "ip=" + address : null;
 		};
 	}
 
 	/**
-	 * The authenticated user's name ({@code request.getUserPrincipal()}).
+	 * The authenticated user's name (the servlet request's user principal, the WebFlux
+	 * exchange's principal).
 	 * @return the resolver
 	 */
 	static ClientKeyResolver user() {
 		return (request) -> {
-			Principal principal = request.getUserPrincipal();
-			return (principal != null && StringUtils.hasText(principal.getName()))
-					? "u=" + principal.getName() : null;
+			String user = request.user();
+			return StringUtils.hasText(user) ? "u=" + user : null;
 		};
 	}
 
@@ -66,7 +66,7 @@ public interface ClientKeyResolver {
 	 */
 	static ClientKeyResolver header(String name) {
 		return (request) -> {
-			String value = request.getHeader(name);
+			String value = request.header(name);
 			return StringUtils.hasText(value) ? "h=" + value : null;
 		};
 	}
@@ -74,7 +74,8 @@ public interface ClientKeyResolver {
 	/**
 	 * A SpEL expression over the request, parsed once at startup and evaluated with a
 	 * restricted context (properties and methods of the root object only: no types, beans or
-	 * constructors). The root object has {@code request}, {@code ip}, {@code user} and
+	 * constructors). The root object has {@code request} (the web stack's own request, as
+	 * {@link RateLimitRequest#nativeRequest()}), {@code ip}, {@code user} and
 	 * {@code header('Name')}. A null or empty result means no key.
 	 * @param expression the parsed expression
 	 * @return the resolver
@@ -93,17 +94,29 @@ public interface ClientKeyResolver {
 
 	/**
 	 * The root object of key expressions.
-	 *
-	 * @param request the request
 	 */
-	record ExpressionRoot(HttpServletRequest request) {
+	final class ExpressionRoot {
+
+		private final RateLimitRequest request;
+
+		ExpressionRoot(RateLimitRequest request) {
+			this.request = request;
+		}
+
+		/**
+		 * The web stack's request: a servlet request, or a WebFlux {@code ServerHttpRequest}.
+		 * @return the request
+		 */
+		public Object request() {
+			return this.request.nativeRequest();
+		}
 
 		/**
 		 * The client IP, as for the {@code ip} key.
-		 * @return the address
+		 * @return the address, or {@code null}
 		 */
-		public String ip() {
-			return this.request.getRemoteAddr();
+		public @Nullable String ip() {
+			return this.request.remoteAddress();
 		}
 
 		/**
@@ -111,8 +124,7 @@ public interface ClientKeyResolver {
 		 * @return the name, or {@code null}
 		 */
 		public @Nullable String user() {
-			Principal principal = this.request.getUserPrincipal();
-			return (principal != null) ? principal.getName() : null;
+			return this.request.user();
 		}
 
 		/**
@@ -121,7 +133,7 @@ public interface ClientKeyResolver {
 		 * @return its value, or {@code null}
 		 */
 		public @Nullable String header(String name) {
-			return this.request.getHeader(name);
+			return this.request.header(name);
 		}
 
 	}

@@ -1,14 +1,14 @@
 package dev.redisboot.ratelimit;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Tells which client a request is limited as, and with which plan: the one resolution that
- * the servlet filter and {@link RateLimited @RateLimited} share, so that a client is the same
- * client on both paths.
+ * the filters (servlet and WebFlux) and {@link RateLimited @RateLimited} share, so that a client
+ * is the same client on every path.
  * <ol>
  * <li>The client key is the {@code @RateLimited} key expression's value when the annotation
  * has one (an empty value is no key), else the rule's {@link ClientKeyResolver key} of the
@@ -50,7 +50,7 @@ final class RateLimitClientResolver {
 	 * @return the client, or {@code null} when it has none (and {@code missing-key} is
 	 * {@code deny}, or there is no request to take an IP from)
 	 */
-	@Nullable Client resolve(RateLimitRule rule, @Nullable HttpServletRequest request, @Nullable String key) {
+	@Nullable Client resolve(RateLimitRule rule, @Nullable RateLimitRequest request, @Nullable String key) {
 		String plan = null;
 		if (key != null && request != null && !rule.plans().isEmpty()) {
 			RatePlanResolver plans = this.planResolver.get();
@@ -73,7 +73,7 @@ final class RateLimitClientResolver {
 	 * @param request the current HTTP request, or {@code null} outside one
 	 * @return the decision
 	 */
-	RateLimitDecision decide(RateLimiter limiter, RateLimitRule rule, @Nullable HttpServletRequest request) {
+	RateLimitDecision decide(RateLimiter limiter, RateLimitRule rule, @Nullable RateLimitRequest request) {
 		return decide(limiter, rule, request, (request != null) ? rule.key().resolve(request) : null);
 	}
 
@@ -86,11 +86,37 @@ final class RateLimitClientResolver {
 	 * @param key the client key, as for {@link #resolve}
 	 * @return the decision
 	 */
-	RateLimitDecision decide(RateLimiter limiter, RateLimitRule rule, @Nullable HttpServletRequest request,
+	RateLimitDecision decide(RateLimiter limiter, RateLimitRule rule, @Nullable RateLimitRequest request,
 			@Nullable String key) {
+		return RedisBucketScript.join(decideAsync(limiter, rule, request, key));
+	}
+
+	/**
+	 * Decides a request by the rule's own key, without waiting.
+	 * @param limiter the limiter
+	 * @param rule the rule
+	 * @param request the current HTTP request, or {@code null} outside one
+	 * @return the decision's future
+	 */
+	CompletableFuture<RateLimitDecision> decideAsync(RateLimiter limiter, RateLimitRule rule,
+			@Nullable RateLimitRequest request) {
+		return decideAsync(limiter, rule, request, (request != null) ? rule.key().resolve(request) : null);
+	}
+
+	/**
+	 * Decides a request or call without waiting: the one decision path, which {@link #decide}
+	 * waits for.
+	 * @param limiter the limiter
+	 * @param rule the rule
+	 * @param request the current HTTP request, or {@code null} outside one
+	 * @param key the client key, as for {@link #resolve}
+	 * @return the decision's future
+	 */
+	CompletableFuture<RateLimitDecision> decideAsync(RateLimiter limiter, RateLimitRule rule,
+			@Nullable RateLimitRequest request, @Nullable String key) {
 		Client client = resolve(rule, request, key);
-		return (client != null) ? limiter.consume(rule, client.key(), client.plan())
-				: RateLimitDecision.missingClient(rule);
+		return (client != null) ? limiter.consumeAsync(rule, client.key(), client.plan())
+				: CompletableFuture.completedFuture(RateLimitDecision.missingClient(rule));
 	}
 
 	/**

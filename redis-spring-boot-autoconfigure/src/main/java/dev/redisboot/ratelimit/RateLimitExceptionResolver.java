@@ -38,8 +38,8 @@ public final class RateLimitExceptionResolver implements HandlerExceptionResolve
 			return null;
 		}
 		try {
-			RateLimitHeaders.write(response, List.of(exceeded.getDecision()));
-			RateLimitHeaders.reject(response,
+			RateLimitHeaders.write(response::setHeader, List.of(exceeded.getDecision()));
+			RateLimitFilter.reject(response,
 					RateLimitHeaders.rejection(exceeded.getDecision(), this.unavailableRetrySeconds,
 						exceeded.clientKeyKind()),
 					request.getRequestURI());

@@ -1,7 +1,7 @@
 package dev.redisboot.ratelimit;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -15,7 +15,8 @@ import org.springframework.http.server.RequestPath;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Applies the rate-limit rules of one {@link RateLimitRule.Stage stage} to requests: each
+ * Applies the rate-limit rules of one {@link RateLimitRule.Stage stage} to servlet requests
+ * (the WebFlux twin is {@link ReactiveRateLimitFilter}; both share {@link StageRateLimiter}): each
  * matching rule takes one request from the client's bucket (or, with the {@code first}
  * strategy, only the first matching rule does). A request over a limit gets 429 with
  * {@code Retry-After}; allowed requests carry the rate-limit headers. Who the client is
@@ -30,15 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class RateLimitFilter extends OncePerRequestFilter {
 
-	private final List<RateLimitRule> rules;
-
-	private final RateLimiter limiter;
-
-	private final RateLimitClientResolver clients;
-
-	private final boolean firstMatchOnly;
-
-	private final long unavailableRetrySeconds;
+	private final StageRateLimiter stage;
 
 	/**
 	 * Creates a filter.
@@ -50,11 +43,7 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 	 */
 	public RateLimitFilter(List<RateLimitRule> rules, RateLimiter limiter, @Nullable RatePlanResolver planResolver,
 			boolean firstMatchOnly, long unavailableRetrySeconds) {
-		this.rules = List.copyOf(rules);
-		this.limiter = limiter;
-		this.clients = new RateLimitClientResolver(() -> planResolver);
-		this.firstMatchOnly = firstMatchOnly;
-		this.unavailableRetrySeconds = unavailableRetrySeconds;
+		this.stage = new StageRateLimiter(rules, limiter, planResolver, firstMatchOnly, unavailableRetrySeconds);
 	}
 
 	@Override
@@ -62,25 +51,35 @@ public final class RateLimitFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
 			.pathWithinApplication();
-		List<RateLimitDecision> decisions = new ArrayList<>(2);
-		for (RateLimitRule rule : this.rules) {
-			if (!rule.matches(request.getMethod(), path)) {
-				continue;
-			}
-			RateLimitDecision decision = this.clients.decide(this.limiter, rule, request);
-			decisions.add(decision);
-			if (!decision.allowed()) {
-				RateLimitHeaders.write(response, decisions);
-				RateLimitHeaders.reject(response,
-						RateLimitHeaders.rejection(decision, this.unavailableRetrySeconds, rule.keyKind()), path.value());
+		List<RateLimitRule> rules = this.stage.matching(request.getMethod(), path);
+		if (!rules.isEmpty()) {
+			StageRateLimiter.Verdict verdict = RedisBucketScript
+				.join(this.stage.decide(rules, new ServletRateLimitRequest(request)));
+			RateLimitHeaders.write(response::setHeader, verdict.decisions());
+			if (verdict.rejection() != null) {
+				reject(response, verdict.rejection(), path.value());
 				return;
 			}
-			if (this.firstMatchOnly) {
-				break;
-			}
 		}
-		RateLimitHeaders.write(response, decisions);
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * Turns a request away with the rejection's status, {@code Retry-After} and problem body.
+	 * @param response the response
+	 * @param rejection why the request is turned away
+	 * @param instance the request path, for the problem's {@code instance}
+	 * @throws IOException when the body cannot be written
+	 */
+	static void reject(HttpServletResponse response, RateLimitHeaders.Rejection rejection, String instance)
+			throws IOException {
+		response.setStatus(rejection.status());
+		if (rejection.retryAfterSeconds() > 0) {
+			response.setHeader("Retry-After", Long.toString(rejection.retryAfterSeconds()));
+		}
+		response.setContentType("application/problem+json");
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.getOutputStream().write(RateLimitHeaders.body(rejection, instance));
 	}
 
 }

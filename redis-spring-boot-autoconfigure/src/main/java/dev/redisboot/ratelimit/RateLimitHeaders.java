@@ -1,11 +1,10 @@
 package dev.redisboot.ratelimit;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.BiConsumer;
 
-import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * rule's name, the others as {@code "<rule>-2"} and so on) and reports its remaining
  * requests (the least of all its limits) under the rule's name in {@code RateLimit}.
  * <p>
- * One writer for the filter and {@link RateLimitExceptionResolver}, so that a request turned
- * away by either gets the same answer.
+ * One writer for the filters and the exception handlers of both web stacks, so that a request
+ * turned away by any of them gets the same answer; it knows neither stack (each writes what it
+ * gives to its own response).
  */
 final class RateLimitHeaders {
 
@@ -39,10 +39,10 @@ final class RateLimitHeaders {
 
 	/**
 	 * Adds the headers of the decisions whose rules send them.
-	 * @param response the response
+	 * @param header sets a response header
 	 * @param decisions the decisions
 	 */
-	static void write(HttpServletResponse response, List<RateLimitDecision> decisions) {
+	static void write(BiConsumer<String, String> header, List<RateLimitDecision> decisions) {
 		StringJoiner policies = new StringJoiner(", ");
 		StringJoiner states = new StringJoiner(", ");
 		for (RateLimitDecision decision : decisions) {
@@ -59,34 +59,26 @@ final class RateLimitHeaders {
 			states.add("\"" + decision.rule() + "\";r=" + decision.remaining() + ";t=" + decision.resetSeconds());
 		}
 		if (policies.length() > 0) {
-			response.setHeader(POLICY, policies.toString());
-			response.setHeader(STATE, states.toString());
+			header.accept(POLICY, policies.toString());
+			header.accept(STATE, states.toString());
 		}
 	}
 
 	/**
-	 * Turns a request away: 429 with {@code Retry-After} when over a limit, 503 when the
-	 * limits could not be checked, 401 when the request has no client key; always with an
-	 * RFC 9457 problem body.
-	 * @param response the response
+	 * The RFC 9457 problem body of a turned-away request (429 when over a limit, 503 when the
+	 * limits could not be checked, 401 when the request has no client key), to send as
+	 * {@code application/problem+json} with the rejection's status and {@code Retry-After}.
 	 * @param rejection why the request is turned away
 	 * @param instance the request path, for the problem's {@code instance}
-	 * @throws IOException when the body cannot be written
+	 * @return the body, in UTF-8
 	 */
-	static void reject(HttpServletResponse response, Rejection rejection, String instance)
-			throws IOException {
-		response.setStatus(rejection.status());
-		if (rejection.retryAfterSeconds() > 0) {
-			response.setHeader("Retry-After", Long.toString(rejection.retryAfterSeconds()));
-		}
-		response.setContentType("application/problem+json");
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+	static byte[] body(Rejection rejection, String instance) {
 		String body = "{\"type\":\"about:blank\",\"title\":" + json(rejection.title()) + ",\"status\":"
 				+ rejection.status() + ",\"detail\":" + json(rejection.detail()) + ",\"instance\":" + json(instance)
 				+ ",\"rule\":" + json(rejection.rule())
 				+ ((rejection.retryAfterSeconds() > 0) ? ",\"retryAfter\":" + rejection.retryAfterSeconds() : "")
 				+ "}";
-		response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+		return body.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -17,10 +16,8 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Applies {@link RateLimited @RateLimited}: takes one request from the bucket of the call's
@@ -29,9 +26,21 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * {@code missing-key: deny}. Who the client is follows {@link RateLimitClientResolver}, as
  * for the filter.
  * <p>
+ * A method returning {@code Mono} or {@code Flux} is decided on subscription, without
+ * blocking (Lettuce's async API): the method runs when the decision allows it, and a
+ * rejection is the error signal {@link RateLimitExceededException}, which WebFlux answers
+ * with 429 ({@link RateLimitWebExceptionHandler}). Its HTTP request is the WebFlux exchange
+ * of the subscriber's Reactor context.
+ * <p>
  * Public for the auto-configuration; not API.
  */
 public final class RateLimitedInterceptor implements MethodInterceptor {
+
+	private static final boolean servletPresent = ClassUtils.isPresent("jakarta.servlet.http.HttpServletRequest",
+			RateLimitedInterceptor.class.getClassLoader());
+
+	private static final boolean reactorPresent = ClassUtils.isPresent("reactor.core.publisher.Mono",
+			RateLimitedInterceptor.class.getClassLoader());
 
 	private static final SpelExpressionParser parser = new SpelExpressionParser();
 
@@ -67,10 +76,16 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		RateLimitRule rule = rule(rateLimited, method);
-		HttpServletRequest request = currentRequest();
-		RateLimitDecision decision = StringUtils.hasText(rateLimited.key())
-				? this.clients.decide(this.limiter.get(), rule, request,
-						argumentKey(rateLimited, method, invocation.getArguments()))
+		boolean keyed = StringUtils.hasText(rateLimited.key());
+		String argumentKey = keyed ? argumentKey(rateLimited, method, invocation.getArguments()) : null;
+		if (reactorPresent && ReactiveRateLimited.isReactive(method)) {
+			return ReactiveRateLimited.decideOnSubscription(invocation, method,
+					(request) -> keyed ? this.clients.decideAsync(this.limiter.get(), rule, request, argumentKey)
+							: this.clients.decideAsync(this.limiter.get(), rule, request),
+					rule);
+		}
+		RateLimitRequest request = servletPresent ? ServletRateLimitRequest.current() : null;
+		RateLimitDecision decision = keyed ? this.clients.decide(this.limiter.get(), rule, request, argumentKey)
 				: this.clients.decide(this.limiter.get(), rule, request);
 		if (!decision.allowed()) {
 			throw new RateLimitExceededException(decision, rule.keyKind());
@@ -108,11 +123,6 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			.getValue(new MethodBasedEvaluationContext(null, method, arguments, this.parameterNames));
 		String text = (value != null) ? value.toString() : null;
 		return StringUtils.hasText(text) ? "a=" + text : null; // digested by the limiter, as every key
-	}
-
-	private static @Nullable HttpServletRequest currentRequest() {
-		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-		return (attributes instanceof ServletRequestAttributes servlet) ? servlet.getRequest() : null;
 	}
 
 }

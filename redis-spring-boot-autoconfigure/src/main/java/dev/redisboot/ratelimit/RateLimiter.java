@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,9 @@ public final class RateLimiter {
 	 * The {@link KeyDigester} domain of client keys.
 	 */
 	static final String DIGEST_DOMAIN = "ratelimit";
+
+	/** Ends the kind of a client key ({@code u=}, {@code ip=}, {@code h=}, {@code e=}, {@code a=}). */
+	private static final char KIND_SEPARATOR = '=';
 
 	private static final Log logger = LogFactory.getLog(RateLimiter.class);
 
@@ -116,13 +120,30 @@ public final class RateLimiter {
 	}
 
 	/**
-	 * Takes one request from a client's bucket.
+	 * Takes one request from a client's bucket, and waits for the decision (at most the
+	 * command timeout). Never throws for a Redis failure: the rule's failure mode decides.
 	 * @param rule the rule
 	 * @param clientKey the client's key, from the rule's {@link ClientKeyResolver}
 	 * @param plan the client's plan, or {@code null}
 	 * @return the decision
 	 */
 	public RateLimitDecision consume(RateLimitRule rule, String clientKey, @Nullable String plan) {
+		return RedisBucketScript.join(consumeAsync(rule, clientKey, plan));
+	}
+
+	/**
+	 * Takes one request from a client's bucket without waiting: the same decision as
+	 * {@link #consume}, on Lettuce's async API, for callers on an event loop (the WebFlux
+	 * filter, {@link RateLimited @RateLimited} on reactive methods). The future completes
+	 * on the thread that completes the Redis call (a Lettuce event loop), or at once when
+	 * the circuit breaker is open; it never fails for a Redis failure.
+	 * @param rule the rule
+	 * @param clientKey the client's key, from the rule's {@link ClientKeyResolver}
+	 * @param plan the client's plan, or {@code null}
+	 * @return the decision's future
+	 */
+	public CompletableFuture<RateLimitDecision> consumeAsync(RateLimitRule rule, String clientKey,
+			@Nullable String plan) {
 		String effectivePlan = (plan != null && rule.plans().containsKey(plan)) ? plan : null;
 		if (plan != null && effectivePlan == null) {
 			this.problems.warn("plan:" + rule.name(), "Unknown plan for rate-limit rule '" + rule.name()
@@ -133,33 +154,38 @@ public final class RateLimiter {
 		String digest = this.keyDigester.digest(DIGEST_DOMAIN, clientKey);
 		String bucket = rule.name() + ":" + ((effectivePlan != null) ? effectivePlan : "-") + ":" + digest;
 		byte[] key = this.keyNamer.hashTaggedKey(FEATURE, bucket).getBytes(StandardCharsets.UTF_8);
-		RateLimitDecision decision = decide(rule, limits, key, bucket);
-		if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
-			// over its limit (not turned away because Redis failed): the console's most limited clients
-			this.rejectedClients.rejected(rule.name(), "#" + digest);
-		}
-		return decision;
-	}
-
-	private RateLimitDecision decide(RateLimitRule rule, List<Limit> limits, byte[] key, String bucket) {
-		return this.circuitBreaker.call(() -> decide(rule, limits, key), (ex) -> {
-			if (ex == null) {
-				return fallback(rule, limits, bucket, true); // the breaker is open: Redis was not called
+		return decide(rule, limits, key, bucket).thenApply((decision) -> {
+			if (!decision.allowed() && decision.source() != RateLimitDecision.Source.NONE) {
+				// over its limit (not turned away because Redis failed): the console's most limited clients,
+				// shown as every tab shows a user or client: the display digest of the bare identity ("u=ann" -> "ann")
+				this.rejectedClients.rejected(rule.name(),
+						this.keyDigester.display(clientKey.substring(clientKey.indexOf(KIND_SEPARATOR) + 1)));
 			}
-			RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
-			boolean unavailable = failure != null && failure.isRedisUnavailable();
-			if (!unavailable && (failure == null || !failure.isInterrupted())) {
-				refused(rule, failure, ex);
-			}
-			if (logger.isDebugEnabled()) {
-				logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
-			}
-			return fallback(rule, limits, bucket, unavailable);
+			return decision;
 		});
 	}
 
-	private RateLimitDecision decide(RateLimitRule rule, List<Limit> limits, byte[] key) {
-		RedisBucketScript.Outcome outcome = this.buckets.consume(key, limits);
+	private CompletableFuture<RateLimitDecision> decide(RateLimitRule rule, List<Limit> limits, byte[] key,
+			String bucket) {
+		return this.circuitBreaker.callAsync(
+				() -> this.buckets.consumeAsync(key, limits).thenApply((outcome) -> decision(rule, limits, outcome)),
+				(ex) -> {
+					if (ex == null) {
+						return fallback(rule, limits, bucket, true); // the breaker is open: Redis was not called
+					}
+					RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
+					boolean unavailable = failure != null && failure.isRedisUnavailable();
+					if (!unavailable && (failure == null || !failure.isInterrupted())) {
+						refused(rule, failure, ex);
+					}
+					if (logger.isDebugEnabled()) {
+						logger.debug("Rate-limit decision for rule '" + rule.name() + "' failed", ex);
+					}
+					return fallback(rule, limits, bucket, unavailable);
+				});
+	}
+
+	private RateLimitDecision decision(RateLimitRule rule, List<Limit> limits, RedisBucketScript.Outcome outcome) {
 		recovered();
 		RateLimitDecision decision = outcome.allowed()
 				? new RateLimitDecision(rule.name(), limits, true, RateLimitDecision.Source.REDIS, outcome.remaining(),

@@ -1,13 +1,13 @@
 package dev.redisboot.ratelimit;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses the plan (such as {@code free} or {@code pro}) whose limits apply to a request, for
  * rules with {@code plans}, and vouches for the request's client. A bean of this type is
  * required when a rule has plans; the servlet filter and {@link RateLimited @RateLimited} ask
- * it alike.
+ * it alike, on the servlet stack and on WebFlux. On WebFlux it runs on an event-loop thread:
+ * it must not block (look plans up in memory, or in a cache kept fresh elsewhere).
  */
 @FunctionalInterface
 public interface RatePlanResolver {
@@ -24,6 +24,6 @@ public interface RatePlanResolver {
 	 * @return the plan's name, or {@code null} for an unknown client (a name the rule does
 	 * not list gets the rule's own limits, with a warning)
 	 */
-	@Nullable String resolvePlan(HttpServletRequest request, String rule);
+	@Nullable String resolvePlan(RateLimitRequest request, String rule);
 
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
@@ -28,9 +29,11 @@ import org.jspecify.annotations.Nullable;
  * Concurrent decisions of this instance on one bucket are batched, as Bucket4j's
  * {@code Optimizations.batching()} does: while a script call for a bucket is in flight, the
  * decisions that arrive for it wait, and the first of them then decides for all of them in one
- * call (the first ones allowed while the bucket has requests left). No thread waits for more
+ * call (the first ones allowed while the bucket has requests left). No decision waits for more
  * than the call in flight and its own; a hot bucket costs fewer round trips than decisions,
- * and a bucket no one else is deciding on costs one, without waiting.
+ * and a bucket no one else is deciding on costs one, without waiting. The path is
+ * asynchronous throughout ({@link #consumeAsync}, on Lettuce's async API): the servlet filter
+ * waits for its outcome, the WebFlux filter subscribes to it, and both batch together.
  */
 final class RedisBucketScript {
 
@@ -50,7 +53,8 @@ final class RedisBucketScript {
 
 	/**
 	 * Takes one request from a bucket, batched with concurrent decisions of this instance on
-	 * the same bucket.
+	 * the same bucket, and waits for the outcome (at most the command timeout, plus the call
+	 * in flight before it).
 	 * @param key the bucket's key
 	 * @param limits the limits of the bucket
 	 * @return the outcome
@@ -58,62 +62,72 @@ final class RedisBucketScript {
 	 * refuses the script
 	 */
 	Outcome consume(byte[] key, List<Limit> limits) {
+		return join(consumeAsync(key, limits));
+	}
+
+	/**
+	 * Takes one request from a bucket without waiting: the one decision path, which
+	 * {@link #consume} waits for. While a script call for the bucket is in flight the decision
+	 * queues; when the call completes, the decisions queued meanwhile go to Redis together in
+	 * the next call, issued from the thread that completed the previous one (never waiting
+	 * there, so a Lettuce event loop may run it).
+	 * @param key the bucket's key
+	 * @param limits the limits of the bucket
+	 * @return the outcome's future, failed with a
+	 * {@link dev.redisboot.core.redis.RedisCommandException} when Redis is unavailable or
+	 * refuses the script
+	 */
+	CompletableFuture<Outcome> consumeAsync(byte[] key, List<Limit> limits) {
 		Key id = new Key(key);
 		Gate gate = this.gates.computeIfAbsent(id, (k) -> new Gate());
-		Waiter me = new Waiter();
-		List<Waiter> batch;
+		CompletableFuture<Outcome> me = new CompletableFuture<>();
 		synchronized (gate) {
 			if (gate.busy) {
 				gate.queued.add(me);
-				batch = null;
+				return me;
 			}
-			else {
-				gate.busy = true;
-				batch = List.of(me);
-			}
+			gate.busy = true;
 		}
-		if (batch == null) {
-			batch = me.awaitTurn();
-			if (batch == null) {
-				return me.outcome();
-			}
-		}
-		try {
-			decide(key, limits, batch);
-		}
-		finally {
-			handOff(id, gate);
-		}
-		return me.outcome();
+		decide(id, gate, key, limits, List.of(me));
+		return me;
 	}
 
 	/**
-	 * One script call for a batch: completes every waiter of it, with its outcome or the
-	 * failure.
+	 * One script call for a batch: completes every decision of it, with its outcome or the
+	 * failure, once the bucket is passed on to the decisions that queued meanwhile.
 	 */
-	private void decide(byte[] key, List<Limit> limits, List<Waiter> batch) {
+	private void decide(Key id, Gate gate, byte[] key, List<Limit> limits, List<CompletableFuture<Outcome>> batch) {
+		CompletableFuture<Batch> call;
 		try {
-			Batch result = call(key, limits, batch.size());
+			call = callAsync(key, limits, batch.size());
+		}
+		catch (RuntimeException ex) {
+			call = CompletableFuture.failedFuture(ex);
+		}
+		call.whenComplete((result, failure) -> {
+			// the next call first: completing this batch may run its callers' code on this thread
+			handOff(id, gate, key, limits);
 			for (int i = 0; i < batch.size(); i++) {
+				if (failure != null) {
+					batch.get(i).completeExceptionally(
+							(failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+									: failure);
+					continue;
+				}
 				boolean allowed = i < result.allowed();
-				batch.get(i).result.complete(new Outcome(allowed,
+				batch.get(i).complete(new Outcome(allowed,
 						allowed ? result.remaining() + (result.allowed() - 1 - i) : 0, result.millisUntilFull(),
 						allowed ? 0 : result.millisUntilAllowed(), result.badStateReplaced() && i == 0));
 			}
-		}
-		catch (RuntimeException | Error ex) {
-			for (Waiter waiter : batch) {
-				waiter.result.completeExceptionally(ex);
-			}
-		}
+		});
 	}
 
 	/**
-	 * Passes the bucket on to the decisions that queued meanwhile (the first of them calls
-	 * for all), or marks it idle.
+	 * Passes the bucket on to the decisions that queued meanwhile (one call for all of them),
+	 * or marks it idle.
 	 */
-	private void handOff(Key id, Gate gate) {
-		List<Waiter> next;
+	private void handOff(Key id, Gate gate, byte[] key, List<Limit> limits) {
+		List<CompletableFuture<Outcome>> next;
 		synchronized (gate) {
 			if (gate.queued.isEmpty()) {
 				gate.busy = false;
@@ -123,27 +137,67 @@ final class RedisBucketScript {
 			next = gate.queued;
 			gate.queued = new ArrayList<>();
 		}
-		next.get(0).turn.complete(next);
+		decide(id, gate, key, limits, next);
 	}
 
 	/**
-	 * Runs the script once for a number of requests on a bucket.
+	 * Runs the script once for a number of requests on a bucket, and waits for it.
 	 * @param key the bucket's key
 	 * @param limits the limits of the bucket
 	 * @param requests the requests
 	 * @return how many were allowed, and the bucket afterwards
 	 */
 	Batch call(byte[] key, List<Limit> limits, int requests) {
+		return join(callAsync(key, limits, requests));
+	}
+
+	private CompletableFuture<Batch> callAsync(byte[] key, List<Limit> limits, int requests) {
 		byte[][] limitArgs = this.arguments.computeIfAbsent(limits, RedisBucketScript::arguments);
 		byte[][] args = new byte[limitArgs.length + 1][];
 		args[0] = ascii(Integer.toString(requests));
 		System.arraycopy(limitArgs, 0, args, 1, limitArgs.length);
-		List<Object> result = this.commands.evalsha(DECIDE, ScriptOutputType.MULTI, new byte[][] { key }, args);
+		return this.commands.<List<Object>>evalshaAsync(DECIDE, ScriptOutputType.MULTI, new byte[][] { key }, args)
+			.thenApply(RedisBucketScript::batch);
+	}
+
+	private static Batch batch(@Nullable List<Object> result) {
 		if (result == null || result.size() < 5) {
 			throw new IllegalStateException("Unexpected reply of the rate-limit script");
 		}
 		return new Batch((int) number(result.get(0)), number(result.get(1)), number(result.get(2)),
 				number(result.get(3)), number(result.get(4)) == 1);
+	}
+
+	/**
+	 * Waits for a future, uninterruptibly: it is bounded by the command timeout. Keeps the
+	 * interrupt flag, and throws what the future failed with.
+	 */
+	static <T> T join(CompletableFuture<T> future) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return future.get();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				catch (ExecutionException ex) {
+					if (ex.getCause() instanceof RuntimeException runtime) {
+						throw runtime;
+					}
+					if (ex.getCause() instanceof Error error) {
+						throw error;
+					}
+					throw new IllegalStateException(ex.getCause());
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	private static long number(Object value) {
@@ -202,61 +256,7 @@ final class RedisBucketScript {
 
 		boolean busy;
 
-		List<Waiter> queued = new ArrayList<>();
-
-	}
-
-	/**
-	 * A decision waiting for its turn (the batch it calls for) or for its outcome.
-	 */
-	private static final class Waiter {
-
-		final CompletableFuture<List<Waiter>> turn = new CompletableFuture<>();
-
-		final CompletableFuture<Outcome> result = new CompletableFuture<>();
-
-		/**
-		 * Waits until this decision calls for a batch (returned) or another call decided it
-		 * ({@code null}).
-		 */
-		@Nullable List<Waiter> awaitTurn() {
-			CompletableFuture<Object> first = CompletableFuture.anyOf(this.turn, this.result);
-			join(first);
-			return (this.turn.isDone() && !this.result.isDone()) ? this.turn.join() : null;
-		}
-
-		Outcome outcome() {
-			return join(this.result);
-		}
-
-		private static <T> T join(CompletableFuture<T> future) {
-			boolean interrupted = false;
-			try {
-				while (true) {
-					try {
-						return future.get();
-					}
-					catch (InterruptedException ex) {
-						// the call in flight is bounded by the command timeout: wait for it, keep the flag
-						interrupted = true;
-					}
-					catch (ExecutionException ex) {
-						if (ex.getCause() instanceof RuntimeException runtime) {
-							throw runtime;
-						}
-						if (ex.getCause() instanceof Error error) {
-							throw error;
-						}
-						throw new IllegalStateException(ex.getCause());
-					}
-				}
-			}
-			finally {
-				if (interrupted) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		}
+		List<CompletableFuture<Outcome>> queued = new ArrayList<>();
 
 	}
 

@@ -16,8 +16,9 @@ import dev.redisboot.core.KeyDigester;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The most rejected clients of each rule, as the digests their buckets are keyed by
- * ({@link KeyDigester}, never a raw IP, user or API key): a space-saving top-k of
+ * The most rejected clients of each rule, as their display digests
+ * ({@link KeyDigester#display(String)}, the same a user has on every console tab; never a
+ * raw IP, user or API key): a space-saving top-k of
  * {@value #CAPACITY} entries per rule, in memory, started afresh every window (one minute by
  * default). A count may be overestimated by at most its {@code error} (a client that took
  * the place of an evicted one inherits its count); a client rejected more often than

@@ -129,7 +129,8 @@ final class PrincipalIndex {
 			List<PrincipalCount> counts = new ArrayList<>();
 			for (int i = 0; sizes != null && i < found.size(); i++) {
 				if (sizes.get(i) > 0) {
-					counts.add(new PrincipalCount("#" + string(found.get(i)).substring(prefix.length()), sizes.get(i)));
+					counts.add(new PrincipalCount(
+							this.keys.displayOfPrincipalDigest(string(found.get(i)).substring(prefix.length())), sizes.get(i)));
 				}
 			}
 			counts.sort(Comparator.comparingLong(PrincipalCount::sessions).reversed().thenComparing(PrincipalCount::principal));

@@ -52,8 +52,9 @@ public class PrincipalSessionsEndpoint {
 	static final int SAMPLE_TOP = 10;
 
 	/**
-	 * Samples sessions per principal: the principals with most sessions, as the digests their
-	 * indexes are named by (never a name), from at most {@value #SAMPLE_MAX_INDEXES} indexes
+	 * Samples sessions per principal: the principals with most sessions, as display digests
+	 * ({@code KeyDigester.display}, derived from the digests their indexes are named by;
+	 * never a name), from at most {@value #SAMPLE_MAX_INDEXES} indexes
 	 * found by {@code SCAN} (then one {@code ZCARD} each, in one round trip).
 	 * @return {@code top} (each {@code principal} digest and its {@code sessions}),
 	 * {@code indexesRead} and {@code complete} (whether every index was read)

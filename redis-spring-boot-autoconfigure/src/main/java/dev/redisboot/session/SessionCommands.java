@@ -65,8 +65,15 @@ final class SessionCommands {
 	 */
 	<T> CompletableFuture<T> executeAsync(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
-		return this.circuitBreaker.callAsync(() -> this.redis.executeAsync(command),
-				(failure) -> CompletableFuture.failedFuture(unavailable(failure)));
+		try {
+			// the fallback rethrows: a failed future, or (breaker open) a throw here
+			return this.circuitBreaker.callAsync(() -> this.redis.executeAsync(command), (failure) -> {
+				throw unavailable(failure);
+			});
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	<T> CompletableFuture<T> evalshaAsync(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {

@@ -48,7 +48,7 @@ final class SessionKeys {
 	/**
 	 * {@link KeyDigester} domain of principal names.
 	 */
-	private static final String PRINCIPAL_DOMAIN = "session-principal";
+	private static final String PRINCIPAL_DOMAIN = KeyDigester.PRINCIPAL_DOMAIN;
 
 	private static final int MAX_ID_LENGTH = 256;
 
@@ -94,6 +94,13 @@ final class SessionKeys {
 
 	String principalDigest(String principalName) {
 		return this.keyDigester.digest(PRINCIPAL_DOMAIN, principalName);
+	}
+
+	/**
+	 * How the console and endpoints show the principal of an index, by its digest.
+	 */
+	String displayOfPrincipalDigest(String principalDigest) {
+		return this.keyDigester.displayOfPrincipalDigest(principalDigest);
 	}
 
 	String principalKeyOfDigest(String principalDigest) {

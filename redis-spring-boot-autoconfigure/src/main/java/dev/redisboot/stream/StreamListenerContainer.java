@@ -189,6 +189,16 @@ public final class StreamListenerContainer implements SmartLifecycle {
 		scheduler.scheduleWithFixedDelay(this::refreshStats, 0, stats, TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Publishes backlog figures read outside the periodic refresh (by the {@code streams}
+	 * endpoint), so that the {@code redisboot.stream.*} gauges show what the endpoint showed
+	 * rather than a reading up to {@code stats-interval} older.
+	 * @param stats the figures just read
+	 */
+	void statsRead(StreamStats stats) {
+		this.metrics.stats(stats.stream(), stats.group(), stats);
+	}
+
 	private void refreshStats() {
 		Set<String> done = new LinkedHashSet<>();
 		for (StreamSubscription subscription : getSubscriptions()) {

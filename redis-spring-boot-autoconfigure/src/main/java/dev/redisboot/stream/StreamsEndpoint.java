@@ -78,7 +78,10 @@ public class StreamsEndpoint {
 		List<StreamStats> stats = new ArrayList<>();
 		for (StreamSubscription subscription : this.container.getSubscriptions()) {
 			if (seen.add(subscription.stream() + '\n' + subscription.group())) {
-				stats.add(this.store.stats(subscription.stream(), subscription.group()));
+				StreamStats figures = this.store.stats(subscription.stream(), subscription.group());
+				// the gauges get the same figures, so that they agree with what the endpoint shows
+				this.container.statsRead(figures);
+				stats.add(figures);
 			}
 		}
 		return stats;
@@ -96,7 +99,9 @@ public class StreamsEndpoint {
 		for (StreamSubscription subscription : this.container.getSubscriptions()) {
 			if (subscription.stream().equals(stream)
 					&& groups.stream().noneMatch((g) -> g.group().equals(subscription.group()))) {
-				groups.add(this.store.stats(stream, subscription.group()));
+				StreamStats figures = this.store.stats(stream, subscription.group());
+				this.container.statsRead(figures);
+				groups.add(figures);
 			}
 		}
 		Map<String, Map<String, String>> letters = this.store.deadLetters(stream, 20);

@@ -1,23 +1,38 @@
 package dev.redisboot.writebehind;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * Records {@link WriteBehindMetrics} as meters tagged {@code name}:
  * {@code redisboot.writebehind.queued}, {@code .coalesced}, {@code .written},
- * {@code .failed}, {@code .faults{cause}} and the timer {@code redisboot.writebehind.lag}
- * (from when the oldest value of a batch was recorded to the end of its database write).
- * The counters of a registered name start at 0. Public for the auto-configuration; not API.
+ * {@code .failed}, {@code .swept}, {@code .faults{cause}}, the timer
+ * {@code redisboot.writebehind.lag} (from when the oldest value of a batch was recorded to the
+ * end of its database write) and, as of the last sweep, the gauges
+ * {@code redisboot.writebehind.pending} (keys with a value not yet written) and
+ * {@code redisboot.writebehind.oldest} (seconds since the oldest of those values).
+ * The counters of a registered name start at 0, the faults' of every cause included. Public for the auto-configuration; not API.
  *
  * @author redisboot
  */
 public final class MicrometerWriteBehindMetrics implements WriteBehindMetrics {
 
+	private static final String[] CAUSES = { "redis", "unreadable", "replaced", "busy", "sweep" };
+
 	private final MeterRegistry registry;
+
+	private final Map<String, AtomicLong> pendingKeys = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicLong> oldestMillis = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the metrics.
@@ -33,7 +48,38 @@ public final class MicrometerWriteBehindMetrics implements WriteBehindMetrics {
 		counter("coalesced", name);
 		counter("written", name);
 		counter("failed", name);
+		counter("swept", name);
+		for (String cause : CAUSES) {
+			fault(name, cause, this.registry);
+		}
 		lag(name);
+		Gauge.builder("redisboot.writebehind.pending", pendingKeys(name), AtomicLong::get)
+			.description("Keys with a value not yet written to the database, as of the last sweep")
+			.tag("name", name)
+			.register(this.registry);
+		TimeGauge.builder("redisboot.writebehind.oldest", oldestMillis(name), TimeUnit.MILLISECONDS, AtomicLong::get)
+			.description("Age of the oldest value not yet written to the database, as of the last sweep")
+			.tag("name", name)
+			.register(this.registry);
+	}
+
+	@Override
+	public void swept(String name) {
+		counter("swept", name).increment();
+	}
+
+	@Override
+	public void pending(String name, long keys, Duration oldest) {
+		pendingKeys(name).set(keys);
+		oldestMillis(name).set(oldest.toMillis());
+	}
+
+	private AtomicLong pendingKeys(String name) {
+		return this.pendingKeys.computeIfAbsent(name, (key) -> new AtomicLong());
+	}
+
+	private AtomicLong oldestMillis(String name) {
+		return this.oldestMillis.computeIfAbsent(name, (key) -> new AtomicLong());
 	}
 
 	@Override
@@ -59,12 +105,15 @@ public final class MicrometerWriteBehindMetrics implements WriteBehindMetrics {
 
 	@Override
 	public void fault(String name, String cause) {
-		Counter.builder("redisboot.writebehind.faults")
+		fault(name, cause, this.registry).increment();
+	}
+
+	private static Counter fault(String name, String cause, MeterRegistry registry) {
+		return Counter.builder("redisboot.writebehind.faults")
 			.description("Write-behind faults around the application's writer")
 			.tag("name", name)
 			.tag("cause", cause)
-			.register(this.registry)
-			.increment();
+			.register(registry);
 	}
 
 	private Counter counter(String what, String name) {

@@ -77,8 +77,8 @@ public final class WriteBehind<K, V> {
 	/**
 	 * Writes a key's value behind: records it as the key's latest value and, unless a job for
 	 * the key is already queued or running (then that job writes it), enqueues one; then puts
-	 * it in the cache. Two round trips to Redis, three when a job is enqueued, plus the cache's
-	 * own; never the database.
+	 * it in the cache. One round trip to Redis, two when a job is enqueued, plus the cache's
+	 * put (one more with redisboot's cache); never the database.
 	 * @param key the key, as the cache's readers use it ({@code @Cacheable} key)
 	 * @param value the value
 	 * @throws WriteBehindException when the write could not be queued (Redis unavailable or
@@ -110,10 +110,10 @@ public final class WriteBehind<K, V> {
 			}
 			catch (RuntimeException ex) {
 				try {
-					this.store.release(this.name, digest);
+					this.store.unmark(this.name, digest);
 				}
 				catch (RuntimeException releaseFailure) {
-					// the marker is taken as stuck after redisboot.write-behind.stuck-after
+					// the sweeper re-arms the key after redisboot.write-behind.stuck-after
 					ex.addSuppressed(releaseFailure);
 				}
 				throw unqueued(ex);

@@ -55,10 +55,30 @@ public interface WriteBehindMetrics {
 	}
 
 	/**
-	 * Something went wrong around the writer: Redis unreachable or refusing a write, a pending
-	 * entry that cannot be read, a key of another type replaced.
+	 * The sweeper found a key whose mark went stale (its job was lost) and enqueued a job
+	 * for it.
 	 * @param name the name
-	 * @param cause {@code redis}, {@code unreadable} or {@code replaced}
+	 */
+	default void swept(String name) {
+	}
+
+	/**
+	 * What the last sweep read: keys with a value not yet written, and the age of the oldest
+	 * such value.
+	 * @param name the name
+	 * @param keys the keys with a pending value
+	 * @param oldest the age of the oldest pending value, zero when none
+	 */
+	default void pending(String name, long keys, Duration oldest) {
+	}
+
+	/**
+	 * Something went wrong around the writer: Redis unreachable or refusing a write, a pending
+	 * entry that cannot be read, a key of another type replaced, a job that found its key
+	 * owned by another live job (and ended without writing), a sweep that failed.
+	 * @param name the name
+	 * @param cause {@code redis}, {@code unreadable}, {@code replaced}, {@code busy} or
+	 * {@code sweep}
 	 */
 	default void fault(String name, String cause) {
 	}

@@ -3,7 +3,13 @@ package dev.redisboot.writebehind;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.KeyDigester;
@@ -13,6 +19,7 @@ import dev.redisboot.stream.JobQueue;
 import dev.redisboot.stream.StreamDelivery;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cache.Cache;
@@ -26,11 +33,15 @@ import org.springframework.util.Assert;
  * {@value #MAX_ROUNDS} times, then hands the key to a new job). A writer that throws leaves
  * the job to the jobs' retries with back-off; on the last attempt the key's marker is
  * released (its value stays pending, the next write to the key enqueues a new job) and the
- * job goes to the dead letters with the writer's exception as the reason.
+ * job goes to the dead letters with the writer's exception as the reason. One job of a key
+ * runs at a time: a job's run takes the key as its owner and keeps the key's mark fresh while
+ * its writer runs; another job (or a re-delivered copy of the same job) finding the key owned
+ * by a live run ends without writing. {@link #sweep()} re-arms keys whose mark went stale (their
+ * job was lost) and enqueues a job for each.
  *
  * @author redisboot
  */
-public final class WriteBehindRegistry {
+public final class WriteBehindRegistry implements AutoCloseable {
 
 	/**
 	 * The job type of every write-behind job, with the payload {@code name/digest}.
@@ -38,6 +49,8 @@ public final class WriteBehindRegistry {
 	public static final String JOB_TYPE = "redisboot.write-behind";
 
 	static final int MAX_ROUNDS = 10;
+
+	static final int SWEEP_PAGE = 500;
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -65,6 +78,10 @@ public final class WriteBehindRegistry {
 
 	private final WarnOnce warnOnce = new WarnOnce(logger);
 
+	private @Nullable ScheduledExecutorService heartbeats;
+
+	private boolean closed;
+
 	WriteBehindRegistry(CacheManager cacheManager, WriteBehindStore store, JobQueue queue, JsonMapper mapper,
 			KeyDigester digester, WriteBehindMetrics metrics, Duration stuckAfter, int maxAttempts, Clock clock) {
 		this.cacheManager = cacheManager;
@@ -88,8 +105,8 @@ public final class WriteBehindRegistry {
 	 * @param mapper writes keys and values as JSON
 	 * @param digester digests keys for the pending hash's fields
 	 * @param metrics the metrics
-	 * @param stuckAfter after how long a key's queued marker that no job took is taken as
-	 * stuck (its job was lost) and a new job is enqueued
+	 * @param stuckAfter after how long a key's mark that no job took or refreshed is taken
+	 * as stuck (its job was lost) and a new job is enqueued
 	 * @param maxAttempts the jobs' attempts before a dead letter
 	 * @return the registry
 	 */
@@ -147,8 +164,18 @@ public final class WriteBehindRegistry {
 		}
 		String name = writeBehind.getName();
 		String digest = job.substring(slash + 1);
+		// a run of its own: a copy of this job re-delivered while this run is alive (a writer slower than
+		// redisboot.stream.reclaim-idle) finds the key owned and ends; once this run is dead (its mark not
+		// refreshed for stuck-after) the copy, or the sweeper's job, takes the key over
+		String owner = ((delivery.jobId() != null) ? delivery.jobId() : delivery.id()) + "/" + UUID.randomUUID();
+		long stuckAfterMillis = this.stuckAfter.toMillis();
 		for (int round = 0; round < MAX_ROUNDS; round++) {
-			WriteBehindStore.Taken taken = this.store.take(name, digest, this.clock.millis());
+			WriteBehindStore.Taken taken = this.store.take(name, digest, this.clock.millis(), owner, stuckAfterMillis);
+			if (taken.busy()) {
+				// another job of the key runs (a duplicate enqueued by a sweep or a stale mark): it writes
+				this.metrics.fault(name, "busy");
+				return;
+			}
 			if (taken.entry() != null) {
 				boolean written = false;
 				WriteBehind.PendingWrite write = null;
@@ -162,22 +189,25 @@ public final class WriteBehindRegistry {
 							+ "' cannot be read and is dropped (" + ex.getMessage() + ")", null);
 				}
 				if (write != null) {
+					Future<?> heartbeat = heartbeat(name, digest, owner);
 					try {
 						write.run();
 						written = true;
 					}
 					catch (Exception ex) {
 						this.metrics.failed(name);
-						if (delivery.attempt() >= this.maxAttempts) {
-							try {
-								this.store.release(name, digest);
-							}
-							catch (RuntimeException releaseFailure) {
-								// the marker is taken as stuck after redisboot.write-behind.stuck-after
-								ex.addSuppressed(releaseFailure);
-							}
+						try {
+							// the retry takes the key again; after the last attempt the mark goes too
+							this.store.release(name, digest, owner, delivery.attempt() >= this.maxAttempts);
+						}
+						catch (RuntimeException releaseFailure) {
+							// the sweeper re-arms the key after redisboot.write-behind.stuck-after
+							ex.addSuppressed(releaseFailure);
 						}
 						throw ex;
+					}
+					finally {
+						heartbeat.cancel(false);
 					}
 				}
 				if (written) {
@@ -186,12 +216,110 @@ public final class WriteBehindRegistry {
 							Duration.ofMillis((since > 0) ? Math.max(0, this.clock.millis() - since) : 0));
 				}
 			}
-			if (this.store.finish(name, digest, taken.version())) {
+			if (this.store.finish(name, digest, taken.version(), owner)) {
 				return;
 			}
 		}
-		// a key written faster than its writer: a new job of the key continues (the marker stays taken)
+		// a key written faster than its writer: a new job of the key continues (the mark stays, the owner goes)
+		this.store.release(name, digest, owner, false);
 		this.queue.enqueue(JOB_TYPE, job);
+	}
+
+	/**
+	 * Keeps a running job's mark fresh every quarter of stuck-after while its writer runs,
+	 * so that a writer slower than stuck-after is not taken for dead.
+	 */
+	private Future<?> heartbeat(String name, String digest, String owner) {
+		long period = Math.max(1, this.stuckAfter.toMillis() / 4);
+		ScheduledExecutorService executor = heartbeats();
+		if (executor == null) {
+			return CompletableFuture.completedFuture(null); // closing: the write runs without one
+		}
+		return executor.scheduleWithFixedDelay(() -> {
+			try {
+				this.store.touch(name, digest, owner, this.clock.millis());
+			}
+			catch (RuntimeException ex) {
+				this.warnOnce.warn("touch:" + ex.getClass().getName(), "A running write-behind job of '" + name
+						+ "' could not keep its key marked (" + ex.getMessage() + ")", null);
+			}
+		}, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	private synchronized @Nullable ScheduledExecutorService heartbeats() {
+		if (this.heartbeats == null && !this.closed) {
+			ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "redisboot-write-behind-heartbeat");
+				thread.setDaemon(true);
+				return thread;
+			});
+			executor.setRemoveOnCancelPolicy(true);
+			this.heartbeats = executor;
+		}
+		return this.heartbeats;
+	}
+
+	/**
+	 * Sweeps every registered name once: finds the keys whose mark no job refreshed for
+	 * stuck-after (their job was lost: the instance died before enqueueing it, or while it
+	 * ran and its entry was never re-delivered, or a release failed), re-arms each with a
+	 * compare-and-set on the mark it read (of several instances sweeping at once, one wins)
+	 * and enqueues one job for it; and records how many keys have a value not yet written,
+	 * and the oldest. Run by {@link WriteBehindSweeper}; public for it and for tests.
+	 * @return keys re-armed, all names together
+	 */
+	public int sweep() {
+		int rearmed = 0;
+		for (WriteBehind<?, ?> writeBehind : this.names.values()) {
+			String name = writeBehind.getName();
+			try {
+				long now = this.clock.millis();
+				WriteBehindStore.Marks marks = this.store.marks(name, SWEEP_PAGE);
+				this.metrics.pending(name, marks.pending(),
+						(marks.oldestMillis() > 0) ? Duration.ofMillis(Math.max(0, now - marks.oldestMillis()))
+								: Duration.ZERO);
+				for (Map.Entry<String, String> mark : marks.marks().entrySet()) {
+					long since = parseMillis(mark.getValue());
+					if (since >= 0 && now - since <= this.stuckAfter.toMillis()) {
+						continue;
+					}
+					String digest = mark.getKey();
+					if (this.store.rearm(name, digest, mark.getValue(), now)) {
+						this.queue.enqueue(JOB_TYPE, name + "/" + digest);
+						this.metrics.swept(name);
+						rearmed++;
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				// the next sweep tries again; a key re-armed without its job is found again after stuck-after
+				this.metrics.fault(name, "sweep");
+				this.warnOnce.warn("sweep:" + name + ":" + ex.getClass().getName(),
+						"The write-behind sweep of '" + name + "' failed (" + ex.getMessage() + ")", null);
+			}
+		}
+		return rearmed;
+	}
+
+	private static long parseMillis(String text) {
+		try {
+			return Long.parseLong(text);
+		}
+		catch (NumberFormatException ex) {
+			return -1; // garbage is stuck by definition
+		}
+	}
+
+	/**
+	 * Stops the heartbeats of running jobs' marks.
+	 */
+	@Override
+	public synchronized void close() {
+		this.closed = true;
+		if (this.heartbeats != null) {
+			this.heartbeats.shutdownNow();
+			this.heartbeats = null;
+		}
 	}
 
 }

@@ -4,18 +4,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisboot.cache.autoconfigure.RedisbootCacheAutoConfiguration;
 import dev.redisboot.test.ClusterRedis;
 import dev.redisboot.test.RedisNode;
 import dev.redisboot.test.RedisTopology;
 import dev.redisboot.test.WithRedis;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
 
 import static dev.redisboot.actuate.ObservabilityTestSupport.runner;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,6 +121,32 @@ class RedisObservabilityClusterIntegrationTests {
 			});
 			keys.forEach((key) -> redis.primaryFor(key).execute("DEL", key));
 		}
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void eachCacheIsSampledOnEveryPrimary(ClusterRedis redis) {
+		String prefix = "cs-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+		runner(redis).withConfiguration(AutoConfigurations.of(RedisbootCacheAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("management.endpoints.web.exposure.include=redis", "redisboot.key-prefix=" + prefix,
+					"redisboot.cache.caches.products.ttl=1m")
+			.run((context) -> {
+				Cache products = context.getBean(CacheManager.class).getCache("products");
+				for (int i = 0; i < 40; i++) {
+					products.put(String.valueOf(i), "chair " + i);
+				}
+				// the entries are spread over the primaries: every one holds some
+				assertThat(redis.primaries()).allSatisfy((primary) -> assertThat(
+						(List<?>) primary.execute("KEYS", prefix + ":cache:products:*")).isNotEmpty());
+				Map<String, Object> sample = (Map<String, Object>) ((List<Map<String, Object>>) context
+					.getBean(RedisEndpoint.class)
+					.section("caches", null, null)).get(0).get("sample");
+				assertThat(sample).containsEntry("entries", 40L)
+					.containsEntry("complete", true)
+					.containsEntry("measured", 40L);
+				products.clear();
+			});
 	}
 
 	@Test

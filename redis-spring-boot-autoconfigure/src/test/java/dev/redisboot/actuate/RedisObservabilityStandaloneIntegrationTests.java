@@ -359,6 +359,82 @@ class RedisObservabilityStandaloneIntegrationTests {
 		});
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void eachCacheIsSampledForItsEntriesAndSizeOncePerRefreshIntervalWithAdvice(StandaloneRedis redis) {
+		this.redis = redis;
+		endpointRunner(redis).withPropertyValues("redisboot.cache.caches.products.compression.enabled=false")
+			.run((context) -> {
+				Cache products = context.getBean(CacheManager.class).getCache("products");
+				for (int i = 0; i < 30; i++) {
+					products.put(String.valueOf(i), "x".repeat(2000));
+				}
+				// a key of another type under the cache's pattern: counted, measured, never a failure
+				redis.node().execute("HSET", "cache:products:garbage", "field", "value");
+				// another application's key, and another cache's pattern: not counted
+				redis.node().execute("SET", "cache:productsold:1", "y");
+				RedisEndpoint endpoint = context.getBean(RedisEndpoint.class);
+				Map<String, Object> cache = ((List<Map<String, Object>>) endpoint.section("caches", null, null)).get(0);
+				Map<String, Object> sample = (Map<String, Object>) cache.get("sample");
+				assertThat(sample).containsEntry("server", "default")
+					.containsEntry("entries", 31L)
+					.containsEntry("complete", true)
+					.containsEntry("entriesText", "31")
+					.containsEntry("measured", 31L)
+					.containsKey("readAt");
+				assertThat((Long) sample.get("meanValueBytes")).isGreaterThan(1024);
+				assertThat((Long) sample.get("meanEntryBytes")).isGreaterThan((Long) sample.get("meanValueBytes"));
+				assertThat((Long) sample.get("estimatedBytes")).isGreaterThan(31L * 1900);
+				assertThat(cache).containsEntry("compressed", false);
+				assertThat((List<Map<String, String>>) cache.get("advice")).extracting((advice) -> advice.get("rule"))
+					.containsExactly("compress-values");
+				// read again within the refresh interval (1m): the same sample, no SCAN
+				long scans = ObservabilityTestSupport.calls(redis.node(), "scan");
+				endpoint.overview();
+				Map<String, Object> again = ((List<Map<String, Object>>) endpoint.section("caches", null, null)).get(0);
+				assertThat(again.get("sample")).isEqualTo(sample);
+				assertThat(ObservabilityTestSupport.calls(redis.node(), "scan")).isEqualTo(scans);
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void aCacheSamplingStoppedByItsLimitsSaysItIsALowerBound(StandaloneRedis redis) {
+		this.redis = redis;
+		endpointRunner(redis).withPropertyValues("redisboot.observability.cache-sampling.max-keys=10",
+				"redisboot.observability.cache-sampling.memory-samples=3")
+			.run((context) -> {
+				Cache products = context.getBean(CacheManager.class).getCache("products");
+				for (int i = 0; i < 25; i++) {
+					products.put(String.valueOf(i), "chair " + i);
+				}
+				Map<String, Object> sample = (Map<String, Object>) ((List<Map<String, Object>>) context
+					.getBean(RedisEndpoint.class)
+					.section("caches", null, null)).get(0).get("sample");
+				assertThat(sample).containsEntry("entries", 10L)
+					.containsEntry("complete", false)
+					.containsEntry("entriesText", "≥ 10 (scan stopped at budget)")
+					.containsEntry("measured", 3L);
+			});
+	}
+
+	@Test
+	void cacheSamplingCanBeSwitchedOffAndAWrongSettingFailsStartupNamingIt(StandaloneRedis redis) {
+		this.redis = redis;
+		endpointRunner(redis).withPropertyValues("redisboot.observability.cache-sampling.enabled=false")
+			.run((context) -> {
+				context.getBean(CacheManager.class).getCache("products").put("1", "chair");
+				assertThat(((List<?>) context.getBean(RedisEndpoint.class).section("caches", null, null)))
+					.singleElement()
+					.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+					.doesNotContainKey("sample");
+			});
+		endpointRunner(redis).withPropertyValues("redisboot.observability.cache-sampling.time-budget=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("redisboot.observability.cache-sampling.time-budget"));
+	}
+
 	private org.springframework.boot.test.context.runner.ApplicationContextRunner endpointRunner(StandaloneRedis redis) {
 		return runner(redis)
 			.withConfiguration(AutoConfigurations.of(RedisbootCacheAutoConfiguration.class))

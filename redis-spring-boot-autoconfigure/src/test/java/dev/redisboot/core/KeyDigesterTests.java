@@ -71,4 +71,20 @@ class KeyDigesterTests {
 		assertThat(results).containsOnly(expected);
 	}
 
+	@Test
+	void aPersonHasOneDisplayDigestDerivedFromThePrincipalDigestAndUnlikeAnyKeyDigest() {
+		KeyDigester digester = KeyDigester.of(SECRET);
+		String shown = digester.display("ada@example.com");
+		assertThat(shown).matches("#[A-Za-z0-9_-]{12}");
+		assertThat(digester.display("ada@example.com")).isEqualTo(shown);
+		assertThat(digester.displayOfPrincipalDigest(digester.principalDigest("ada@example.com"))).isEqualTo(shown);
+		assertThat(digester.principalDigest("ada@example.com"))
+			.isEqualTo(digester.digest(KeyDigester.PRINCIPAL_DOMAIN, "ada@example.com"));
+		assertThat(digester.display("grace@example.com")).isNotEqualTo(shown);
+		assertThat(KeyDigester.of(null).display("ada@example.com")).as("keyed by the secret").isNotEqualTo(shown);
+		for (String domain : new String[] { KeyDigester.PRINCIPAL_DOMAIN, "ratelimit", "audit", "session" }) {
+			assertThat(digester.digest(domain, "ada@example.com")).doesNotStartWith(shown.substring(1));
+		}
+	}
+
 }

@@ -1,15 +1,9 @@
 package dev.redisboot.ratelimit;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,43 +41,14 @@ abstract class AbstractRateLimitIntegrationTests {
 				ConfigurableApplicationContext b = RateLimitInstances.start(redis(), prefix, timeout)) {
 			int clients = 64;
 			int requestsPerClient = 3;
-			ExecutorService pool = Executors.newFixedThreadPool(clients);
-			try {
-				CountDownLatch start = new CountDownLatch(1);
-				List<Future<List<Integer>>> results = new ArrayList<>();
-				for (int client = 0; client < clients; client++) {
-					ConfigurableApplicationContext instance = (client % 2 == 0) ? a : b;
-					results.add(pool.submit(() -> {
-						start.await();
-						List<Integer> statuses = new ArrayList<>();
-						for (int i = 0; i < requestsPerClient; i++) {
-							statuses.add(RateLimitInstances.get(instance, "/api/hello").statusCode());
-						}
-						return statuses;
-					}));
-				}
-				start.countDown();
-				int allowed = 0;
-				int rejected = 0;
-				for (Future<List<Integer>> result : results) {
-					for (int status : result.get(60, TimeUnit.SECONDS)) {
-						if (status == 200) {
-							allowed++;
-						}
-						else if (status == 429) {
-							rejected++;
-						}
-					}
-				}
-				assertThat(allowed).as("exactly the capacity, across both instances").isEqualTo(20);
-				assertThat(rejected).isEqualTo(clients * requestsPerClient - 20);
-				assertThat(count(a, "burst", "allowed") + count(b, "burst", "allowed")).isEqualTo(20);
-				assertThat(count(a, "burst", "rejected") + count(b, "burst", "rejected"))
-					.isEqualTo(clients * requestsPerClient - 20);
-			}
-			finally {
-				pool.shutdownNow();
-			}
+			List<Integer> statuses = RateLimitInstances.concurrentGets(a, b, clients, requestsPerClient, "/api/hello");
+			long allowed = statuses.stream().filter((status) -> status == 200).count();
+			long rejected = statuses.stream().filter((status) -> status == 429).count();
+			assertThat(allowed).as("exactly the capacity, across both instances").isEqualTo(20);
+			assertThat(rejected).isEqualTo(clients * requestsPerClient - 20);
+			assertThat(count(a, "burst", "allowed") + count(b, "burst", "allowed")).isEqualTo(20);
+			assertThat(count(a, "burst", "rejected") + count(b, "burst", "rejected"))
+				.isEqualTo(clients * requestsPerClient - 20);
 		}
 	}
 
@@ -129,6 +94,22 @@ abstract class AbstractRateLimitIntegrationTests {
 						.doesNotContain("localhost");
 				});
 		}
+	}
+
+	/**
+	 * Calls of a command in a server's {@code INFO commandstats}.
+	 */
+	static long calls(Map<String, String> stats, String command) {
+		String value = stats.get(command);
+		if (value == null) {
+			return 0;
+		}
+		for (String part : value.split(",")) {
+			if (part.startsWith("calls=")) {
+				return Long.parseLong(part.substring(6));
+			}
+		}
+		return 0;
 	}
 
 	static double count(ConfigurableApplicationContext context, String rule, String result) {

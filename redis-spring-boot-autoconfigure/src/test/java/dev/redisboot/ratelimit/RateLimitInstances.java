@@ -7,6 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.test.RedisDeployment;
 
@@ -15,8 +20,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Starts instances of {@link RateLimitTestApplication} on one Redis and one key prefix, each
- * with Tomcat on a random port, and sends them requests.
+ * Starts instances of {@link RateLimitTestApplication} (Tomcat) or
+ * {@link ReactiveRateLimitTestApplication} (Netty) on one Redis and one key prefix, each on a
+ * random port, and sends them requests.
  */
 final class RateLimitInstances {
 
@@ -62,6 +68,11 @@ final class RateLimitInstances {
 	}
 
 	static ConfigurableApplicationContext start(RedisDeployment redis, String prefix, String... extra) {
+		return start(RateLimitTestApplication.class, WebApplicationType.SERVLET, redis, prefix, extra);
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
+			RedisDeployment redis, String prefix, String... extra) {
 		List<String> properties = new ArrayList<>(List.of(RULES));
 		properties.addAll(List.of(redis.propertyValues()));
 		properties.add("server.port=0");
@@ -69,13 +80,54 @@ final class RateLimitInstances {
 		properties.add("spring.main.banner-mode=off");
 		properties.add("redisboot.cache.enabled=false");
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(RateLimitTestApplication.class).web(WebApplicationType.SERVLET)
+		return new SpringApplicationBuilder(application).web(type)
 			.properties(properties.toArray(String[]::new))
 			.run();
 	}
 
+	/**
+	 * Starts an instance of {@link ReactiveRateLimitTestApplication}, with Netty.
+	 */
+	static ConfigurableApplicationContext startReactive(RedisDeployment redis, String prefix, String... extra) {
+		return start(ReactiveRateLimitTestApplication.class, WebApplicationType.REACTIVE, redis, prefix, extra);
+	}
+
 	static int port(ConfigurableApplicationContext context) {
 		return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	/**
+	 * Sends GET requests from a number of clients at once, each client a thread sending its
+	 * requests one after another, the clients taking turns between two instances.
+	 * @return the statuses of all requests
+	 */
+	static List<Integer> concurrentGets(ConfigurableApplicationContext a, ConfigurableApplicationContext b,
+			int clients, int requestsPerClient, String path) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<List<Integer>>> results = new ArrayList<>();
+			for (int client = 0; client < clients; client++) {
+				ConfigurableApplicationContext instance = (client % 2 == 0) ? a : b;
+				results.add(pool.submit(() -> {
+					start.await();
+					List<Integer> statuses = new ArrayList<>();
+					for (int i = 0; i < requestsPerClient; i++) {
+						statuses.add(get(instance, path).statusCode());
+					}
+					return statuses;
+				}));
+			}
+			start.countDown();
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<List<Integer>> result : results) {
+				statuses.addAll(result.get(60, TimeUnit.SECONDS));
+			}
+			return statuses;
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	static HttpResponse<String> get(ConfigurableApplicationContext context, String path, String... headers) {

@@ -305,17 +305,4 @@ class RateLimitStandaloneIntegrationTests extends AbstractRateLimitIntegrationTe
 		}
 	}
 
-	private static long calls(Map<String, String> stats, String command) {
-		String value = stats.get(command);
-		if (value == null) {
-			return 0;
-		}
-		for (String part : value.split(",")) {
-			if (part.startsWith("calls=")) {
-				return Long.parseLong(part.substring(6));
-			}
-		}
-		return 0;
-	}
-
 }

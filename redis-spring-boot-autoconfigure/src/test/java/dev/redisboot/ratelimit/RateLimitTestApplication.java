@@ -68,11 +68,16 @@ class RateLimitTestApplication {
 
 	@Bean
 	RatePlanResolver planResolver() {
-		return (request, rule) -> {
-			String key = request.getHeader("X-API-Key");
-			// keys of known clients start with a plan; anything else is an invented key
-			return (key == null) ? null : key.startsWith("pro-") ? "pro" : key.startsWith("free-") ? "free" : null;
-		};
+		return RateLimitTestApplication::plan;
+	}
+
+	/**
+	 * The plan of a request's API key: keys of known clients start with a plan, anything else
+	 * is an invented key.
+	 */
+	static @Nullable String plan(RateLimitRequest request, String rule) {
+		String key = request.header("X-API-Key");
+		return (key == null) ? null : key.startsWith("pro-") ? "pro" : key.startsWith("free-") ? "free" : null;
 	}
 
 	@RestController

@@ -6,13 +6,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
  * A Redis Cluster of three primaries and three replicas as local {@code redis-server}
  * processes. Slots are split evenly; nodes are declared failing after
  * {@value LocalConfiguration#CLUSTER_NODE_TIMEOUT_MILLIS} ms, so failover tests finish quickly.
+ * <p>
+ * {@link #startWithTlsAndAclUser(String)} starts a cluster as managed services run one for
+ * production: clients connect over TLS (each node has a TLS port of its own, and the nodes
+ * announce it to TLS clients; the cluster bus and replication use TLS too) as the
+ * least-privilege user {@value StandaloneRedis#ACL_USER}. {@link RedisNode#execute} stays a
+ * plain-text connection of the default user, for test set-up and assertions.
  */
 public final class ClusterRedis implements RedisDeployment {
 
@@ -26,9 +39,19 @@ public final class ClusterRedis implements RedisDeployment {
 
 	private final List<LocalRedisServer> replicas;
 
-	private ClusterRedis(List<LocalRedisServer> primaries, List<LocalRedisServer> replicas) {
+	private final @Nullable String username;
+
+	private final @Nullable String password;
+
+	private final Map<LocalRedisServer, Integer> tlsPorts;
+
+	private ClusterRedis(List<LocalRedisServer> primaries, List<LocalRedisServer> replicas, @Nullable String username,
+			@Nullable String password, Map<LocalRedisServer, Integer> tlsPorts) {
 		this.primaries = primaries;
 		this.replicas = replicas;
+		this.username = username;
+		this.password = password;
+		this.tlsPorts = tlsPorts;
 	}
 
 	/**
@@ -37,17 +60,36 @@ public final class ClusterRedis implements RedisDeployment {
 	 * @return the running cluster
 	 */
 	public static ClusterRedis start() {
+		return start(null, null, false);
+	}
+
+	/**
+	 * Starts a cluster that the application reaches over TLS (a certificate for
+	 * {@code 127.0.0.1} and {@code localhost} signed by the CA of the test run, as
+	 * {@link StandaloneRedis#startWithTls()}) as {@value StandaloneRedis#ACL_USER}, a user with
+	 * the given ACL rules, such as {@value StandaloneRedis#MANAGED_ACL_RULES}.
+	 * {@link #connectionDetails()} and {@link #propertyValues()} carry the user, the TLS ports
+	 * and the trust.
+	 * @param rules the user's ACL rules, without {@code on} and the password
+	 * @return the running cluster
+	 */
+	public static ClusterRedis startWithTlsAndAclUser(String rules) {
+		return start(StandaloneRedis.ACL_USER + " " + rules, UUID.randomUUID().toString(), true);
+	}
+
+	private static ClusterRedis start(@Nullable String userAndRules, @Nullable String password, boolean tls) {
 		Path executable = RedisBackend.localExecutable();
 		List<LocalRedisServer> primaries = new ArrayList<>();
 		List<LocalRedisServer> replicas = new ArrayList<>();
+		Map<LocalRedisServer, Integer> tlsPorts = new HashMap<>();
 		try {
 			for (int i = 1; i <= SHARDS; i++) {
-				primaries.add(new LocalRedisServer("primary-" + i, executable, LocalConfiguration.clusterNode(),
-						List.of()));
-				replicas.add(new LocalRedisServer("replica-" + i, executable, LocalConfiguration.clusterNode(),
-						List.of()));
+				primaries.add(node("primary-" + i, executable, userAndRules, password, tls, tlsPorts));
+				replicas.add(node("replica-" + i, executable, userAndRules, password, tls, tlsPorts));
 			}
-			ClusterRedis cluster = new ClusterRedis(List.copyOf(primaries), List.copyOf(replicas));
+			String username = (userAndRules != null) ? StandaloneRedis.ACL_USER : null;
+			ClusterRedis cluster = new ClusterRedis(List.copyOf(primaries), List.copyOf(replicas), username,
+					password, Map.copyOf(tlsPorts));
 			cluster.create();
 			return cluster;
 		}
@@ -56,6 +98,36 @@ public final class ClusterRedis implements RedisDeployment {
 			replicas.forEach(LocalRedisServer::close);
 			throw ex;
 		}
+	}
+
+	private static LocalRedisServer node(String name, Path executable, @Nullable String userAndRules,
+			@Nullable String password, boolean tls, Map<LocalRedisServer, Integer> tlsPorts) {
+		List<String> configuration = new ArrayList<>(LocalConfiguration.clusterNode());
+		if (userAndRules != null) {
+			int space = userAndRules.indexOf(' ');
+			configuration.add("user " + userAndRules.substring(0, space) + " on >" + password
+					+ userAndRules.substring(space));
+		}
+		int tlsPort = 0;
+		if (tls) {
+			// FreePorts checks the port 10000 above too: with tls-cluster the bus listens there.
+			TestCertificates certificates = TestCertificates.get();
+			tlsPort = FreePorts.next();
+			configuration.add("tls-port " + tlsPort);
+			configuration.add("tls-cert-file " + certificates.serverCertificate());
+			configuration.add("tls-key-file " + certificates.serverKey());
+			configuration.add("tls-ca-cert-file " + certificates.caCertificate());
+			configuration.add("tls-auth-clients no");
+			// Nodes then announce their TLS port to TLS clients (CLUSTER NODES, SLOTS, MOVED) and
+			// their plain port to plain ones; the bus and replication run over TLS as well.
+			configuration.add("tls-cluster yes");
+			configuration.add("tls-replication yes");
+		}
+		LocalRedisServer server = new LocalRedisServer(name, executable, configuration, List.of());
+		if (tls) {
+			tlsPorts.put(server, tlsPort);
+		}
+		return server;
 	}
 
 	private void create() {
@@ -76,7 +148,8 @@ public final class ClusterRedis implements RedisDeployment {
 		}
 		LocalRedisServer seed = all.get(0);
 		for (LocalRedisServer other : all.subList(1, all.size())) {
-			seed.execute("CLUSTER", "MEET", other.host(), Integer.toString(other.port()));
+			// With tls-cluster the bus port is the TLS port's, 10000 above it.
+			seed.execute("CLUSTER", "MEET", other.host(), Integer.toString(clientPort(other)));
 		}
 		Polling.await("every cluster node to know the other five", CONVERGENCE_TIMEOUT,
 				() -> all.stream().allMatch((node) -> clusterNodes(node).size() == all.size()
@@ -118,6 +191,41 @@ public final class ClusterRedis implements RedisDeployment {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Port the application connects to on a node: its TLS port on a TLS cluster, its
+	 * {@link RedisNode#port()} otherwise.
+	 * @param node a node of this cluster
+	 * @return the port
+	 */
+	public int clientPort(RedisNode node) {
+		Integer tlsPort = this.tlsPorts.get(node);
+		return (tlsPort != null) ? tlsPort : node.port();
+	}
+
+	/**
+	 * Name of the user the application connects as.
+	 * @return the user name, or empty when the application uses the default user
+	 */
+	public Optional<String> username() {
+		return Optional.ofNullable(this.username);
+	}
+
+	/**
+	 * Password of the user the application connects as.
+	 * @return the password, or empty when the application uses the default user
+	 */
+	public Optional<String> password() {
+		return Optional.ofNullable(this.password);
+	}
+
+	/**
+	 * Whether the application connects over TLS.
+	 * @return {@code true} for a cluster from {@link #startWithTlsAndAclUser(String)}
+	 */
+	public boolean isTls() {
+		return !this.tlsPorts.isEmpty();
 	}
 
 	private static String myId(RedisNode node) {
@@ -206,9 +314,27 @@ public final class ClusterRedis implements RedisDeployment {
 	@Override
 	public DataRedisConnectionDetails connectionDetails() {
 		List<DataRedisConnectionDetails.Node> nodes = allServers().stream()
-			.map((node) -> new DataRedisConnectionDetails.Node(node.host(), node.port()))
+			.map((node) -> new DataRedisConnectionDetails.Node(node.host(), clientPort(node)))
 			.toList();
+		String username = this.username;
+		String password = this.password;
+		SslBundle sslBundle = isTls() ? sslBundle() : null;
 		return new DataRedisConnectionDetails() {
+
+			@Override
+			public @Nullable String getUsername() {
+				return username;
+			}
+
+			@Override
+			public @Nullable String getPassword() {
+				return password;
+			}
+
+			@Override
+			public @Nullable SslBundle getSslBundle() {
+				return sslBundle;
+			}
 
 			@Override
 			public Cluster getCluster() {
@@ -218,10 +344,32 @@ public final class ClusterRedis implements RedisDeployment {
 		};
 	}
 
+	private static SslBundle sslBundle() {
+		PemSslStoreDetails trustStore = PemSslStoreDetails
+			.forCertificate("file:" + TestCertificates.get().caCertificate());
+		return SslBundle.of(new PemSslStoreBundle(null, trustStore));
+	}
+
+	/**
+	 * Spring Boot properties that connect to this cluster. On a TLS cluster they define the
+	 * SSL bundle {@value StandaloneRedis#SSL_BUNDLE} through {@code spring.ssl.bundle.pem.*}.
+	 * @return {@code name=value} pairs
+	 */
 	@Override
 	public String[] propertyValues() {
-		return new String[] { "spring.data.redis.cluster.nodes="
-				+ String.join(",", allServers().stream().map((node) -> node.host() + ":" + node.port()).toList()) };
+		List<String> values = new ArrayList<>();
+		values.add("spring.data.redis.cluster.nodes=" + String.join(",",
+				allServers().stream().map((node) -> node.host() + ":" + clientPort(node)).toList()));
+		if (this.username != null) {
+			values.add("spring.data.redis.username=" + this.username);
+			values.add("spring.data.redis.password=" + this.password);
+		}
+		if (isTls()) {
+			values.add("spring.data.redis.ssl.bundle=" + StandaloneRedis.SSL_BUNDLE);
+			values.add("spring.ssl.bundle.pem." + StandaloneRedis.SSL_BUNDLE + ".truststore.certificate=file:"
+					+ TestCertificates.get().caCertificate());
+		}
+		return values.toArray(String[]::new);
 	}
 
 	@Override
@@ -240,7 +388,8 @@ public final class ClusterRedis implements RedisDeployment {
 
 	@Override
 	public String toString() {
-		return "ClusterRedis[primaries=" + this.primaries + ", replicas=" + this.replicas + "]";
+		return "ClusterRedis[primaries=" + this.primaries + ", replicas=" + this.replicas
+				+ ((this.username != null) ? ", user " + this.username : "") + (isTls() ? ", TLS" : "") + "]";
 	}
 
 	/**

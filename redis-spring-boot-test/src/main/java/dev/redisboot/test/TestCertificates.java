@@ -49,8 +49,10 @@ record TestCertificates(Path directory) {
 		Path directory = ProcessJanitor.newWorkingDirectory("tls-certificates");
 		ProcessJanitor.register(() -> ProcessJanitor.deleteRecursively(directory));
 		try {
+			// clientAuth too: the nodes of a TLS cluster present it to each other on the cluster bus.
 			Files.writeString(directory.resolve("server.ext"),
-					"subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n", StandardCharsets.US_ASCII);
+					"subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
+					StandardCharsets.US_ASCII);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

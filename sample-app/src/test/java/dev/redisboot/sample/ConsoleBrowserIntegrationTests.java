@@ -248,12 +248,16 @@ class ConsoleBrowserIntegrationTests {
 			tab(browser, "caches");
 			waitForText(browser, "caches-body", "products");
 			assertThat(text(browser, "caches-body")).as("the configured TTL").contains("PT15M");
+			// each cache's entries, sampled on the server that holds the caches
+			waitForText(browser, "caches-body", "Entries and sizes sampled on the default server");
+			screenshot(browser, "caches");
 			click(browser, By.cssSelector(".clear-cache[data-cache='products']"));
 			waitForText(browser, "message", "Cache products cleared.");
 			assertThat(redis.node().execute("EXISTS", cacheKey)).isEqualTo(0L);
 			// Rate limits: the login and product reads above were decided; a client the limiter
 			// rejected (the relaxed limits of the tests reject none) is shown as its digest
 			tab(browser, "ratelimits");
+			assertThat(text(browser, "message")).as("the Caches tab's status line stays there").isEmpty();
 			waitForText(browser, "ratelimits-body", "redisboot.ratelimit.requests");
 			this.rejectedClients.rejected("login", "#console-test-digest");
 			waitForText(browser, "limited-body", "#console-test-digest");
@@ -309,6 +313,8 @@ class ConsoleBrowserIntegrationTests {
 			waitForText(browser, "slowlog-body", "");
 			click(browser, By.id("bigkeys-sample"));
 			waitForText(browser, "bigkeys-body", "keys scanned");
+			click(browser, By.id("memory-read"));
+			waitForText(browser, "memory-body", "default server");
 			assertThat(text(browser, "bigkeys-body")).doesNotContain("demo@example.com");
 			// Audit: every action above, the user as a digest
 			tab(browser, "audit");

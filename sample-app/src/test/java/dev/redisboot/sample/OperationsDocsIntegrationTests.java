@@ -103,6 +103,21 @@ class OperationsDocsIntegrationTests {
 			"redisboot_schedule_lateness_seconds_max", "RecurringJobFailing", "redisboot_schedule_fires_total");
 
 	/**
+	 * The write-behind alerts, with a metric each must read (the sample writes product views
+	 * behind).
+	 */
+	private static final Map<String, String> REQUIRED_WRITE_BEHIND_ALERTS = Map.of("WriteBehindLagging",
+			"redisboot_writebehind_oldest_seconds", "WriteBehindFailing", "redisboot_writebehind_failed_total");
+
+	/**
+	 * The write-behind metrics the dashboard must show.
+	 */
+	private static final Set<String> REQUIRED_WRITE_BEHIND_METRICS = Set.of("redisboot_writebehind_queued_total",
+			"redisboot_writebehind_coalesced_total", "redisboot_writebehind_written_total",
+			"redisboot_writebehind_failed_total", "redisboot_writebehind_pending", "redisboot_writebehind_oldest_seconds",
+			"redisboot_writebehind_lag_seconds_max");
+
+	/**
 	 * Metrics the dashboard must show.
 	 */
 	private static final Set<String> REQUIRED_DASHBOARD_METRICS = Set.of("cache_gets_total", "cache_puts_total",
@@ -299,6 +314,7 @@ class OperationsDocsIntegrationTests {
 		Map<String, String> expressions = dashboardExpressions();
 		Set<String> names = metricNames(expressions.values());
 		assertThat(names).containsAll(REQUIRED_DASHBOARD_METRICS);
+		assertThat(names).containsAll(REQUIRED_WRITE_BEHIND_METRICS);
 		for (String quantile : List.of("0.5", "0.99")) {
 			assertThat(expressions.values())
 				.as("a panel shows the p%s command latency", quantile.substring(2))
@@ -356,6 +372,9 @@ class OperationsDocsIntegrationTests {
 					(alert) -> PromQlMetricNames.in((String) alert.get("expr"))));
 		assertThat(namesByAlert).containsKeys(REQUIRED_ALERTS.keySet().toArray(String[]::new));
 		REQUIRED_ALERTS.forEach((alert, metric) -> assertThat(namesByAlert.get(alert))
+			.as("metrics that %s reads", alert)
+			.contains(metric));
+		REQUIRED_WRITE_BEHIND_ALERTS.forEach((alert, metric) -> assertThat(namesByAlert.get(alert))
 			.as("metrics that %s reads", alert)
 			.contains(metric));
 	}

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
+import dev.redisboot.audit.AuditTrail;
+import dev.redisboot.core.KeyDigester;
 import dev.redisboot.sample.product.Product;
 import dev.redisboot.sample.product.ProductRepository;
 import dev.redisboot.sample.product.ProductView;
@@ -27,6 +29,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.assertj.RestTestClientResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.never;
@@ -78,6 +81,12 @@ class SampleApplicationCachingIntegrationTests {
 	@Autowired
 	private MeterRegistry meterRegistry;
 
+	@Autowired
+	private AuditTrail auditTrail;
+
+	@Autowired
+	private KeyDigester keyDigester;
+
 	@Test
 	void secondGetOfAProductIsServedFromTheCache() {
 		long id = newProduct("Cached plan");
@@ -112,6 +121,28 @@ class SampleApplicationCachingIntegrationTests {
 		verify(this.users, times(1)).findById(id);
 		assertThat(second).isEqualTo(first);
 		assertTtl("sample:cache:users:" + id, USERS_TTL);
+	}
+
+	@Test
+	void loadingAUserIsAuditedWithDigestsOnlyAndResponsesSayWhatTheCacheDid() {
+		User user = this.users.save(new User("audited-user@example.com", "Audited User", Instant.now()));
+		long id = user.getId();
+		String first = getHeader("/api/users/" + id, "Server-Timing");
+		assertThat(first).contains("cache;desc=\"users miss\";dur=", "cache;desc=\"users load\";dur=");
+		assertThat(getHeader("/api/users/" + id, "Server-Timing")).contains("cache;desc=\"users hit-redis\"");
+
+		String target = "cache=users key=#" + this.keyDigester.digest("cache", String.valueOf(id));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.auditTrail.recent(200).entries())
+				.filteredOn((entry) -> target.equals(entry.get("target")))
+				.singleElement()
+				.satisfies((entry) -> {
+					assertThat(entry.get("action")).isEqualTo("cache:load");
+					assertThat(entry.get("actor")).isEqualTo("anonymous");
+					assertThat(entry.get("client")).as("the client address as a digest").startsWith("#");
+				}));
+		assertThat(this.auditTrail.recent(200).entries().toString()).doesNotContain("audited-user@example.com",
+				"Audited User", "127.0.0.1");
 	}
 
 	@Test
@@ -298,6 +329,19 @@ class SampleApplicationCachingIntegrationTests {
 	private static ProductView view(Product product) {
 		return new ProductView(product.getId(), product.getName(), product.getDescription(), product.getPrice(),
 				product.getUpdatedAt());
+	}
+
+	private String getHeader(String path, String header) {
+		String value = this.client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst(header);
+		assertThat(value).as("%s of GET %s", header, path).isNotNull();
+		return value;
 	}
 
 	private RestTestClientResponse get(String path) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import dev.redisboot.actuate.CacheSampling;
 import dev.redisboot.actuate.CommandLatencyTimers;
 import dev.redisboot.actuate.ConsoleEndpoint;
 import dev.redisboot.actuate.KeyRedactor;
@@ -120,6 +121,11 @@ public final class RedisbootObservabilityAutoConfiguration {
 		PropertyChecks.positive(PREFIX + "big-keys.time-budget", bigKeys.getTimeBudget(), "2s");
 		PropertyChecks.atLeast(PREFIX + "big-keys.top", bigKeys.getTop(), 1, "20");
 		PropertyChecks.atLeast(PREFIX + "big-keys.max-keys", bigKeys.getMaxKeys(), 1, "100000");
+		RedisbootObservabilityProperties.CacheSampling cacheSampling = properties.getCacheSampling();
+		PropertyChecks.positive(PREFIX + "cache-sampling.refresh-interval", cacheSampling.getRefreshInterval(), "1m");
+		PropertyChecks.positive(PREFIX + "cache-sampling.time-budget", cacheSampling.getTimeBudget(), "500ms");
+		PropertyChecks.atLeast(PREFIX + "cache-sampling.max-keys", cacheSampling.getMaxKeys(), 1, "100000");
+		PropertyChecks.atLeast(PREFIX + "cache-sampling.memory-samples", cacheSampling.getMemorySamples(), 0, "200");
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -244,7 +250,34 @@ public final class RedisbootObservabilityAutoConfiguration {
 						.stream()
 						.flatMap((manager) -> manager.getCacheNames().stream())
 						.collect(Collectors.toSet()));
-			return new RedisEndpoint(snapshots, advisor, cacheManagers, bigKeySettings, redactor, separateServers);
+			return new RedisEndpoint(snapshots, advisor, cacheManagers, bigKeySettings, redactor, separateServers,
+					cacheSampling(snapshots, usages, separateServers, properties.getCacheSampling()));
+		}
+
+		/**
+		 * Samples the caches on the server that holds them: the one their {@link RedisUsage}
+		 * names (the caches' own Redis with {@code redisboot.cache.redis.*}), else the
+		 * application's.
+		 */
+		private static CacheSampling cacheSampling(RedisServerSnapshots snapshots, ObjectProvider<RedisUsage> usages,
+				SeparateRedisServers separateServers, RedisbootObservabilityProperties.CacheSampling properties) {
+			CacheSampling.Settings settings = new CacheSampling.Settings(properties.isEnabled(),
+					properties.getRefreshInterval(), properties.getTimeBudget(), properties.getMaxKeys(),
+					properties.getMemorySamples());
+			return new CacheSampling(() -> {
+				String server = usages.orderedStream()
+					.filter((usage) -> usage.kind() == RedisUsage.Kind.CACHE)
+					.map(RedisUsage::server)
+					.findFirst()
+					.orElse(RedisServerConnection.DEFAULT_SERVER);
+				return separateServers.servers()
+					.stream()
+					.filter((separate) -> separate.name().equals(server))
+					.map((separate) -> new CacheSampling.Target(separate.name(), separate.snapshots().getInspector()))
+					.findFirst()
+					.orElseGet(() -> new CacheSampling.Target(RedisServerConnection.DEFAULT_SERVER,
+							snapshots.getInspector()));
+			}, settings, Clock.systemUTC());
 		}
 
 		@Bean

@@ -34,6 +34,8 @@ public class RedisbootObservabilityProperties {
 
 	private final BigKeys bigKeys = new BigKeys();
 
+	private final CacheSampling cacheSampling = new CacheSampling();
+
 	public Duration getTimeout() {
 		return this.timeout;
 	}
@@ -52,6 +54,10 @@ public class RedisbootObservabilityProperties {
 
 	public CommandLatency getCommandLatency() {
 		return this.commandLatency;
+	}
+
+	public CacheSampling getCacheSampling() {
+		return this.cacheSampling;
 	}
 
 	public BigKeys getBigKeys() {
@@ -202,6 +208,80 @@ public class RedisbootObservabilityProperties {
 
 		public void setMaxKeys(long maxKeys) {
 			this.maxKeys = maxKeys;
+		}
+
+	}
+
+	/**
+	 * Sampling of each cache's entries (count and size) for the redis endpoint's cache
+	 * statistics and the console's Caches tab.
+	 */
+	public static class CacheSampling {
+
+		/**
+		 * Whether to sample each cache's entries with SCAN and MEMORY USAGE.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a sampling is reused before the next request takes a new one.
+		 */
+		private Duration refreshInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Longest one sampling of all caches may take, shared among the caches and the
+		 * primaries.
+		 */
+		private Duration timeBudget = Duration.ofMillis(500);
+
+		/**
+		 * Most keys one sampling counts per cache.
+		 */
+		private long maxKeys = 100_000;
+
+		/**
+		 * Most entries per cache whose size is measured (MEMORY USAGE and STRLEN).
+		 */
+		private int memorySamples = 200;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+		public Duration getTimeBudget() {
+			return this.timeBudget;
+		}
+
+		public void setTimeBudget(Duration timeBudget) {
+			this.timeBudget = timeBudget;
+		}
+
+		public long getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(long maxKeys) {
+			this.maxKeys = maxKeys;
+		}
+
+		public int getMemorySamples() {
+			return this.memorySamples;
+		}
+
+		public void setMemorySamples(int memorySamples) {
+			this.memorySamples = memorySamples;
 		}
 
 	}

@@ -8,6 +8,8 @@ import dev.redisboot.audit.AuditMetrics;
 import dev.redisboot.audit.AuditTrail;
 import dev.redisboot.audit.AuditingOperationInvokerAdvisor;
 import dev.redisboot.audit.MicrometerAuditMetrics;
+import dev.redisboot.audit.QueuedAccessAuditor;
+import dev.redisboot.core.AccessAuditor;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
@@ -34,7 +36,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the {@link AuditTrail}: a bounded
  * Redis stream ({@code [prefix:]audit}), the advisor that records every Actuator write
- * operation in it, its metrics and the {@code audit} endpoint.
+ * operation in it, the {@link AccessAuditor} that records the accesses of audited caches,
+ * its metrics and the {@code audit} endpoint.
  *
  * @author redisboot
  */
@@ -54,6 +57,20 @@ public final class RedisbootAuditAutoConfiguration {
 		Duration timeout = PropertyChecks.positive("redisboot.audit.timeout", properties.getTimeout(), "1s");
 		return new AuditTrail(new LettuceCommands(connectionFactory, timeout), keyNamer.key("audit"), maxLength,
 				retention, metrics.getIfAvailable(() -> AuditMetrics.NONE));
+	}
+
+	/**
+	 * Writes the records of audited caches ({@code redisboot.cache.caches.<name>.audit}) to
+	 * the trail off the callers' threads; its writer thread starts with the first record.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(AccessAuditor.class)
+	QueuedAccessAuditor redisbootAccessAuditor(AuditTrail trail, RedisbootAuditProperties properties,
+			ObjectProvider<KeyDigester> keyDigester, ObjectProvider<AuditMetrics> metrics) {
+		int capacity = PropertyChecks.atLeast("redisboot.audit.queue-capacity", properties.getQueueCapacity(), 1,
+				"10000");
+		return new QueuedAccessAuditor(trail, keyDigester.getIfAvailable(KeyDigester::unkeyed), Clock.systemUTC(),
+				metrics.getIfAvailable(() -> AuditMetrics.NONE), capacity);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -34,6 +34,12 @@ public class RedisbootAuditProperties {
 	 */
 	private Duration timeout = Duration.ofSeconds(1);
 
+	/**
+	 * Most records of audited caches (redisboot.cache.caches.<name>.audit) waiting to be
+	 * written to the audit stream; more are dropped and counted in redisboot.audit.dropped.
+	 */
+	private int queueCapacity = 10_000;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -64,6 +70,14 @@ public class RedisbootAuditProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	public void setQueueCapacity(int queueCapacity) {
+		this.queueCapacity = queueCapacity;
 	}
 
 }

@@ -3,11 +3,15 @@ package dev.redisboot.cache.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
+import dev.redisboot.cache.CacheAudit;
 import dev.redisboot.cache.CacheSettings;
+import dev.redisboot.core.AccessAuditor;
 import dev.redisboot.core.InvalidPropertyException;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.codec.CompressionCodec;
@@ -53,6 +57,39 @@ final class CacheSettingsResolver {
 				loading(PREFIX, p.getLockTtl(), p.getLockWait(), p.getRefreshAhead(), PREFIX + "time-to-idle",
 						timeToIdle),
 				nearCache(PREFIX, near.isEnabled(), near.getMaxSize(), near.getTtl(), PREFIX + "default-ttl", ttl));
+	}
+
+	/**
+	 * The audit of the caches marked {@code audit}, or {@code null} when none is.
+	 * @param auditor the audit trail's auditor, or {@code null} when the trail is off
+	 */
+	@Nullable CacheAudit audit(@Nullable AccessAuditor auditor) {
+		Set<String> audited = new LinkedHashSet<>();
+		this.properties.getCaches().forEach((name, spec) -> {
+			if (spec.isAudit()) {
+				audited.add(name);
+			}
+		});
+		if (audited.isEmpty()) {
+			return null;
+		}
+		if (auditor == null) {
+			throw new InvalidPropertyException(PREFIX + "caches." + audited.iterator().next() + ".audit", true,
+					"Auditing a cache needs the audit trail, which is switched off (redisboot.audit.enabled=false)",
+					"Set redisboot.audit.enabled=true, or remove the cache's audit setting.");
+		}
+		RedisbootCacheProperties.Audit audit = this.properties.getAudit();
+		double sampleRate = percentage(PREFIX + "audit.sample-rate", audit.getSampleRate(), 0.0, false, 1.0, true,
+				"Use a percentage above 0% and at most 100%, such as 100% or 10%.");
+		int maxPerSecond = (int) PropertyChecks.between(PREFIX + "audit.max-per-second", audit.getMaxPerSecond(), 1,
+				CacheAudit.MAX_PER_SECOND_LIMIT, "100");
+		return new CacheAudit(audited, auditor, sampleRate, maxPerSecond, audit.isReads(),
+				audit.getActor() == RedisbootCacheProperties.Audit.ActorForm.DIGEST);
+	}
+
+	int serverTimingMaxEntries() {
+		return (int) PropertyChecks.between(PREFIX + "server-timing.max-entries",
+				this.properties.getServerTiming().getMaxEntries(), 1, 100, "10");
 	}
 
 	Map<String, CacheSettings> caches() {

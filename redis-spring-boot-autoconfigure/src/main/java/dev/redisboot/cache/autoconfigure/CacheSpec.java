@@ -42,6 +42,13 @@ public class CacheSpec {
 	private boolean digestKeys;
 
 	/**
+	 * Whether loads, writes and evictions of this cache are recorded in the audit trail
+	 * (who, which key digest; never a key in clear or a value), sampled and bounded by
+	 * 'redisboot.cache.audit.*', for caches that hold personal data.
+	 */
+	private boolean audit;
+
+	/**
 	 * Time-to-live of cached null results.
 	 */
 	private @Nullable Duration nullTtl;
@@ -136,6 +143,14 @@ public class CacheSpec {
 
 	public @Nullable Boolean getCacheNulls() {
 		return this.cacheNulls;
+	}
+
+	public boolean isAudit() {
+		return this.audit;
+	}
+
+	public void setAudit(boolean audit) {
+		this.audit = audit;
 	}
 
 	public boolean isDigestKeys() {

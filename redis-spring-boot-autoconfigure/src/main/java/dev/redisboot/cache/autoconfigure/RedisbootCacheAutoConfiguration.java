@@ -5,14 +5,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.redisboot.core.RedisUsage;
+import dev.redisboot.cache.CacheAccessListener;
 import dev.redisboot.cache.CacheInvalidator;
 import dev.redisboot.cache.CacheMetricsFactory;
+import dev.redisboot.cache.CacheServerTiming;
+import dev.redisboot.cache.CacheServerTimingFilter;
 import dev.redisboot.cache.CacheWarmer;
 import dev.redisboot.cache.CacheWarmingListener;
 import dev.redisboot.cache.CacheWarmingRunner;
 import dev.redisboot.cache.MicrometerCacheMetricsFactory;
 import dev.redisboot.cache.NearCacheInvalidation;
 import dev.redisboot.cache.RedisbootCacheManager;
+import dev.redisboot.core.AccessAuditor;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
@@ -22,6 +26,7 @@ import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisServerConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.Filter;
 import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +41,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
 import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
@@ -45,6 +51,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.interceptor.CacheAspectSupport;
@@ -58,6 +65,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Auto-configuration of the {@link RedisbootCacheManager}: Redis caches with per-cache
@@ -141,6 +149,7 @@ public final class RedisbootCacheAutoConfiguration {
 			@Qualifier(CACHE_REDIS_BEAN_NAME) ObjectProvider<RedisServerConnection> cacheRedis, RedisKeyNamer keyNamer, @Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
 			ConfigurableListableBeanFactory beanFactory, ObjectProvider<CacheMetricsFactory> metricsFactory,
 			ObjectProvider<NearCacheInvalidation> nearCacheInvalidation, ObjectProvider<KeyDigester> keyDigester,
+			ObjectProvider<CacheAccessListener> accessListeners, ObjectProvider<AccessAuditor> accessAuditor,
 			ObjectProvider<RedisbootCacheManagerBuilderCustomizer> customizers) {
 		CacheSettingsResolver resolver = new CacheSettingsResolver(properties);
 		LettuceConnectionFactory connectionFactory = connectionFactory(applicationConnectionFactory, cacheRedis);
@@ -155,8 +164,10 @@ public final class RedisbootCacheAutoConfiguration {
 			.metrics(metricsFactory.getIfAvailable(() -> CacheMetricsFactory.NONE))
 			.nearCacheInvalidation(nearCacheInvalidation.getIfAvailable())
 			.refreshThreads(resolver.refreshThreads())
-			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed));
+			.keyDigester(keyDigester.getIfAvailable(KeyDigester::unkeyed))
+			.audit(resolver.audit(accessAuditor.getIfAvailable()));
 		resolver.caches().forEach(builder::cache);
+		accessListeners.orderedStream().forEach(builder::accessListener);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		RedisbootCacheManager cacheManager = builder.build();
 		return ClassUtils.isPresent(BOOT_CACHE_MANAGER_CUSTOMIZERS, beanFactory.getBeanClassLoader())
@@ -287,6 +298,41 @@ public final class RedisbootCacheAutoConfiguration {
 				.description("Time cache warmers ran at startup")
 				.register(meterRegistry)
 				.record(nanos, TimeUnit.NANOSECONDS));
+		}
+
+	}
+
+	/**
+	 * The {@code Server-Timing} header of each servlet response, when
+	 * {@code redisboot.cache.server-timing.enabled} is set.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ Filter.class, OncePerRequestFilter.class, FilterRegistrationBean.class })
+	@ConditionalOnBooleanProperty(name = "redisboot.cache.server-timing.enabled")
+	static class ServerTimingConfiguration {
+
+		/**
+		 * Name of the filter's registration bean; an application replaces or disables the
+		 * filter by declaring a bean of this name.
+		 */
+		static final String FILTER_BEAN_NAME = "redisbootCacheServerTimingFilter";
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheServerTiming redisbootCacheServerTiming(RedisbootCacheProperties properties) {
+			return new CacheServerTiming(new CacheSettingsResolver(properties).serverTimingMaxEntries());
+		}
+
+		@Bean(FILTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = FILTER_BEAN_NAME)
+		FilterRegistrationBean<CacheServerTimingFilter> redisbootCacheServerTimingFilter(CacheServerTiming timing) {
+			FilterRegistrationBean<CacheServerTimingFilter> registration = new FilterRegistrationBean<>(
+					new CacheServerTimingFilter(timing));
+			registration.setName(FILTER_BEAN_NAME);
+			// outside the rate limiting, session and security filters: it only lists what ran inside
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			return registration;
 		}
 
 	}

@@ -131,6 +131,10 @@ public class RedisbootCacheProperties {
 
 	private final Warming warming = new Warming();
 
+	private final ServerTiming serverTiming = new ServerTiming();
+
+	private final Audit audit = new Audit();
+
 	/**
 	 * Caches with their own settings, by cache name.
 	 */
@@ -254,6 +258,14 @@ public class RedisbootCacheProperties {
 
 	public void setRefreshThreads(int refreshThreads) {
 		this.refreshThreads = refreshThreads;
+	}
+
+	public ServerTiming getServerTiming() {
+		return this.serverTiming;
+	}
+
+	public Audit getAudit() {
+		return this.audit;
 	}
 
 	public NearCache getNearCache() {
@@ -432,6 +444,123 @@ public class RedisbootCacheProperties {
 
 		public void setWaitForCompletion(boolean waitForCompletion) {
 			this.waitForCompletion = waitForCompletion;
+		}
+
+	}
+
+	/**
+	 * Server-Timing response header listing each request's cache accesses.
+	 */
+	public static class ServerTiming {
+
+		/**
+		 * Whether servlet responses get a Server-Timing header with the request's cache
+		 * accesses (cache name, hit-near, hit-redis, miss, load, put, evict or clear, and
+		 * milliseconds; never keys), shown by the browser's developer tools. Tells every
+		 * client which caches a request used and whether they hit.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Most cache accesses listed in one response's header; further ones are summed in a
+		 * last entry.
+		 */
+		private int maxEntries = 10;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+	}
+
+	/**
+	 * Audit of the caches marked 'redisboot.cache.caches.<name>.audit'.
+	 */
+	public static class Audit {
+
+		/**
+		 * Share of the accesses of an audited cache that are recorded, as a percentage such
+		 * as '100%' or '10%' (above 0%, at most 100%). The others are counted, not recorded.
+		 */
+		private String sampleRate = "100%";
+
+		/**
+		 * Most records one audited cache writes per second (per instance); further accesses
+		 * in the same second are counted as dropped.
+		 */
+		private int maxPerSecond = 100;
+
+		/**
+		 * Whether reads (hits and misses) of audited caches are recorded too, not only
+		 * loads, writes and evictions.
+		 */
+		private boolean reads = false;
+
+		/**
+		 * How the actor (the authenticated principal) is recorded: 'digest' (a keyed digest,
+		 * as the audit trail records other personal identifiers) or 'name' (in clear).
+		 */
+		private ActorForm actor = ActorForm.DIGEST;
+
+		public String getSampleRate() {
+			return this.sampleRate;
+		}
+
+		public void setSampleRate(String sampleRate) {
+			this.sampleRate = sampleRate;
+		}
+
+		public int getMaxPerSecond() {
+			return this.maxPerSecond;
+		}
+
+		public void setMaxPerSecond(int maxPerSecond) {
+			this.maxPerSecond = maxPerSecond;
+		}
+
+		public boolean isReads() {
+			return this.reads;
+		}
+
+		public void setReads(boolean reads) {
+			this.reads = reads;
+		}
+
+		public ActorForm getActor() {
+			return this.actor;
+		}
+
+		public void setActor(ActorForm actor) {
+			this.actor = actor;
+		}
+
+		/**
+		 * How an audit record names its actor.
+		 */
+		public enum ActorForm {
+
+			/**
+			 * A keyed digest of the principal's name.
+			 */
+			DIGEST,
+
+			/**
+			 * The principal's name in clear.
+			 */
+			NAME
+
 		}
 
 	}

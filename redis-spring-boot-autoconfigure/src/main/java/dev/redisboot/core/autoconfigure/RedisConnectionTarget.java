@@ -21,7 +21,36 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * @param password whether a password is configured
  * @param ssl whether the connection uses TLS
  */
-record RedisConnectionTarget(String address, @Nullable String username, boolean password, boolean ssl) {
+record RedisConnectionTarget(String address, @Nullable String username, boolean password, boolean ssl,
+		String propertyPrefix, @Nullable String server) {
+
+	/**
+	 * The application's own server, configured with {@code spring.data.redis.*}.
+	 */
+	static final String DEFAULT_PREFIX = "spring.data.redis";
+
+	RedisConnectionTarget(String address, @Nullable String username, boolean password, boolean ssl) {
+		this(address, username, password, ssl, DEFAULT_PREFIX, null);
+	}
+
+	/**
+	 * The same target, as a separate server of the application (such as the caches' own
+	 * Redis), configured with other properties.
+	 * @param propertyPrefix the properties, such as {@code redisboot.cache.redis}
+	 * @param server the server's name, such as {@code cache}
+	 * @return the target
+	 */
+	RedisConnectionTarget asServer(String propertyPrefix, String server) {
+		return new RedisConnectionTarget(this.address, this.username, this.password, this.ssl, propertyPrefix, server);
+	}
+
+	/**
+	 * How messages name the server: {@code Redis}, or {@code The cache Redis
+	 * (redisboot.cache.redis.*)}.
+	 */
+	String redis() {
+		return (this.server != null) ? "The " + this.server + " Redis (" + this.propertyPrefix + ".*)" : "Redis";
+	}
 
 	static RedisConnectionTarget of(LettuceConnectionFactory factory) {
 		boolean ssl = factory.getClientConfiguration().isUseSsl();
@@ -70,13 +99,16 @@ record RedisConnectionTarget(String address, @Nullable String username, boolean 
 	String describe(RedisFailureCause cause) {
 		String who = String.format(" (%s, user '%s', %s, %s)", this.address, user(),
 				this.password ? "password set" : "no password", this.ssl ? "TLS" : "no TLS");
+		String redis = redis();
 		String what = switch (cause.reason()) {
-			case WRONG_CREDENTIALS -> "Redis rejected the application's user name or password";
-			case MISSING_CREDENTIALS -> "Redis requires a password and the application sent none";
-			case TLS -> "The TLS connection to Redis failed";
-			case UNREACHABLE -> "Redis could not be reached";
-			case NO_PERMISSION -> "Redis refused a command to the application's user";
-			case OTHER -> "Redis could not be used";
+			case WRONG_CREDENTIALS -> redis + " rejected the application's user name or password";
+			case MISSING_CREDENTIALS -> redis + " requires a password and the application sent none";
+			case TLS -> (this.server != null)
+					? "The TLS connection to the " + this.server + " Redis (" + this.propertyPrefix + ".*) failed"
+					: "The TLS connection to Redis failed";
+			case UNREACHABLE -> redis + " could not be reached";
+			case NO_PERMISSION -> redis + " refused a command to the application's user";
+			case OTHER -> redis + " could not be used";
 		};
 		return what + who + ": " + cause.message();
 	}
@@ -85,6 +117,12 @@ record RedisConnectionTarget(String address, @Nullable String username, boolean 
 	 * Says which settings to check for a connection failure.
 	 */
 	String action(RedisFailureCause cause) {
+		String action = defaultAction(cause);
+		return DEFAULT_PREFIX.equals(this.propertyPrefix) ? action
+				: action.replace(DEFAULT_PREFIX + ".", this.propertyPrefix + ".");
+	}
+
+	private static String defaultAction(RedisFailureCause cause) {
 		return switch (cause.reason()) {
 			case WRONG_CREDENTIALS, MISSING_CREDENTIALS -> "Check spring.data.redis.username and"
 					+ " spring.data.redis.password (or the credentials in spring.data.redis.url; for Sentinel also"

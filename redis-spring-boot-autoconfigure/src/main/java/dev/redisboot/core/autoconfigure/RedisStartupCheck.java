@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
@@ -15,6 +17,7 @@ import dev.redisboot.core.redis.RedisAccessProbe;
 import dev.redisboot.core.redis.RedisAccessProbe.RedisAccess;
 import dev.redisboot.core.redis.RedisConnectionEvents;
 import dev.redisboot.core.redis.RedisFailureCause;
+import dev.redisboot.core.redis.RedisServerConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,11 +57,21 @@ final class RedisStartupCheck implements SmartInitializingSingleton, DisposableB
 
 	private final ObjectProvider<RedisMessageListenerContainer> listenerContainers;
 
+	private final Supplier<Stream<RedisServerConnection>> separateServers;
+
 	private volatile @Nullable ScheduledExecutorService deferredStart;
 
 	RedisStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
 			ObjectProvider<RedisUsage> usages, RedisbootProperties.Connection properties,
 			ObjectProvider<RedisMessageListenerContainer> listenerContainers) {
+		this(connectionFactory, keyNamer, usages, properties, listenerContainers, null);
+	}
+
+	RedisStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
+			ObjectProvider<RedisUsage> usages, RedisbootProperties.Connection properties,
+			ObjectProvider<RedisMessageListenerContainer> listenerContainers,
+			@Nullable ObjectProvider<RedisServerConnection> separateServers) {
+		this.separateServers = (separateServers != null) ? separateServers::orderedStream : Stream::empty;
 		this.connectionFactory = connectionFactory;
 		this.keyNamer = keyNamer;
 		this.usages = usages;
@@ -73,20 +86,39 @@ final class RedisStartupCheck implements SmartInitializingSingleton, DisposableB
 		if (!this.properties.isCheckAtStartup()) {
 			return;
 		}
-		Duration timeout = this.connectionFactory.getClientConfiguration().getCommandTimeout();
+		boolean reachable = checkServer(this.connectionFactory, RedisConnectionTarget.of(this.connectionFactory),
+				RedisServerConnection.DEFAULT_SERVER, this.keyNamer.key("redisboot", "access-probe"));
+		if (!reachable) {
+			deferListenerContainers();
+		}
+		// each separate Redis (redisboot.cache.redis.*) the same way, its messages naming its own properties
+		this.separateServers.get()
+			.forEach((server) -> checkServer(server.connectionFactory(),
+					RedisConnectionTarget.of(server.connectionFactory())
+						.asServer(server.propertyPrefix(), server.name()),
+					server.name(), this.keyNamer.key(server.name(), "redisboot", "access-probe")));
+	}
+
+	/**
+	 * Checks one server. A separate server is probed under the key family it holds (the
+	 * caches' Redis: {@code [prefix:]cache:redisboot:access-probe}), so that a user limited
+	 * to that family ({@code ~prefix:cache* &prefix:cache*}) passes.
+	 * @return whether it could be reached
+	 */
+	private boolean checkServer(LettuceConnectionFactory factory, RedisConnectionTarget target, String server,
+			String probeName) {
+		Duration timeout = factory.getClientConfiguration().getCommandTimeout();
 		if (timeout.compareTo(MAX_TIMEOUT) > 0) {
 			timeout = MAX_TIMEOUT;
 		}
-		RedisAccessProbe probe = new RedisAccessProbe(new LettuceCommands(this.connectionFactory, timeout),
-				this.keyNamer);
-		// usages of a separate Redis (redisboot.cache.redis.*) are not on this connection
+		RedisAccessProbe probe = new RedisAccessProbe(new LettuceCommands(factory, timeout), probeName);
+		// the usages of each server only: channels on the caches' Redis are tested there
 		String channelUsers = String.join(", ", this.usages.orderedStream()
-			.filter((usage) -> usage.channels() && usage.isOnDefaultServer())
+			.filter((usage) -> usage.channels() && server.equals(usage.server()))
 			.map(RedisUsage::description)
 			.toList());
 		RedisAccess access = probe.probe(!channelUsers.isEmpty());
-		RedisConnectionTarget target = RedisConnectionTarget.of(this.connectionFactory);
-		check(access, target, probe.probeName(), channelUsers);
+		return check(access, target, probe.probeName(), channelUsers);
 	}
 
 	/**
@@ -134,28 +166,38 @@ final class RedisStartupCheck implements SmartInitializingSingleton, DisposableB
 		}
 	}
 
-	private void check(RedisAccess access, RedisConnectionTarget target, String probeName, String channelUsers) {
+	/**
+	 * Judges what the probe found.
+	 * @return whether the server could be reached
+	 */
+	private boolean check(RedisAccess access, RedisConnectionTarget target, String probeName, String channelUsers) {
 		RedisFailureCause failure = (access.connectionFailure() != null) ? target.refine(access.connectionFailure())
 				: null;
 		if (failure != null) {
 			if (failure.isMisconfiguration() || this.properties.isRequireAtStartup()) {
 				throw new RedisAccessException(target.describe(failure), target.action(failure));
 			}
-			logger.warn(target.describe(failure) + ". Starting anyway: caches, rate limits, sessions and jobs"
-					+ " degrade as during an outage until Redis answers (redisboot.connection.require-at-startup=true"
-					+ " fails startup instead). " + target.action(failure));
-			deferListenerContainers();
-			return;
+			logger.warn(target.describe(failure) + ". Starting anyway: " + ((target.server() != null)
+					? "the caches degrade as during an outage (their methods answer from their loaders)"
+					: "caches, rate limits, sessions and jobs degrade as during an outage")
+					+ " until Redis answers (redisboot.connection.require-at-startup=true fails startup instead). "
+					+ target.action(failure));
+			return false;
 		}
-		String pattern = this.keyNamer.prefix().map((prefix) -> prefix + ":*").orElse("*");
+		String user = "The Redis user '" + target.user() + "'"
+				+ ((target.server() != null) ? " of the " + target.server() + " Redis (" + target.propertyPrefix()
+						+ ".username)" : "");
+		String pattern = (target.server() != null)
+				? this.keyNamer.prefix().map((prefix) -> prefix + ":").orElse("") + target.server() + "*"
+				: this.keyNamer.prefix().map((prefix) -> prefix + ":*").orElse("*");
 		if (access.keysRefused() != null) {
-			throw new RedisAccessException("The Redis user '" + target.user() + "' may not use keys under the key"
+			throw new RedisAccessException(user + " may not use keys under the key"
 					+ " prefix (EXISTS " + probeName + " answered: " + access.keysRefused() + ").",
 					"Grant the user the keys redisboot writes, for example ACL SETUSER " + target.user() + " ~"
 							+ pattern + " (or set redisboot.key-prefix to the prefix the user's key pattern allows).");
 		}
 		if (access.channelsRefused() != null) {
-			throw new RedisAccessException("The Redis user '" + target.user() + "' may not use pub/sub channels"
+			throw new RedisAccessException(user + " may not use pub/sub channels"
 					+ " under the key prefix (PUBLISH " + probeName + " answered: " + access.channelsRefused()
 					+ "), which " + channelUsers + " need.",
 					"Grant the user the channels, for example ACL SETUSER " + target.user() + " &" + pattern
@@ -163,13 +205,14 @@ final class RedisStartupCheck implements SmartInitializingSingleton, DisposableB
 		}
 		Map<String, String> refused = access.monitoringRefused();
 		if (!refused.isEmpty()) {
-			logger.warn("The Redis user '" + target.user() + "' may not run " + String.join(", ", refused.values())
+			logger.warn(user + " may not run " + String.join(", ", refused.values())
 					.replace("NOPERM this user has no permissions to run the ", "") + ": Redis works, but health"
 					+ " shows no server details, server metrics report redis_info_readable 0, and the redis endpoint"
 					+ " cannot check its advice or read the slow log. To grant them: ACL SETUSER " + target.user()
 					+ " " + String.join(" ", refused.keySet()).replace("+slowlog|get", "+slowlog|get +slowlog|len")
 					+ " (managed services that refuse @dangerous commands may not allow it).");
 		}
+		return true;
 	}
 
 }

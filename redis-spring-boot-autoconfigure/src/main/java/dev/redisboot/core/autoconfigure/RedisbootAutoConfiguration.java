@@ -7,6 +7,7 @@ import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.PropertyChecks;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.RedisUsage;
+import dev.redisboot.core.redis.RedisServerConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
@@ -71,9 +72,10 @@ public final class RedisbootAutoConfiguration {
 		@ConditionalOnBean({ LettuceConnectionFactory.class, ApplicationArguments.class })
 		RedisStartupCheck redisbootStartupCheck(LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
 				ObjectProvider<RedisUsage> usages, RedisbootProperties properties,
-				ObjectProvider<RedisMessageListenerContainer> listenerContainers) {
+				ObjectProvider<RedisMessageListenerContainer> listenerContainers,
+				ObjectProvider<RedisServerConnection> separateServers) {
 			return new RedisStartupCheck(connectionFactory, keyNamer, usages, properties.getConnection(),
-					listenerContainers);
+					listenerContainers, separateServers);
 		}
 
 	}

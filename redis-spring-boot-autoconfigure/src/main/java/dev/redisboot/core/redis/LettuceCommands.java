@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -22,6 +23,8 @@ import dev.redisboot.core.redis.RedisCommandException.Kind;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +53,9 @@ public final class LettuceCommands {
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final long timeoutNanos;
+
+	// the factory's shared native connection's commands, once taken (see executeAsync)
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> sharedCommands;
 
 	/**
 	 * Creates the commands.
@@ -81,61 +87,6 @@ public final class LettuceCommands {
 			// getConnection() itself fails when Redis cannot be reached
 			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex);
 		}
-	}
-
-	/**
-	 * Runs commands on the connection's asynchronous API without waiting: for callers that
-	 * must not block (reactive applications). The result completes when Redis answered, or
-	 * fails with a {@link RedisCommandException} as {@link #execute(Function)} would throw it,
-	 * within the same timeout. Commands issued together are pipelined.
-	 * @param <T> the result type
-	 * @param command issues the commands
-	 * @return the result, to come
-	 */
-	@SuppressWarnings("unchecked")
-	public <T> CompletableFuture<T> executeAsync(
-			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
-		RedisConnection connection;
-		CompletableFuture<T> issued;
-		try {
-			connection = this.connectionFactory.getConnection();
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(
-					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
-		}
-		try {
-			issued = command.apply((RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection())
-				.toCompletableFuture();
-		}
-		catch (RuntimeException ex) {
-			connection.close();
-			return CompletableFuture.failedFuture(
-					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
-		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		issued.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, failure) -> {
-			connection.close();
-			if (failure == null) {
-				result.complete(value);
-				return;
-			}
-			Throwable cause = failure;
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			if (cause instanceof TimeoutException) {
-				issued.cancel(true);
-				result.completeExceptionally(new RedisCommandException(Kind.UNAVAILABLE,
-						RedisConnectionEvents.explainTimeout(this.connectionFactory.getClientResources(),
-								"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"),
-						cause));
-			}
-			else {
-				result.completeExceptionally(failure(cause));
-			}
-		});
-		return result;
 	}
 
 	/**
@@ -223,23 +174,174 @@ public final class LettuceCommands {
 		}).thenCompose(Function.identity());
 	}
 
+	/**
+	 * Runs commands on the connection's asynchronous API without waiting: the non-blocking
+	 * twin of {@link #execute(Function)}, for callers on an event loop. The future fails with
+	 * a {@link RedisCommandException} as {@code execute} throws it, after the same timeout
+	 * (counted by the JDK's delayer thread, not by a waiting caller).
+	 * <p>
+	 * The factory's shared native connection is taken once and kept: asking the factory for
+	 * it on every call takes a lock that an event loop must not wait for. Taking it (which
+	 * connects the first time) runs on the common pool, never on the caller's thread, and so
+	 * does every call when the factory shares no connection.
+	 * @param <T> the result type
+	 * @param command issues the commands
+	 * @return the result's future
+	 */
+	public <T> CompletableFuture<T> executeAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		RedisClusterAsyncCommands<byte[], byte[]> shared = this.sharedCommands;
+		// the command's own future, to cancel on a timeout: a cancelled command is never sent late
+		AtomicReference<CompletableFuture<T>> issued = new AtomicReference<>();
+		CompletableFuture<T> future;
+		if (shared != null && isOpen(shared)) {
+			future = issue(shared, command);
+			issued.set(future);
+		}
+		else {
+			future = CompletableFuture.supplyAsync(this::connection).thenCompose((connection) -> {
+				RedisClusterAsyncCommands<byte[], byte[]> commands = nativeCommands(connection);
+				if (this.connectionFactory.getShareNativeConnection()) {
+					this.sharedCommands = commands;
+					connection.close(); // the shared connection outlives it
+				}
+				CompletableFuture<T> result = issue(commands, command);
+				issued.set(result);
+				return this.connectionFactory.getShareNativeConnection() ? result
+						: result.whenComplete((value, failure) -> connection.close());
+			});
+		}
+		CompletableFuture<T> bounded = future.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		return bounded.handle((value, failure) -> {
+			if (failure == null) {
+				return value;
+			}
+			Throwable cause = unwrap(failure);
+			if (cause instanceof TimeoutException) {
+				future.cancel(true);
+				CompletableFuture<T> inFlight = issued.get();
+				if (inFlight != null) {
+					inFlight.cancel(true);
+				}
+			}
+			throw failure(cause);
+		});
+	}
+
+	private RedisConnection connection() {
+		try {
+			return this.connectionFactory.getConnection();
+		}
+		catch (RuntimeException ex) {
+			throw new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex);
+		}
+	}
+
+	/**
+	 * Whether kept commands' connection is still open: it closes when the factory is reset
+	 * or stopped (not while it reconnects), and is taken again then.
+	 */
+	private static boolean isOpen(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		if (commands instanceof RedisAsyncCommands<?, ?> standalone) {
+			return standalone.getStatefulConnection().isOpen();
+		}
+		if (commands instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
+			return cluster.getStatefulConnection().isOpen();
+		}
+		return false;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> nativeCommands(RedisConnection connection) {
+		return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+	}
+
+	private static <T> CompletableFuture<T> issue(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		try {
+			return command.apply(commands).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(
+					new RedisCommandException(Kind.UNAVAILABLE, "Redis is unavailable: " + RedisFailureCause.of(ex), ex));
+		}
+	}
+
+	/**
+	 * Runs a Lua script as {@link #evalsha} does ({@code EVAL} on {@code NOSCRIPT},
+	 * {@code TRYAGAIN} sent again after a pause until the timeout is spent), without waiting:
+	 * the pauses are scheduled, not slept.
+	 * @param <T> the result type
+	 * @param script the script
+	 * @param output how to read its result
+	 * @param keys the keys (on Cluster, all in one slot)
+	 * @param args the arguments
+	 * @return the result's future, failed with a {@link RedisCommandException}
+	 */
+	public <T> CompletableFuture<T> evalshaAsync(Script script, ScriptOutputType output, byte[][] keys,
+			byte[]... args) {
+		return evalshaAsync(script, output, keys, args, System.nanoTime() + this.timeoutNanos,
+				FIRST_TRY_AGAIN_PAUSE_NANOS);
+	}
+
+	private <T> CompletableFuture<T> evalshaAsync(Script script, ScriptOutputType output, byte[][] keys,
+			byte[][] args, long deadline, long pause) {
+		// EVALSHA, then EVAL, each its own command: a timed-out command is cancelled (never sent
+		// late, after a reconnect), which a composed future would not do to the command inside it
+		return this.<T>executeAsync((commands) -> commands.<T>evalsha(script.sha(), output, keys, args))
+			.exceptionallyCompose((ex) -> {
+				RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
+				if (failure == null || !(failure.getCause() instanceof RedisNoScriptException)) {
+					return CompletableFuture.failedFuture(ex);
+				}
+				return this.<T>executeAsync((commands) -> commands.<T>eval(script.text(), output, keys, args));
+			})
+			.exceptionallyCompose((ex) -> {
+				RedisCommandException failure = RedisCircuitBreaker.redisFailure(ex);
+				if (failure == null || !isTryAgain(failure) || System.nanoTime() + pause - deadline > 0) {
+					return CompletableFuture.failedFuture(ex);
+				}
+				return CompletableFuture
+					.runAsync(() -> {
+					}, CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS))
+					.thenCompose((paused) -> evalshaAsync(script, output, keys, args, deadline,
+							Math.min(pause * 2, MAX_TRY_AGAIN_PAUSE_NANOS)));
+			});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private RedisCommandException failure(Throwable cause) {
+		if (cause instanceof RedisCommandException redis) {
+			return redis;
+		}
+		if (cause instanceof TimeoutException) {
+			// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
+			return new RedisCommandException(Kind.UNAVAILABLE, RedisConnectionEvents.explainTimeout(
+					this.connectionFactory.getClientResources(),
+					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"), cause);
+		}
+		Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
+		return new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
+	}
+
 	private <T> @Nullable T await(Future<T> future) {
 		try {
 			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			// a connection that cannot reconnect (WRONGPASS after a password change) only shows as a timeout
-			throw new RedisCommandException(Kind.UNAVAILABLE, RedisConnectionEvents.explainTimeout(
-					this.connectionFactory.getClientResources(),
-					"Redis did not answer within " + Duration.ofNanos(this.timeoutNanos).toMillis() + " ms"), ex);
+			throw failure(ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			while (cause instanceof CompletionException && cause.getCause() != null) {
-				cause = cause.getCause();
-			}
-			throw failure(cause);
+			throw failure(unwrap(ex));
 		}
 		catch (InterruptedException ex) {
 			// the caller was interrupted, Redis did nothing wrong: keep the flag for the caller to see
@@ -247,14 +349,6 @@ public final class LettuceCommands {
 			future.cancel(true);
 			throw new RedisCommandException(Kind.INTERRUPTED, "Interrupted while waiting for Redis", ex);
 		}
-	}
-
-	private static RedisCommandException failure(Throwable cause) {
-		if (cause instanceof RedisCommandException redis) {
-			return redis;
-		}
-		Kind kind = (cause instanceof RedisCommandExecutionException) ? Kind.COMMAND_ERROR : Kind.UNAVAILABLE;
-		return new RedisCommandException(kind, "Redis command failed: " + cause.getMessage(), cause);
 	}
 
 	/**

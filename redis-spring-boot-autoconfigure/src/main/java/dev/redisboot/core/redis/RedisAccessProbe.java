@@ -44,8 +44,18 @@ public final class RedisAccessProbe {
 	 * @param keyNamer names the probe key and channel, under the key prefix
 	 */
 	public RedisAccessProbe(LettuceCommands commands, RedisKeyNamer keyNamer) {
+		this(commands, keyNamer.key("redisboot", "access-probe"));
+	}
+
+	/**
+	 * Creates a probe with a probe key and channel of the caller's choice, such as one under
+	 * the key family a separate server holds.
+	 * @param commands runs the commands
+	 * @param probeName the probe key and channel
+	 */
+	public RedisAccessProbe(LettuceCommands commands, String probeName) {
 		this.commands = commands;
-		this.probe = keyNamer.key("redisboot", "access-probe").getBytes(StandardCharsets.UTF_8);
+		this.probe = probeName.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -126,61 +124,57 @@ public final class RedisCircuitBreaker {
 	}
 
 	/**
-	 * Runs one asynchronous Redis call under the breaker, as {@link #call} runs a blocking
-	 * one: the outcome is reported when the call's result completes, and a failure is
-	 * answered by the fallback, which may return a failed future.
+	 * Runs one asynchronous Redis call under the breaker, with the bookkeeping of
+	 * {@link #call(Supplier, Fallback)}, without waiting: for callers on an event loop. The
+	 * fallback runs when the call's future fails (or at once when the breaker is open), on the
+	 * thread that completes it; it must not block.
 	 * @param <T> the result type
 	 * @param call issues the Redis call
 	 * @param fallback the answer when Redis was not called or failed
 	 * @return the call's result, or the fallback's
 	 */
-	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> call,
-			Fallback<CompletableFuture<T>> fallback) {
+	public <T extends @Nullable Object> CompletableFuture<T> callAsync(Supplier<CompletableFuture<T>> call,
+			Fallback<T> fallback) {
 		int admission = admit();
 		if (admission == SKIP) {
-			return fallback.apply(null);
+			return CompletableFuture.completedFuture(fallback.apply(null));
 		}
 		boolean probe = admission == PROBE;
-		CompletableFuture<T> issued;
+		CompletableFuture<T> future;
 		try {
-			issued = call.get().toCompletableFuture();
+			future = call.get();
 		}
 		catch (RuntimeException ex) {
-			report(ex, probe);
-			return fallback.apply(ex);
+			future = CompletableFuture.failedFuture(ex);
 		}
 		catch (Error ex) {
 			if (probe) {
-				releaseProbe();
+				releaseProbe(); // no verdict on Redis
 			}
 			throw ex;
 		}
-		return issued.handle((value, failure) -> {
+		return future.handle((result, failure) -> {
 			if (failure == null) {
 				onSuccess(probe);
-				return CompletableFuture.completedFuture(value);
+				return result;
 			}
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
-			if (!(cause instanceof RuntimeException runtime)) {
+			if (!(cause instanceof RuntimeException ex)) {
 				if (probe) {
-					releaseProbe();
+					releaseProbe(); // an Error: no verdict on Redis
 				}
-				return CompletableFuture.<T>failedFuture(cause);
+				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(cause);
 			}
-			report(runtime, probe);
-			return fallback.apply(runtime);
-		}).thenCompose(Function.identity());
-	}
-
-	private void report(RuntimeException ex, boolean probe) {
-		RedisCommandException redis = redisFailure(ex);
-		if (redis != null && redis.isRedisUnavailable()) {
-			onFailure(redis, probe);
-		}
-		else if (probe) {
-			releaseProbe();
-		}
+			RedisCommandException redis = redisFailure(ex);
+			if (redis != null && redis.isRedisUnavailable()) {
+				onFailure(redis, probe);
+			}
+			else if (probe) {
+				releaseProbe();
+			}
+			return fallback.apply(ex);
+		});
 	}
 
 	/**

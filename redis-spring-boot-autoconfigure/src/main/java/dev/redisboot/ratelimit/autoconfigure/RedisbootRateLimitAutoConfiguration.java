@@ -13,6 +13,8 @@ import dev.redisboot.ratelimit.RateLimitFilter;
 import dev.redisboot.ratelimit.RateLimitMetrics;
 import dev.redisboot.ratelimit.RateLimitRule;
 import dev.redisboot.ratelimit.RateLimitRule.Stage;
+import dev.redisboot.ratelimit.RateLimitWebExceptionHandler;
+import dev.redisboot.ratelimit.ReactiveRateLimitFilter;
 import dev.redisboot.ratelimit.RateLimited;
 import dev.redisboot.ratelimit.RateLimitedInterceptor;
 import dev.redisboot.ratelimit.RateLimiter;
@@ -21,7 +23,6 @@ import dev.redisboot.ratelimit.RatePlanResolver;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.config.AopConfigUtils;
@@ -57,21 +58,24 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.function.SingletonSupplier;
+import reactor.core.publisher.Mono;
+import org.springframework.web.server.WebFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Auto-configuration of rate limiting with Bucket4j on the application's Lettuce connection,
  * active when rules are configured under {@code redisboot.rate-limit.rules}: the checked
- * rules (changed by {@link RateLimitRuleCustomizer} beans), a {@link RateLimiter}, the servlet
- * filters of a web application (one before and one after Spring Security's filter chain,
- * each replaceable by a bean of its registration's name), {@link RateLimited @RateLimited} on
- * bean methods, and the 429 answer to {@code RateLimitExceededException} in Spring MVC.
+ * rules (changed by {@link RateLimitRuleCustomizer} beans), a {@link RateLimiter}, the filters
+ * of a web application (servlet filters, or WebFlux {@code WebFilter}s in a reactive one; one
+ * before and one after Spring Security's filter chain, each replaceable by a bean of its
+ * name), {@link RateLimited @RateLimited} on bean methods, and the 429 answer to
+ * {@code RateLimitExceededException} in Spring MVC and in WebFlux.
  *
  * @author redisboot
  */
 @AutoConfiguration(after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class })
-@ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class, PathPattern.class, HttpServletRequest.class })
+@ConditionalOnClass({ Bucket.class, LettuceConnectionFactory.class, PathPattern.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redisboot.rate-limit.enabled", matchIfMissing = true)
 @Conditional(RedisbootRateLimitAutoConfiguration.OnRulesCondition.class)
@@ -88,6 +92,16 @@ public final class RedisbootRateLimitAutoConfiguration {
 	 * Name of the registration of the filter of rules that run after authentication.
 	 */
 	static final String FILTER_AFTER_AUTHENTICATION = "redisbootRateLimitFilterAfterAuthentication";
+
+	/**
+	 * Name of the WebFlux filter of rules that run before authentication.
+	 */
+	static final String WEB_FILTER_BEFORE_AUTHENTICATION = "redisbootRateLimitWebFilterBeforeAuthentication";
+
+	/**
+	 * Name of the WebFlux filter of rules that run after authentication.
+	 */
+	static final String WEB_FILTER_AFTER_AUTHENTICATION = "redisbootRateLimitWebFilterAfterAuthentication";
 
 	@Bean
 	RateLimitRules redisbootRateLimitRules(RedisbootRateLimitProperties properties, Environment environment,
@@ -202,6 +216,55 @@ public final class RedisbootRateLimitAutoConfiguration {
 		@ConditionalOnMissingBean
 		RateLimitExceptionResolver redisbootRateLimitExceptionResolver(RedisbootRateLimitProperties properties) {
 			return new RateLimitExceptionResolver(new RateLimitSettingsResolver(properties).unavailableRetrySeconds());
+		}
+
+	}
+
+	/**
+	 * The WebFlux filters, one per {@link Stage}, at the orders of the servlet filters (Spring
+	 * Security's web filter chain has -100 on both stacks): each backs off when the
+	 * application declares a bean of its name. Each is registered even without rules of its
+	 * stage, since it also hands the exchange to reactive {@code @RateLimited} methods.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ WebFilter.class, Mono.class })
+	static class RateLimitReactiveWebConfiguration {
+
+		@Bean(WEB_FILTER_BEFORE_AUTHENTICATION)
+		@ConditionalOnMissingBean(name = WEB_FILTER_BEFORE_AUTHENTICATION)
+		ReactiveRateLimitFilter redisbootRateLimitWebFilterBeforeAuthentication(RateLimitRules rules,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver,
+				RedisbootRateLimitProperties properties) {
+			return webFilter(rules, Stage.BEFORE_AUTHENTICATION, limiter, planResolver, properties,
+					properties.getFilterOrder().getBeforeAuthentication());
+		}
+
+		@Bean(WEB_FILTER_AFTER_AUTHENTICATION)
+		@ConditionalOnMissingBean(name = WEB_FILTER_AFTER_AUTHENTICATION)
+		ReactiveRateLimitFilter redisbootRateLimitWebFilterAfterAuthentication(RateLimitRules rules,
+				RateLimiter limiter, ObjectProvider<RatePlanResolver> planResolver,
+				RedisbootRateLimitProperties properties) {
+			return webFilter(rules, Stage.AFTER_AUTHENTICATION, limiter, planResolver, properties,
+					properties.getFilterOrder().getAfterAuthentication());
+		}
+
+		private static ReactiveRateLimitFilter webFilter(RateLimitRules rules, Stage stage, RateLimiter limiter,
+				ObjectProvider<RatePlanResolver> planResolver, RedisbootRateLimitProperties properties, int order) {
+			List<RateLimitRule> stageRules = rules.rules()
+				.stream()
+				.filter((rule) -> rule.stage() == stage && !rule.paths().isEmpty())
+				.toList();
+			RateLimitSettingsResolver settings = new RateLimitSettingsResolver(properties);
+			return new ReactiveRateLimitFilter(stageRules, limiter, planResolver.getIfAvailable(),
+					settings.firstMatchOnly(), settings.unavailableRetrySeconds(), order);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitWebExceptionHandler redisbootRateLimitWebExceptionHandler(RedisbootRateLimitProperties properties) {
+			return new RateLimitWebExceptionHandler(
+					new RateLimitSettingsResolver(properties).unavailableRetrySeconds());
 		}
 
 	}

@@ -121,8 +121,8 @@ public class RedisbootRateLimitProperties {
 
 
 	/**
-	 * Servlet filter orders of the two rate-limit filters, around Spring Security's filter
-	 * chain (order -100).
+	 * Orders of the two rate-limit filters (servlet filters, or WebFlux web filters), around
+	 * Spring Security's filter chain (order -100 on both stacks).
 	 */
 	public static class FilterOrder {
 

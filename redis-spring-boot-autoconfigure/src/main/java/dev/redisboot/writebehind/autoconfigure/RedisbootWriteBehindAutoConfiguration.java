@@ -14,6 +14,7 @@ import dev.redisboot.stream.autoconfigure.RedisbootStreamProperties;
 import dev.redisboot.writebehind.MicrometerWriteBehindMetrics;
 import dev.redisboot.writebehind.WriteBehindMetrics;
 import dev.redisboot.writebehind.WriteBehindRegistry;
+import dev.redisboot.writebehind.WriteBehindSweeper;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -53,21 +54,29 @@ public final class RedisbootWriteBehindAutoConfiguration {
 			JobQueue queue, LettuceConnectionFactory connectionFactory, RedisKeyNamer keyNamer,
 			KeyDigester digester, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<WriteBehindMetrics> metrics) {
 		Duration stuckAfter = PropertyChecks.positive("redisboot.write-behind.stuck-after",
-				properties.getStuckAfter(), "1h");
+				properties.getStuckAfter(), "10m");
 		Duration longestWait = streams.getBackoffMax().compareTo(streams.getReclaimIdle()) > 0 ? streams.getBackoffMax()
 				: streams.getReclaimIdle();
 		if (stuckAfter.compareTo(longestWait) <= 0) {
 			throw new InvalidPropertyException("redisboot.write-behind.stuck-after", stuckAfter,
 					"it must be longer than a job of a key may go untouched between attempts ("
 							+ "redisboot.stream.backoff-max and redisboot.stream.reclaim-idle, here " + longestWait
-							+ "), or two jobs of one key could run at once",
-					"Raise it, for example to 1h");
+							+ "), or a job waiting for its retry is taken for lost and the key's write runs again",
+					"Raise it, for example to 10m");
 		}
 		Integer maxAttempts = jobs.getMaxAttempts();
 		return WriteBehindRegistry.of(cacheManager, new LettuceCommands(connectionFactory, streams.getTimeout()),
 				keyNamer, queue, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), digester,
 				metrics.getIfAvailable(() -> WriteBehindMetrics.NONE), stuckAfter,
 				(maxAttempts != null) ? maxAttempts : streams.getMaxAttempts());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WriteBehindSweeper redisbootWriteBehindSweeper(WriteBehindRegistry registry,
+			RedisbootWriteBehindProperties properties) {
+		return new WriteBehindSweeper(registry, PropertyChecks.positive("redisboot.write-behind.sweep-interval",
+				properties.getSweepInterval(), "1m"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -20,12 +20,20 @@ public class RedisbootWriteBehindProperties {
 	private boolean enabled;
 
 	/**
-	 * After how long a key's queued marker that no job took is taken as stuck (its job was
-	 * lost, for example the instance stopped between recording the value and enqueuing the
-	 * job), so that the next write to the key enqueues a new job. Longer than the longest a
-	 * job may wait in the jobs stream, or two jobs of one key may run at once.
+	 * After how long a key's mark that no job took or refreshed is taken as stuck (its job
+	 * was lost, for example the instance stopped between recording the value and enqueuing
+	 * the job, or died while the job ran), so that the sweeper or the key's next write
+	 * enqueues a new job: how long a key waits after its instance died. A running job
+	 * refreshes its key's mark every quarter of this. Longer than
+	 * redisboot.stream.backoff-max and redisboot.stream.reclaim-idle.
 	 */
-	private Duration stuckAfter = Duration.ofHours(1);
+	private Duration stuckAfter = Duration.ofMinutes(10);
+
+	/**
+	 * How often each instance sweeps the pending keys: re-arms stuck keys and refreshes the
+	 * pending and oldest gauges. One HSCAN pass over each name's marks per sweep.
+	 */
+	private Duration sweepInterval = Duration.ofMinutes(1);
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -41,6 +49,14 @@ public class RedisbootWriteBehindProperties {
 
 	public void setStuckAfter(Duration stuckAfter) {
 		this.stuckAfter = stuckAfter;
+	}
+
+	public Duration getSweepInterval() {
+		return this.sweepInterval;
+	}
+
+	public void setSweepInterval(Duration sweepInterval) {
+		this.sweepInterval = sweepInterval;
 	}
 
 }

@@ -12,7 +12,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 final class WriteBehindRuntimeHints implements RuntimeHintsRegistrar {
 
 	static final String[] SCRIPTS = { "dev/redisboot/writebehind/write.lua", "dev/redisboot/writebehind/take.lua",
-			"dev/redisboot/writebehind/finish.lua" };
+			"dev/redisboot/writebehind/finish.lua", "dev/redisboot/writebehind/touch.lua",
+			"dev/redisboot/writebehind/rearm.lua", "dev/redisboot/writebehind/release.lua" };
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -172,6 +173,47 @@ class RedisCircuitBreakerTests {
 			throw new RedisCommandException(RedisCommandException.Kind.COMMAND_ERROR, "ERR", new IllegalStateException());
 		}, (failure) -> null);
 		assertThat(this.breaker.<String>call(() -> "value", (failure) -> "fallback")).isEqualTo("value");
+		assertThat(this.breaker.isOpen()).isFalse();
+	}
+
+	@Test
+	void callAsyncKeepsTheSameBooksWhenTheFutureCompletesLater() {
+		List<RuntimeException> failures = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			CompletableFuture<String> redis = new CompletableFuture<>();
+			CompletableFuture<String> answer = this.breaker.callAsync(() -> redis, (failure) -> {
+				failures.add(failure);
+				return "fallback";
+			});
+			assertThat(answer).as("nothing waits for Redis").isNotDone();
+			redis.completeExceptionally(new IllegalStateException("wrapped", unavailable()));
+			assertThat(answer).isCompletedWithValue("fallback");
+		}
+		assertThat(failures).hasSize(3).doesNotContainNull();
+		assertThat(this.breaker.isOpen()).isTrue();
+		List<String> calls = new ArrayList<>();
+		assertThat(this.breaker.<String>callAsync(() -> {
+			calls.add("called");
+			return CompletableFuture.completedFuture("value");
+		}, (failure) -> (failure == null) ? "skipped" : "failed")).isCompletedWithValue("skipped");
+		assertThat(calls).as("open: Redis is not called").isEmpty();
+		this.clock.advance(Duration.ofSeconds(6));
+		CompletableFuture<String> probe = new CompletableFuture<>();
+		CompletableFuture<String> probed = this.breaker.callAsync(() -> probe, (failure) -> "fallback");
+		assertThat(this.breaker.<String>callAsync(() -> CompletableFuture.completedFuture("second"),
+				(failure) -> "skipped")).as("one probe at a time").isCompletedWithValue("skipped");
+		probe.complete("value");
+		assertThat(probed).isCompletedWithValue("value");
+		assertThat(this.breaker.isOpen()).as("the probe's success closed it").isFalse();
+	}
+
+	@Test
+	void callAsyncDoesNotCountErrorReplies() {
+		for (int i = 0; i < 5; i++) {
+			this.breaker.callAsync(() -> CompletableFuture.failedFuture(new RedisCommandException(
+					RedisCommandException.Kind.COMMAND_ERROR, "NOPERM", new IllegalStateException("NOPERM"))),
+					(failure) -> null);
+		}
 		assertThat(this.breaker.isOpen()).isFalse();
 	}
 

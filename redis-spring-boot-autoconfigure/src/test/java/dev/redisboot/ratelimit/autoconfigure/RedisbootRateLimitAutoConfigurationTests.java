@@ -13,6 +13,8 @@ import dev.redisboot.ratelimit.RateLimitFilter;
 import dev.redisboot.ratelimit.RateLimitRule;
 import dev.redisboot.ratelimit.RateLimiter;
 import dev.redisboot.ratelimit.RatePlanResolver;
+import dev.redisboot.ratelimit.RateLimitWebExceptionHandler;
+import dev.redisboot.ratelimit.ReactiveRateLimitFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +34,9 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.AbstractApplicationContextRunner;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -43,6 +47,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -64,6 +69,11 @@ class RedisbootRateLimitAutoConfigurationTests {
 		.withPropertyValues("spring.data.redis.port=1");
 
 	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
+				RedisbootRateLimitAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1");
+
+	private final ReactiveWebApplicationContextRunner reactiveRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
 				RedisbootRateLimitAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
@@ -90,6 +100,37 @@ class RedisbootRateLimitAutoConfigurationTests {
 			assertThat(after.getOrder()).isEqualTo(-90);
 			assertThat(after.isEnabled()).as("no rule runs after authentication").isFalse();
 		});
+	}
+
+	@Test
+	void inAReactiveApplicationTheWebFiltersAndTheExceptionHandlerEvenWithoutTheServletApi() {
+		this.reactiveRunner.withPropertyValues(LOGIN)
+			.withClassLoader(new FilteredClassLoader("jakarta.servlet"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RateLimiter.class)
+					.hasSingleBean(RateLimitWebExceptionHandler.class)
+					.doesNotHaveBean(FilterRegistrationBean.class)
+					.doesNotHaveBean(RateLimitExceptionResolver.class);
+				assertThat(context.getBean("redisbootRateLimitWebFilterBeforeAuthentication", ReactiveRateLimitFilter.class)
+					.getOrder()).isEqualTo(-110);
+				assertThat(context.getBean("redisbootRateLimitWebFilterAfterAuthentication", ReactiveRateLimitFilter.class)
+					.getOrder()).isEqualTo(-90);
+			});
+		this.webRunner.withPropertyValues(LOGIN)
+			.run((context) -> assertThat(context).doesNotHaveBean(ReactiveRateLimitFilter.class)
+				.doesNotHaveBean(RateLimitWebExceptionHandler.class));
+	}
+
+	@Test
+	void anApplicationWebFilterOfTheSameNameReplacesOneStagesWebFilter() {
+		this.reactiveRunner.withPropertyValues(LOGIN)
+			.withBean("redisbootRateLimitWebFilterBeforeAuthentication", WebFilter.class,
+					() -> (exchange, chain) -> chain.filter(exchange))
+			.run((context) -> {
+				assertThat(context.getBean("redisbootRateLimitWebFilterBeforeAuthentication"))
+					.isNotInstanceOf(ReactiveRateLimitFilter.class);
+				assertThat(context).hasBean("redisbootRateLimitWebFilterAfterAuthentication");
+			});
 	}
 
 	@Test

@@ -31,7 +31,7 @@ class WriteBehindRuntimeHintsTests {
 		Resource[] scripts = new PathMatchingResourcePatternResolver()
 			.getResources("classpath*:dev/redisboot/writebehind/*.lua");
 		assertThat(scripts).extracting(Resource::getFilename)
-			.containsExactlyInAnyOrder("write.lua", "take.lua", "finish.lua");
+			.containsExactlyInAnyOrder("write.lua", "take.lua", "finish.lua", "touch.lua", "release.lua", "rearm.lua");
 		for (Resource script : scripts) {
 			assertThat(RuntimeHintsPredicates.resource().forResource("dev/redisboot/writebehind/" + script.getFilename()))
 				.as(script.getFilename())

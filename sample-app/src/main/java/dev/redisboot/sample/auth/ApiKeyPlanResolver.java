@@ -1,8 +1,8 @@
 package dev.redisboot.sample.auth;
 
+import dev.redisboot.ratelimit.RateLimitRequest;
 import dev.redisboot.ratelimit.RatePlanResolver;
 import dev.redisboot.sample.user.Plan;
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -25,8 +25,8 @@ class ApiKeyPlanResolver implements RatePlanResolver {
 	}
 
 	@Override
-	public @Nullable String resolvePlan(HttpServletRequest request, String rule) {
-		String apiKey = request.getHeader(ApiKeyService.HEADER);
+	public @Nullable String resolvePlan(RateLimitRequest request, String rule) {
+		String apiKey = request.header(ApiKeyService.HEADER);
 		if (!StringUtils.hasText(apiKey)) {
 			return null;
 		}

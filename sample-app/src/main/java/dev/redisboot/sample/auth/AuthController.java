@@ -3,6 +3,7 @@ package dev.redisboot.sample.auth;
 import java.net.URI;
 import java.util.Locale;
 
+import dev.redisboot.sample.mail.WelcomeEmail;
 import dev.redisboot.sample.session.UserSessions;
 import dev.redisboot.sample.user.UserView;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,10 +47,18 @@ class AuthController {
 	 * 201 with the user, 409 when the email address has an account already. Does not sign
 	 * in: {@code POST /api/auth/login} does, and answers the new API key. Limited per client
 	 * IP by the {@code signup} rate-limit rule.
+	 * <p>
+	 * The welcome mail's job id goes into the browser's session (created if need be), which
+	 * the sign-in keeps under its new id, so that {@code GET /api/me/welcome-mail} can show
+	 * the job's progress to this browser, and to no one else.
 	 */
 	@PostMapping("/signup")
-	ResponseEntity<UserView> signup(@Valid @RequestBody SignupRequest body) {
-		UserView user = this.signups.signUp(normalized(body.email()), body.name().trim(), body.password());
+	ResponseEntity<UserView> signup(@Valid @RequestBody SignupRequest body, HttpServletRequest request) {
+		SignedUp signedUp = this.signups.signUp(normalized(body.email()), body.name().trim(), body.password());
+		if (signedUp.welcomeMailJob() != null) {
+			request.getSession().setAttribute(WelcomeEmail.JOB_ATTRIBUTE, signedUp.welcomeMailJob());
+		}
+		UserView user = signedUp.user();
 		return ResponseEntity.created(URI.create("/api/users/" + user.id())).body(user);
 	}
 

@@ -48,10 +48,10 @@ public class SignupService {
 	 * @param email the email address, in lower case
 	 * @param name the display name
 	 * @param password the password
-	 * @return the new user
+	 * @return the new user and its welcome-mail job
 	 * @throws EmailTakenException when an account has the address already (409)
 	 */
-	public UserView signUp(String email, String name, String password) {
+	public SignedUp signUp(String email, String name, String password) {
 		if (this.users.existsByEmail(email)) {
 			throw new EmailTakenException();
 		}
@@ -68,13 +68,14 @@ public class SignupService {
 		}
 		Long id = user.getId();
 		Assert.state(id != null, "Saved user has no id");
+		String job = null;
 		try {
-			this.jobs.enqueue(WelcomeEmail.JOB_TYPE, new WelcomeEmail(id, email, name), WelcomeEmail.key(id));
+			job = this.jobs.enqueue(WelcomeEmail.JOB_TYPE, new WelcomeEmail(id, email, name), WelcomeEmail.key(id));
 		}
 		catch (DataAccessException ex) {
 			logger.warn("User " + id + " signed up, but the welcome mail could not be enqueued: " + ex);
 		}
-		return UserView.from(user);
+		return new SignedUp(UserView.from(user), job);
 	}
 
 }

@@ -16,6 +16,12 @@ public record WelcomeEmail(long userId, String email, String name) {
 	public static final String JOB_TYPE = "welcome-email";
 
 	/**
+	 * The session attribute that holds the id of the welcome-mail job of the account the
+	 * browser signed up, for {@code GET /api/me/welcome-mail}.
+	 */
+	public static final String JOB_ATTRIBUTE = "welcomeMailJob";
+
+	/**
 	 * The idempotency key of a user's welcome mail: a job enqueued again with it within
 	 * {@code redisboot.jobs.idempotency-ttl} is not added, and a mail recorded under it is
 	 * not recorded again.

@@ -1,5 +1,6 @@
 package dev.redisboot.sample.product;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
@@ -28,6 +29,15 @@ class ProductController {
 	ProductController(ProductService service, ProductViewCounter viewCounter) {
 		this.service = service;
 		this.viewCounter = viewCounter;
+	}
+
+	/**
+	 * The catalog's product ids, from the database: a client (the demo page) then reads each
+	 * product with {@code GET /api/products/{id}}, through the cache.
+	 */
+	@GetMapping
+	List<Long> ids() {
+		return this.service.ids();
 	}
 
 	@PostMapping("/{id}/views")

@@ -1,5 +1,8 @@
 package dev.redisboot.sample.product;
 
+import java.util.List;
+
+import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -12,6 +15,14 @@ import org.springframework.transaction.annotation.Transactional;
  * @author redisboot
  */
 public interface ProductRepository extends JpaRepository<Product, Long> {
+
+	/**
+	 * The ids of the products, lowest first.
+	 * @param limit how many at most
+	 * @return the ids
+	 */
+	@Query("select p.id from Product p order by p.id")
+	List<Long> findIds(Limit limit);
 
 	/**
 	 * Raises a product's view count to a value, never lowers it: the write-behind writer of

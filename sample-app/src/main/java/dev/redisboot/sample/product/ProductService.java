@@ -1,6 +1,9 @@
 package dev.redisboot.sample.product;
 
+import java.util.List;
+
 import org.springframework.cache.annotation.CachePut;
+import org.springframework.data.domain.Limit;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,6 +22,14 @@ public class ProductService {
 
 	public ProductService(ProductRepository repository) {
 		this.repository = repository;
+	}
+
+	/**
+	 * The ids of all products, lowest first, from the database (at most 100: a demo catalog).
+	 * @return the ids
+	 */
+	public List<Long> ids() {
+		return this.repository.findIds(Limit.of(100));
 	}
 
 	/**

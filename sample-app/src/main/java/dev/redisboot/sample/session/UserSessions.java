@@ -1,8 +1,11 @@
 package dev.redisboot.sample.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,6 +16,7 @@ import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +39,8 @@ public class UserSessions {
 
 	private final PrincipalSessions principalSessions;
 
+	private final SignInDevices devices;
+
 	/**
 	 * Session counts by principal name, in this instance's memory only (never in Redis, where
 	 * the name would stand in a key).
@@ -48,10 +54,12 @@ public class UserSessions {
 	 * ({@code sample.session-count-max-age}, 5 seconds by default): {@code GET /api/me} is
 	 * the request a browser sends most, and counting reads the user's principal index and
 	 * every session in it (one round trip, 1 + n commands)
+	 * @param devices the device and time of each sign-in
 	 */
 	UserSessions(PrincipalSessions principalSessions,
-			@Value("${sample.session-count-max-age:5s}") Duration sessionCountMaxAge) {
+			@Value("${sample.session-count-max-age:5s}") Duration sessionCountMaxAge, SignInDevices devices) {
 		this.principalSessions = principalSessions;
+		this.devices = devices;
 		this.sessionCounts = Caffeine.newBuilder().expireAfterWrite(sessionCountMaxAge).maximumSize(10_000).build();
 	}
 
@@ -60,7 +68,9 @@ public class UserSessions {
 	 * id first, so that an id planted in the browser beforehand (session fixation) is not
 	 * the signed-in one; otherwise a new session is created. Signing in once more than
 	 * {@code redisboot.session.max-sessions-per-principal} allows revokes the user's oldest
-	 * session, when the session is saved at the end of the request.
+	 * session, when the session is saved at the end of the request. The device (from the
+	 * {@code User-Agent} header) and time of the sign-in are recorded for
+	 * {@link #sessionViews}.
 	 * @param request the sign-in request
 	 * @param user the user whose email and password were checked
 	 */
@@ -77,6 +87,8 @@ public class UserSessions {
 		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user.email());
 		forgetSessionCount(before);
 		forgetSessionCount(user);
+		this.devices.record(user.email(), this.principalSessions.sessionHandle(session.getId()),
+				DeviceName.of(request.getHeader(HttpHeaders.USER_AGENT)), Instant.now());
 	}
 
 	/**
@@ -111,6 +123,24 @@ public class UserSessions {
 	}
 
 	/**
+	 * The sessions of the request's user, oldest first, each with the device and time of its
+	 * sign-in and the current one marked: what "your sessions" shows. Never a session id.
+	 * @param request the request
+	 * @return the user's live sessions
+	 * @throws NotSignedInException when the request has no signed-in session (401)
+	 */
+	public List<SessionView> sessionViews(HttpServletRequest request) {
+		SignedInUser user = require(request);
+		String current = currentSessionHandle(request);
+		List<SessionSummary> sessions = sessionsOf(user);
+		Map<String, SignInDevices.SignIn> signIns = this.devices.find(user.email(),
+				sessions.stream().map(SessionSummary::handle).collect(Collectors.toSet()));
+		return sessions.stream()
+			.map((summary) -> SessionView.of(summary, current, signIns.get(summary.handle())))
+			.toList();
+	}
+
+	/**
 	 * How many live sessions the request's user has, on all devices, this one included. Read
 	 * from Redis at most once per {@code sample.session-count-max-age} (5 seconds) per user
 	 * and instance (the requests that ask meanwhile wait for that one read), and again at once
@@ -133,9 +163,35 @@ public class UserSessions {
 	public void signOut(HttpServletRequest request) {
 		HttpSession session = request.getSession(false);
 		if (session != null) {
-			forgetSessionCount(signedInUser(session));
+			SignedInUser user = signedInUser(session);
+			forgetSessionCount(user);
+			if (user != null) {
+				this.devices.forget(user.email(), this.principalSessions.sessionHandle(session.getId()));
+			}
 			session.invalidate();
 		}
+	}
+
+	/**
+	 * Signs one of the request's user's sessions out, by its handle: a lost phone's, say, or
+	 * this one's (then as {@link #signOut(HttpServletRequest)} does).
+	 * @param request the request
+	 * @param handle the session's handle, as {@link #sessionViews} lists it
+	 * @return whether the user had a session with that handle, which is now signed out
+	 * @throws NotSignedInException when the request has no signed-in session (401)
+	 */
+	public boolean signOut(HttpServletRequest request, String handle) {
+		SignedInUser user = require(request);
+		if (handle.equals(currentSessionHandle(request))) {
+			signOut(request);
+			return true;
+		}
+		boolean revoked = this.principalSessions.revokeSession(user.email(), handle);
+		if (revoked) {
+			forgetSessionCount(user);
+			this.devices.forget(user.email(), handle);
+		}
+		return revoked;
 	}
 
 	/**
@@ -149,6 +205,7 @@ public class UserSessions {
 	public int signOutEverywhere(HttpServletRequest request) {
 		SignedInUser user = require(request);
 		int revoked = this.principalSessions.revokeSessions(user.email());
+		this.devices.forgetAll(user.email());
 		// Already deleted from Redis; invalidating it here also expires the browser's cookie
 		signOut(request);
 		return revoked;
