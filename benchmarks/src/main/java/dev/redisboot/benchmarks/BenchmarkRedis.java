@@ -87,6 +87,16 @@ final class BenchmarkRedis implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a reactive (WebFlux) application on the server, closed with it.
+	 * @param configuration the configuration class, naming its auto-configurations
+	 * @param properties {@code name=value} pairs, as in {@code application.properties}
+	 * @return the running context
+	 */
+	ConfigurableApplicationContext reactiveWebApplication(Class<?> configuration, String... properties) {
+		return track(BootRedis.start(configuration, WebApplicationType.REACTIVE, connectionDetails(), properties));
+	}
+
+	/**
 	 * Starts an application with Spring Boot's own Redis auto-configuration and nothing
 	 * else (see {@link BootRedis#withBootDefaults}), closed with the server.
 	 * @return the running context

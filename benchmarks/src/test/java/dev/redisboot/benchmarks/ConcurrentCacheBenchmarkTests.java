@@ -124,6 +124,18 @@ class ConcurrentCacheBenchmarkTests {
 	private static Map<String, Double> run(ConcurrentCacheBenchmark benchmark, Function<Cursor, Object> method)
 			throws Exception {
 		benchmark.resetCounts();
+		callTogether(method);
+		assertThat(benchmark.calls()).isEqualTo((long) THREADS * CALLS_PER_THREAD);
+		return benchmark.commandsPerCall();
+	}
+
+	/**
+	 * Calls a benchmark method {@value #CALLS_PER_THREAD} times on each of {@value #THREADS}
+	 * threads released together, as JMH's {@code -t 16} would, and checks every result.
+	 * @param method the benchmark method
+	 * @throws Exception when a call fails
+	 */
+	static void callTogether(Function<Cursor, Object> method) throws Exception {
 		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
 		try {
 			CountDownLatch start = new CountDownLatch(1);
@@ -151,8 +163,6 @@ class ConcurrentCacheBenchmarkTests {
 		finally {
 			threads.shutdownNow();
 		}
-		assertThat(benchmark.calls()).isEqualTo((long) THREADS * CALLS_PER_THREAD);
-		return benchmark.commandsPerCall();
 	}
 
 }

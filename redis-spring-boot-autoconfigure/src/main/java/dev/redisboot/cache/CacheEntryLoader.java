@@ -36,9 +36,9 @@ final class CacheEntryLoader {
 
 	static final String LOCK_FEATURE = "cache-lock";
 
-	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+	static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+	static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	private final String name;
 
@@ -163,12 +163,7 @@ final class CacheEntryLoader {
 			waited = true;
 			long now = System.nanoTime();
 			if (now - deadline >= 0) {
-				this.metrics.lockWait(now - start, "timeout");
-				// the key is not quoted: applications key caches by e-mail addresses and the like
-				this.warnOnce.warn("lock-timeout", "Gave up waiting " + this.settings.loading().lockWait().toMillis()
-						+ " ms for another instance to load a key of cache '" + this.name
-						+ "'; loading it here too. Raise redisboot.cache.caches." + this.name
-						+ ".lock-wait if loads take longer.", null);
+				lockWaitTimedOut(now - start);
 				removeForeignLock(lockKey);
 				return loadAndStore(key, redisKey, loader, epoch);
 			}
@@ -195,11 +190,20 @@ final class CacheEntryLoader {
 		if (this.store.write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
 			this.near.fill(redisKey, value, epoch);
 		}
+		notifyLoad(key, nanos);
+		return value;
+	}
+
+	/**
+	 * Tells the listeners, if any, of a load.
+	 * @param key the cache key
+	 * @param nanos how long the loader took
+	 */
+	void notifyLoad(Object key, long nanos) {
 		CacheAccessNotifier listeners = this.listeners;
 		if (listeners != null) {
 			listeners.notify(key, CacheAccess.Outcome.LOAD, nanos);
 		}
-		return value;
 	}
 
 	private @Nullable Object fill(String redisKey, ValueWrapper found, long epoch) {
@@ -279,7 +283,7 @@ final class CacheEntryLoader {
 	 * Lock key of an entry: {@code [prefix:]cache-lock:<name>:<digest of the cache key>}, so
 	 * that a lock never shows the key (an e-mail address, say) in clear.
 	 */
-	private byte[] lockKey(String redisKey) {
+	byte[] lockKey(String redisKey) {
 		String keyPart = redisKey.substring(this.keyStart.length());
 		return this.keyNamer.key(LOCK_FEATURE, this.name, this.keyDigester.digest(LOCK_FEATURE, keyPart))
 			.getBytes(StandardCharsets.UTF_8);
@@ -293,13 +297,34 @@ final class CacheEntryLoader {
 		Long pttl = this.store.pttl(lockKey);
 		if (pttl != null && pttl == -1) {
 			this.store.unlink(lockKey);
-			this.metrics.decodeError("foreign-lock");
-			this.warnOnce.warn("foreign-lock", "Deleted a lock of cache '" + this.name
-					+ "' that had no expiry, so it was not written by redisboot; loads of its key waited for it", null);
+			foreignLockRemoved();
 		}
 	}
 
-	private static byte[] newToken() {
+	/**
+	 * Counts and logs (once) a wait for another instance's load that ran out.
+	 * @param waitedNanos how long the caller waited
+	 */
+	void lockWaitTimedOut(long waitedNanos) {
+		this.metrics.lockWait(waitedNanos, "timeout");
+		// the key is not quoted: applications key caches by e-mail addresses and the like
+		this.warnOnce.warn("lock-timeout", "Gave up waiting " + this.settings.loading().lockWait().toMillis()
+				+ " ms for another instance to load a key of cache '" + this.name
+				+ "'; loading it here too. Raise redisboot.cache.caches." + this.name
+				+ ".lock-wait if loads take longer.", null);
+	}
+
+	/**
+	 * Counts and logs (once) the removal of a lock without expiry (see
+	 * {@link #removeForeignLock}).
+	 */
+	void foreignLockRemoved() {
+		this.metrics.decodeError("foreign-lock");
+		this.warnOnce.warn("foreign-lock", "Deleted a lock of cache '" + this.name
+				+ "' that had no expiry, so it was not written by redisboot; loads of its key waited for it", null);
+	}
+
+	static byte[] newToken() {
 		byte[] token = new byte[16];
 		ThreadLocalRandom.current().nextBytes(token);
 		return token;

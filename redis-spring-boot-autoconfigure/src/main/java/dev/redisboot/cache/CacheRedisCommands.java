@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
@@ -236,6 +238,86 @@ final class CacheRedisCommands {
 	private <T> @Nullable T execute(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends Future<T>> command) {
 		return this.commands.execute(command);
+	}
+
+	// The same commands without waiting, for retrieve() and writes from event-loop threads: each
+	// future completes as its blocking twin returns or throws (RedisCommandException).
+
+	CompletableFuture<byte @Nullable []> getAsync(byte[] key) {
+		return readAsync((commands) -> commands.get(key));
+	}
+
+	CompletableFuture<byte @Nullable []> getFromPrimaryAsync(byte[] key) {
+		return this.replicaReads ? readAsync((commands) -> commands.getex(key, new GetExArgs())) : getAsync(key);
+	}
+
+	CompletableFuture<byte @Nullable []> getAndExpireAsync(byte[] key, long ttlMillis) {
+		return readAsync((commands) -> commands.getex(key, GetExArgs.Builder.px(ttlMillis)));
+	}
+
+	private CompletableFuture<byte @Nullable []> readAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<byte[]>> read) {
+		return this.commands.executeAsync(read).exceptionally((failure) -> wrongType(redisFailure(failure)));
+	}
+
+	/**
+	 * Reads a value and its remaining time-to-live in one round trip, as
+	 * {@link #getWithTtl(byte[], boolean)} does.
+	 */
+	CompletableFuture<ValueWithTtl> getWithTtlAsync(byte[] key, boolean fromPrimary) {
+		boolean primary = fromPrimary && this.replicaReads;
+		return this.commands.<ValueWithTtl>executeAsync((commands) -> {
+			RedisFuture<byte[]> value = primary ? commands.getex(key, new GetExArgs()) : commands.get(key);
+			RedisFuture<Long> pttl = commands.pttl(key);
+			return value.thenCombine(pttl, (stored, ttl) -> new ValueWithTtl(stored, (ttl != null) ? ttl : -2));
+		}).exceptionally((failure) -> new ValueWithTtl(wrongType(redisFailure(failure)), -2));
+	}
+
+	CompletableFuture<Void> setAsync(byte[] key, byte[] value, long ttlMillis) {
+		return this.commands.executeAsync((commands) -> commands.set(key, value, SetArgs.Builder.px(ttlMillis)))
+			.thenApply((ok) -> null);
+	}
+
+	CompletableFuture<Boolean> tryLockAsync(byte[] key, byte[] token, long ttlMillis) {
+		return this.commands.executeAsync((commands) -> commands.set(key, token, SetArgs.Builder.nx().px(ttlMillis)))
+			.thenApply("OK"::equals);
+	}
+
+	CompletableFuture<Boolean> unlockAsync(byte[] key, byte[] token) {
+		return this.commands.<Long>evalshaAsync(UNLOCK, ScriptOutputType.INTEGER, new byte[][] { key }, token)
+			.thenApply((released) -> released != null && released > 0);
+	}
+
+	CompletableFuture<Long> pttlAsync(byte[] key) {
+		return this.commands.executeAsync((commands) -> commands.pttl(key))
+			.thenApply((pttl) -> (pttl != null) ? pttl : -2);
+	}
+
+	CompletableFuture<Long> unlinkAsync(byte[] key) {
+		return this.commands.executeAsync((commands) -> commands.unlink(key))
+			.thenApply((removed) -> (removed != null) ? removed : 0);
+	}
+
+	CompletableFuture<Long> publishAsync(byte[] channel, byte[] message) {
+		return this.commands.executeAsync((commands) -> commands.publish(channel, message));
+	}
+
+	/**
+	 * A future that completes after a pause, on one of Lettuce's event executors.
+	 * @param nanos the pause
+	 * @return the future
+	 */
+	CompletableFuture<Void> delay(long nanos) {
+		return this.commands.delay(nanos);
+	}
+
+	private static RedisCommandException redisFailure(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (cause instanceof RedisCommandException redis) {
+			return redis;
+		}
+		throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 	}
 
 	/**

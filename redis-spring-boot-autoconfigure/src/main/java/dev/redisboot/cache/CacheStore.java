@@ -3,13 +3,16 @@ package dev.redisboot.cache;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import dev.redisboot.core.WarnOnce;
 import dev.redisboot.core.codec.ValueDecodingException;
 import dev.redisboot.core.json.TypedJsonSerializer;
+import dev.redisboot.core.redis.NonBlockingThreads;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
 import dev.redisboot.core.redis.RedisCommandException;
 import org.apache.commons.logging.Log;
@@ -85,7 +88,33 @@ final class CacheStore {
 		byte[] stored = call(false, () -> (timeToIdle != null)
 				? this.commands.getAndExpire(redisKey, timeToIdle.toMillis())
 				: fromPrimary ? this.commands.getFromPrimary(redisKey) : this.commands.get(redisKey));
-		return decode(redisKey, stored);
+		return decode(redisKey, stored, this::unlink);
+	}
+
+	/**
+	 * Reads an entry without blocking, as {@link #read} does.
+	 * @param redisKey the entry's key
+	 * @return the value, or {@code null} for a miss (also when Redis is unavailable and the
+	 * cache degrades)
+	 */
+	CompletableFuture<@Nullable ValueWrapper> readAsync(byte[] redisKey) {
+		Duration timeToIdle = this.settings.timeToIdle();
+		boolean fromPrimary = this.settings.nearCache() != null;
+		return callAsync(false, () -> (timeToIdle != null)
+				? this.commands.getAndExpireAsync(redisKey, timeToIdle.toMillis())
+				: fromPrimary ? this.commands.getFromPrimaryAsync(redisKey) : this.commands.getAsync(redisKey))
+			.thenApply((stored) -> decode(redisKey, stored, this::unlinkLater));
+	}
+
+	/**
+	 * Reads an entry and its remaining time-to-live without blocking, as
+	 * {@link #readWithTtl} does.
+	 */
+	CompletableFuture<TimedRead> readWithTtlAsync(byte[] redisKey) {
+		return callAsync(false, () -> this.commands.getWithTtlAsync(redisKey, this.settings.nearCache() != null))
+			.thenApply((stored) -> (stored != null)
+					? new TimedRead(decode(redisKey, stored.value(), this::unlinkLater), stored.pttl())
+					: new TimedRead(null, -1));
 	}
 
 	/**
@@ -97,7 +126,7 @@ final class CacheStore {
 	TimedRead readWithTtl(byte[] redisKey) {
 		CacheRedisCommands.ValueWithTtl stored = call(false,
 				() -> this.commands.getWithTtl(redisKey, this.settings.nearCache() != null));
-		return (stored != null) ? new TimedRead(decode(redisKey, stored.value()), stored.pttl())
+		return (stored != null) ? new TimedRead(decode(redisKey, stored.value(), this::unlink), stored.pttl())
 				: new TimedRead(null, -1);
 	}
 
@@ -124,6 +153,30 @@ final class CacheStore {
 			this.metrics.put();
 		}
 		return written != null;
+	}
+
+	/**
+	 * Encodes and stores a value without blocking, as {@link #write} does.
+	 * @return whether it was stored
+	 */
+	CompletableFuture<Boolean> writeAsync(byte[] redisKey, @Nullable Object value) {
+		byte[] stored = encode(redisKey, value);
+		return (stored != null) ? storeAsync(redisKey, stored, value) : CompletableFuture.completedFuture(false);
+	}
+
+	/**
+	 * Stores an encoded value without blocking, as {@link #store} does.
+	 * @return whether it was stored
+	 */
+	CompletableFuture<Boolean> storeAsync(byte[] redisKey, byte[] stored, @Nullable Object value) {
+		long ttl = this.settings.nextTtlMillis(value == null);
+		return callAsync(true, () -> this.commands.setAsync(redisKey, stored, ttl).thenApply((ok) -> Boolean.TRUE))
+			.thenApply((written) -> {
+				if (written != null) {
+					this.metrics.put();
+				}
+				return written != null;
+			});
 	}
 
 	/**
@@ -189,7 +242,26 @@ final class CacheStore {
 		return call(true, () -> this.commands.unlinkMatching(pattern));
 	}
 
+	/**
+	 * Deletes an entry without blocking.
+	 * @return how many keys were removed, or {@code null} when Redis is unavailable
+	 */
+	CompletableFuture<@Nullable Long> unlinkAsync(byte[] redisKey) {
+		return callAsync(true, () -> this.commands.unlinkAsync(redisKey));
+	}
+
+	private void unlinkLater(byte[] redisKey) {
+		unlinkAsync(redisKey);
+	}
+
+	/**
+	 * Publishes a message; on an event-loop thread without waiting for Redis.
+	 */
 	void publish(byte[] channel, byte[] message) {
+		if (NonBlockingThreads.isCurrent()) {
+			callAsync(true, () -> this.commands.publishAsync(channel, message));
+			return;
+		}
 		call(true, () -> {
 			this.commands.publish(channel, message);
 			return Boolean.TRUE;
@@ -208,12 +280,28 @@ final class CacheStore {
 		return call(false, () -> this.commands.pttl(redisKey));
 	}
 
-	private @Nullable ValueWrapper decode(byte[] redisKey, byte @Nullable [] stored) {
+	CompletableFuture<@Nullable Boolean> tryLockAsync(byte[] lockKey, byte[] token, long ttlMillis) {
+		return callAsync(false, () -> this.commands.tryLockAsync(lockKey, token, ttlMillis));
+	}
+
+	CompletableFuture<@Nullable Boolean> unlockAsync(byte[] lockKey, byte[] token) {
+		return callAsync(false, () -> this.commands.unlockAsync(lockKey, token));
+	}
+
+	CompletableFuture<@Nullable Long> pttlAsync(byte[] redisKey) {
+		return callAsync(false, () -> this.commands.pttlAsync(redisKey));
+	}
+
+	/**
+	 * Decodes a stored value.
+	 * @param delete deletes an unreadable value (blocking or not, as the caller's read)
+	 */
+	private @Nullable ValueWrapper decode(byte[] redisKey, byte @Nullable [] stored, Consumer<byte[]> delete) {
 		if (stored == null) {
 			return null;
 		}
 		if (stored == CacheRedisCommands.WRONG_TYPE) {
-			unreadable(redisKey, "wrong-type", "wrong-type", "the key holds another Redis type");
+			unreadable(redisKey, delete, "wrong-type", "wrong-type", "the key holds another Redis type");
 			return null;
 		}
 		try {
@@ -222,7 +310,7 @@ final class CacheStore {
 		}
 		catch (ValueDecodingException ex) {
 			String cause = ex.getReason().name().toLowerCase(Locale.ROOT).replace('_', '-');
-			unreadable(redisKey, cause, cause, "its envelope cannot be decoded (" + cause + ")");
+			unreadable(redisKey, delete, cause, cause, "its envelope cannot be decoded (" + cause + ")");
 			return null;
 		}
 		catch (InvalidTypeIdException ex) {
@@ -234,17 +322,17 @@ final class CacheStore {
 			String problem = (className && (this.refusedTypes.contains(typeId)
 					|| this.refusedTypes.size() < MAX_REFUSED_TYPES_WARNED && this.refusedTypes.add(typeId)))
 					? "refused-type:" + typeId : "refused-type";
-			unreadable(redisKey, "refused-type", problem,
+			unreadable(redisKey, delete, "refused-type", problem,
 					"it names the type " + type + ", which is not allowed (redisboot.cache.allowed-packages) or "
 							+ "does not exist; nothing of that type was created");
 			return null;
 		}
 		catch (StreamReadException ex) {
-			unreadable(redisKey, "json", "json", "it is not valid JSON (" + ex.getClass().getSimpleName() + ")");
+			unreadable(redisKey, delete, "json", "json", "it is not valid JSON (" + ex.getClass().getSimpleName() + ")");
 			return null;
 		}
 		catch (JacksonException ex) {
-			unreadable(redisKey, "shape", "shape", "it does not fit its class any more ("
+			unreadable(redisKey, delete, "shape", "shape", "it does not fit its class any more ("
 					+ ex.getClass().getSimpleName() + "), as after a change of the class");
 			return null;
 		}
@@ -254,12 +342,12 @@ final class CacheStore {
 	 * Counts, logs (once per problem, never quoting the stored bytes or the key) and deletes
 	 * a value that cannot be read back.
 	 */
-	private void unreadable(byte[] redisKey, String cause, String problem, String why) {
+	private void unreadable(byte[] redisKey, Consumer<byte[]> delete, String cause, String problem, String why) {
 		this.metrics.decodeError(cause);
 		// no exception: its message and stack trace would quote what Jackson read
 		this.warnOnce.warn("unreadable:" + problem, "Deleting an unreadable value in cache '" + this.name
 				+ "' and treating it as a miss: " + why, null);
-		unlink(redisKey);
+		delete.accept(redisKey);
 	}
 
 	/**
@@ -281,6 +369,24 @@ final class CacheStore {
 			}
 		}
 		return this.circuitBreaker.call(call, (failure) -> degrade(write, failure));
+	}
+
+	/**
+	 * Runs one Redis call without blocking, under the failure mode as {@link #call} runs a
+	 * blocking one: with DEGRADE the future completes with {@code null} in place of a Redis
+	 * failure; with FAIL it completes with the failure.
+	 * @param write whether the call changes Redis (a skipped one is counted as dropped)
+	 */
+	<T> CompletableFuture<@Nullable T> callAsync(boolean write, Supplier<CompletableFuture<T>> call) {
+		if (this.failureMode == CacheFailureMode.FAIL) {
+			CompletableFuture<T> issued = call.get();
+			return issued.whenComplete((value, failure) -> {
+				if (RedisCircuitBreaker.redisFailure(failure) != null) {
+					this.metrics.redisError();
+				}
+			});
+		}
+		return this.circuitBreaker.<@Nullable T>callAsync(call, (failure) -> degrade(write, failure));
 	}
 
 	private <T> @Nullable T degrade(boolean write, @Nullable RuntimeException failure) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import dev.redisboot.core.CacheStatistics;
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
+import dev.redisboot.core.redis.NonBlockingThreads;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -55,6 +56,8 @@ public class RedisbootCache implements Cache {
 
 	private final @Nullable CacheAccessNotifier listeners;
 
+	private final AsyncCacheEntryLoader asyncLoader;
+
 	RedisbootCache(String name, CacheSettings settings, RedisKeyNamer keyNamer, KeyDigester keyDigester,
 			CacheStore store, NearCacheTier near, CacheEntryLoader loader, CacheMetrics metrics,
 			Executor asyncExecutor, @Nullable CacheAccessNotifier listeners) {
@@ -68,6 +71,7 @@ public class RedisbootCache implements Cache {
 		this.metrics = metrics;
 		this.asyncExecutor = asyncExecutor;
 		this.listeners = listeners;
+		this.asyncLoader = new AsyncCacheEntryLoader(settings, store, near, metrics, loader, asyncExecutor);
 	}
 
 	@Override
@@ -170,81 +174,56 @@ public class RedisbootCache implements Cache {
 	}
 
 	/**
-	 * Looks the key up on a background thread (the Redis client here is blocking), for
-	 * {@code @Cacheable} methods that return a {@code CompletableFuture} or a reactive type.
-	 * The future completes with {@code null} for a miss and with a {@link ValueWrapper} for
-	 * a hit, which may hold a cached {@code null}; with {@code null} at once, as a miss,
-	 * when too many look-ups are queued.
+	 * Looks the key up without blocking, for {@code @Cacheable} methods that return a
+	 * {@code CompletableFuture} or a reactive type: a near-cache hit completes at once, a
+	 * Redis read completes on Lettuce's event loop. The future completes with {@code null}
+	 * for a miss (also when Redis is unavailable and the cache degrades) and with a
+	 * {@link ValueWrapper} for a hit, which may hold a cached {@code null}, as Spring Data
+	 * Redis's {@code RedisCache} does.
 	 */
 	@Override
-	public @Nullable CompletableFuture<?> retrieve(Object key) {
-		String redisKey = redisKey(key);
-		try {
-			return CompletableFuture.supplyAsync(() -> {
-				long start = startTime();
-				Lookup found = lookup(redisKey, false);
-				lookedUp(key, found, start);
-				if (found.value == null) {
-					this.metrics.miss();
-				}
-				else {
-					this.metrics.hit();
-				}
-				return found.value;
-			}, this.asyncExecutor);
-		}
-		catch (RejectedExecutionException ex) {
-			this.metrics.miss();
-			return null;
-		}
+	public CompletableFuture<?> retrieve(Object key) {
+		long start = startTime();
+		return lookupAsync(redisKey(key), false).thenApply((found) -> {
+			lookedUp(key, found, start);
+			if (found.value == null) {
+				this.metrics.miss();
+			}
+			else {
+				this.metrics.hit();
+			}
+			return found.value;
+		});
 	}
 
 	/**
-	 * Returns the cached value, or the loader's once it completes, storing it in the
-	 * background. Redis is read on a background thread; the loader's future is not
-	 * synchronized across callers (use {@code @Cacheable(sync = true)} on a plain method for
-	 * that). A {@code null} in the future is a cached or loaded {@code null}.
+	 * Returns the cached value, or the loader's once it completes, without blocking, for
+	 * {@code @Cacheable(sync = true)} methods that return a {@code CompletableFuture} or a
+	 * reactive type. A miss is loaded once in the whole deployment, as
+	 * {@link #get(Object, Callable)} loads it: concurrent retrieves in this JVM share one
+	 * load, and a Redis lock makes other instances wait for its value (polling after a
+	 * pause, without parking a thread). A {@code null} in the future is a cached or loaded
+	 * {@code null}; the loader's failure completes the future and nothing is cached. A hit
+	 * past its soft age (refresh-ahead) is returned at once and refreshed in the background.
 	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String redisKey = redisKey(key);
-		CompletableFuture<Lookup> lookup;
-		try {
-			lookup = CompletableFuture.supplyAsync(() -> {
-				long start = startTime();
-				Lookup found = lookup(redisKey, false);
-				lookedUp(key, found, start);
-				return found;
-			}, this.asyncExecutor);
-		}
-		catch (RejectedExecutionException ex) {
-			this.metrics.miss();
-			return valueLoader.get();
-		}
-		return lookup.thenCompose((found) -> {
+		boolean refreshAhead = this.settings.loading().refreshAhead() > 0;
+		long start = startTime();
+		return (CompletableFuture<T>) lookupAsync(redisKey, refreshAhead).thenCompose((found) -> {
+			lookedUp(key, found, start);
 			if (found.value != null) {
 				this.metrics.hit();
-				return CompletableFuture.completedFuture((T) found.value.get());
+				Object value = found.value.get();
+				if (refreshAhead) {
+					this.loader.refreshIfDue(redisKey, () -> valueLoader.get().join(), value, found.pttl);
+				}
+				return CompletableFuture.completedFuture(value);
 			}
 			this.metrics.miss();
-			long start = System.nanoTime();
-			return valueLoader.get().thenApply((value) -> {
-				long loadNanos = System.nanoTime() - start;
-				this.metrics.load(loadNanos);
-				notify(key, CacheAccess.Outcome.LOAD, loadNanos);
-				try {
-					this.asyncExecutor.execute(() -> {
-						if (this.store.write(redisKey.getBytes(StandardCharsets.UTF_8), value)) {
-							this.near.fill(redisKey, value, found.epoch);
-						}
-					});
-				}
-				catch (RejectedExecutionException ex) {
-					this.metrics.dropped();
-				}
-				return value;
-			});
+			return this.asyncLoader.load(key, redisKey, valueLoader, found.epoch);
 		});
 	}
 
@@ -269,11 +248,28 @@ public class RedisbootCache implements Cache {
 		Object stored = userValue(value);
 		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
 		byte[] encoded = this.store.encode(keyBytes, stored);
+		boolean eventLoop = NonBlockingThreads.isCurrent();
 		if (encoded == null) {
 			// Cache.put replaces the mapping: a value we cannot store must not leave the old one to be served
 			this.metrics.refusedPut(this.store.refusedReason(stored));
-			this.store.unlink(keyBytes);
+			if (eventLoop) {
+				this.store.unlinkAsync(keyBytes);
+			}
+			else {
+				this.store.unlink(keyBytes);
+			}
 			this.near.removed(redisKey);
+			return;
+		}
+		if (eventLoop) {
+			// the put of a CompletableFuture or reactive method, on the thread that completed it: Spring's
+			// contract asks for a write-through that does not block. Later commands of this instance follow
+			// it on the same connection, so they see it.
+			this.store.storeAsync(keyBytes, encoded, stored).thenAccept((written) -> {
+				if (written) {
+					this.near.changed(redisKey, stored);
+				}
+			});
 			return;
 		}
 		if (this.store.store(keyBytes, encoded, stored)) {
@@ -332,6 +328,14 @@ public class RedisbootCache implements Cache {
 		PendingLoad.clear();
 		String redisKey = redisKey(key);
 		long start = startTime();
+		if (NonBlockingThreads.isCurrent()) {
+			// @CacheEvict of a CompletableFuture or reactive method: deleted without waiting (later commands of
+			// this instance follow on the same connection), so prior presence is not known
+			this.store.unlinkAsync(redisKey.getBytes(StandardCharsets.UTF_8)).thenAccept(this::countEvictions);
+			this.near.removed(redisKey);
+			notifySince(key, CacheAccess.Outcome.EVICT, start);
+			return false;
+		}
 		Long removed = this.store.unlink(redisKey.getBytes(StandardCharsets.UTF_8));
 		if (removed != null && removed > 0) {
 			this.metrics.evictions(removed);
@@ -342,6 +346,12 @@ public class RedisbootCache implements Cache {
 		return removed != null && removed > 0;
 	}
 
+	private void countEvictions(@Nullable Long removed) {
+		if (removed != null && removed > 0) {
+			this.metrics.evictions(removed);
+		}
+	}
+
 	@Override
 	public void clear() {
 		invalidate();
@@ -350,6 +360,16 @@ public class RedisbootCache implements Cache {
 	@Override
 	public boolean invalidate() {
 		PendingLoad.clear();
+		if (NonBlockingThreads.isCurrent()) {
+			// clearing scans the keys, many round trips: done on a background thread, not on an event loop
+			try {
+				this.asyncExecutor.execute(this::invalidate);
+			}
+			catch (RejectedExecutionException ex) {
+				this.metrics.dropped();
+			}
+			return false;
+		}
 		long start = startTime();
 		Long removed = this.store.unlinkMatching(this.keyNamer.pattern(FEATURE, this.name));
 		if (removed != null && removed > 0) {
@@ -414,6 +434,27 @@ public class RedisbootCache implements Cache {
 			this.near.fill(redisKey, value.get(), epoch);
 		}
 		return new Lookup(value, pttl, epoch, false);
+	}
+
+	/**
+	 * Looks a key up in the near cache, then in Redis, as {@link #lookup} does, without
+	 * blocking.
+	 */
+	private CompletableFuture<Lookup> lookupAsync(String redisKey, boolean withTtl) {
+		ValueWrapper local = this.near.get(redisKey);
+		if (local != null) {
+			return CompletableFuture.completedFuture(new Lookup(local, -1, 0, true));
+		}
+		long epoch = this.near.epoch();
+		byte[] keyBytes = redisKey.getBytes(StandardCharsets.UTF_8);
+		CompletableFuture<CacheStore.TimedRead> read = withTtl ? this.store.readWithTtlAsync(keyBytes)
+				: this.store.readAsync(keyBytes).thenApply((value) -> new CacheStore.TimedRead(value, -1));
+		return read.thenApply((found) -> {
+			if (found.value() != null) {
+				this.near.fill(redisKey, found.value().get(), epoch);
+			}
+			return new Lookup(found.value(), found.pttl(), epoch, false);
+		});
 	}
 
 	/**

@@ -218,8 +218,9 @@ public class RedisbootCacheManager extends AbstractCacheManager implements Dispo
 	}
 
 	/**
-	 * The threads that serve {@link RedisbootCache#retrieve} (CompletableFuture and
-	 * reactive caching), created on first use.
+	 * The threads on which {@link RedisbootCache#retrieve} calls value loaders after a Redis
+	 * reply (never on Lettuce's event loop) and clears a cache for a caller on an event loop,
+	 * created on first use.
 	 */
 	private synchronized BackgroundRefresher asyncReads() {
 		BackgroundRefresher asyncReads = this.asyncReads;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.session.SessionCommands.Failure;
@@ -159,15 +160,20 @@ final class PrincipalIndex {
 	}
 
 	void prune(byte[] indexKey, List<byte[]> gone) {
+		this.commands.await(pruneAsync(indexKey, gone));
+	}
+
+	private CompletableFuture<@Nullable Void> pruneAsync(byte[] indexKey, List<byte[]> gone) {
 		if (gone.isEmpty()) {
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
-		try {
-			this.commands.execute((commands) -> commands.zrem(indexKey, gone.toArray(byte[][]::new)));
-		}
-		catch (RedisCommandException ex) {
-			this.commands.absorb(ex, INDEX_FAMILY, "prune");
-		}
+		return this.commands.executeAsync((commands) -> commands.zrem(indexKey, gone.toArray(byte[][]::new)))
+			.handle((removed, failure) -> {
+				if (failure != null) {
+					this.commands.absorb(SessionCommands.redisFailure(failure), INDEX_FAMILY, "prune");
+				}
+				return null;
+			});
 	}
 
 	List<SessionSummary> findSessions(String principalName) {
@@ -239,7 +245,7 @@ final class PrincipalIndex {
 			if (targets.isEmpty()) {
 				break;
 			}
-			revoked += deleteSessions(indexKey, targets, "revoked");
+			revoked += this.commands.await(deleteSessions(indexKey, targets, "revoked", this.scope.current()));
 		}
 		return revoked;
 	}
@@ -260,7 +266,7 @@ final class PrincipalIndex {
 				.ifPresent((failure) -> this.commands.fault(INDEX_FAMILY, (Failure) failure, "read"));
 			return false;
 		}
-		return deleteSessions(indexKey, List.of(handle), "revoked") == 1;
+		return this.commands.await(deleteSessions(indexKey, List.of(handle), "revoked", this.scope.current())) == 1;
 	}
 
 	/**
@@ -268,12 +274,13 @@ final class PrincipalIndex {
 	 * encrypted id in the same round trip for the {@code SessionDeletedEvent}.
 	 * @return how many sessions existed and were deleted
 	 */
-	private int deleteSessions(byte[] indexKey, List<String> handles, String reason) {
+	private CompletableFuture<Integer> deleteSessions(byte[] indexKey, List<String> handles, String reason,
+			RequestScopedSessions.Scope scope) {
 		if (handles.isEmpty()) {
-			return 0;
+			return CompletableFuture.completedFuture(0);
 		}
 		byte[][] members = handles.stream().map(SessionKeys::bytes).toArray(byte[][]::new);
-		List<Object> results = this.commands.settledPipeline((commands) -> {
+		return this.commands.settledPipelineAsync((commands) -> {
 			List<CompletionStage<?>> futures = new ArrayList<>();
 			for (String handle : handles) {
 				byte[] key = this.keys.sessionKey(handle);
@@ -284,7 +291,10 @@ final class PrincipalIndex {
 			futures.add(commands.zrem(indexKey, members));
 			futures.add(commands.zrem(this.keys.expirationsKey(), members));
 			return futures;
-		});
+		}).thenApply((results) -> deleted(handles, results, reason, scope));
+	}
+
+	private int deleted(List<String> handles, List<Object> results, String reason, RequestScopedSessions.Scope scope) {
 		int deleted = 0;
 		for (int i = 0; i < handles.size(); i++) {
 			String handle = handles.get(i);
@@ -298,7 +308,7 @@ final class PrincipalIndex {
 				deleted++;
 				String id = (storedId instanceof byte[] encrypted) ? this.ids.decrypt(encrypted, handle) : null;
 				if (id != null) {
-					this.scope.forget(id);
+					scope.forget(id);
 				}
 				this.reporter.deleted((id != null) ? id : handle);
 			}
@@ -330,76 +340,86 @@ final class PrincipalIndex {
 	 * @param indexTtl how long the index must live at least, in ms, 0 for ever
 	 * @return what became of the session
 	 */
-	Reindexed reindex(@Nullable String oldPrincipal, @Nullable String oldHandle, @Nullable String newPrincipal,
-			String handle, long creationTime, long indexTtl) {
+	CompletableFuture<Reindexed> reindex(@Nullable String oldPrincipal, @Nullable String oldHandle,
+			@Nullable String newPrincipal, String handle, long creationTime, long indexTtl,
+			RequestScopedSessions.Scope scope) {
+		CompletableFuture<@Nullable Void> pruned = CompletableFuture.completedFuture(null);
 		if (oldPrincipal != null && oldHandle != null
 				&& (!oldPrincipal.equals(newPrincipal) || !oldHandle.equals(handle))) {
-			prune(bytes(this.keys.principalKeyOfDigest(oldPrincipal)), List.of(bytes(oldHandle)));
+			pruned = pruneAsync(bytes(this.keys.principalKeyOfDigest(oldPrincipal)), List.of(bytes(oldHandle)));
 		}
 		if (newPrincipal == null) {
-			return Reindexed.KEPT;
+			return pruned.thenApply((ignored) -> Reindexed.KEPT);
 		}
 		byte[] indexKey = bytes(this.keys.principalKeyOfDigest(newPrincipal));
-		List<Object> flat;
-		try {
-			flat = this.commands.evalsha(SessionScripts.INDEX, ScriptOutputType.MULTI, new byte[][] { indexKey },
-					bytes(handle), bytes(Long.toString(creationTime)), bytes(Long.toString(indexTtl)), bytes("1"));
-		}
-		catch (RedisCommandException ex) {
-			this.commands.absorb(ex, INDEX_FAMILY, "sign-in");
-			return Reindexed.UNINDEXABLE;
-		}
-		if (flat == null || flat.isEmpty()) {
-			return Reindexed.KEPT;
-		}
-		if (Long.valueOf(1).equals(flat.get(0))) {
-			this.reporter.fault(INDEX_FAMILY, SessionReporter.WRONG_TYPE, "sign-in", null);
-		}
-		List<Member> live = liveMembers(indexKey, flat);
+		return pruned
+			.thenCompose((ignored) -> this.commands.<List<Object>>evalshaAsync(SessionScripts.INDEX,
+					ScriptOutputType.MULTI, new byte[][] { indexKey }, bytes(handle), bytes(Long.toString(creationTime)),
+					bytes(Long.toString(indexTtl)), bytes("1")))
+			.handle((flat, failure) -> {
+				if (failure != null) {
+					this.commands.absorb(SessionCommands.redisFailure(failure), INDEX_FAMILY, "sign-in");
+					return CompletableFuture.completedFuture(Reindexed.UNINDEXABLE);
+				}
+				if (flat == null || flat.isEmpty()) {
+					return CompletableFuture.completedFuture(Reindexed.KEPT);
+				}
+				if (Long.valueOf(1).equals(flat.get(0))) {
+					this.reporter.fault(INDEX_FAMILY, SessionReporter.WRONG_TYPE, "sign-in", null);
+				}
+				return liveMembers(indexKey, flat).thenCompose((live) -> limit(indexKey, live, handle, scope));
+			})
+			.thenCompose(Function.identity());
+	}
+
+	/**
+	 * Revokes the oldest sessions over the maximum per principal.
+	 */
+	private CompletableFuture<Reindexed> limit(byte[] indexKey, List<Member> live, String handle,
+			RequestScopedSessions.Scope scope) {
 		if (live.stream().noneMatch((member) -> member.handle().equals(handle))) {
-			return Reindexed.REVOKED;
+			return CompletableFuture.completedFuture(Reindexed.REVOKED);
 		}
 		int max = this.maxSessionsPerPrincipal;
-		if (max > 0 && live.size() > max) {
-			live.sort(Comparator.comparingDouble(Member::created).thenComparing(Member::handle));
-			List<String> oldest = live.subList(0, live.size() - max).stream().map(Member::handle).toList();
-			deleteSessions(indexKey, oldest, "max-sessions");
-			if (oldest.contains(handle)) {
-				return Reindexed.OVER_LIMIT;
-			}
+		if (max <= 0 || live.size() <= max) {
+			return CompletableFuture.completedFuture(Reindexed.KEPT);
 		}
-		return Reindexed.KEPT;
+		List<Member> sorted = new ArrayList<>(live);
+		sorted.sort(Comparator.comparingDouble(Member::created).thenComparing(Member::handle));
+		List<String> oldest = sorted.subList(0, sorted.size() - max).stream().map(Member::handle).toList();
+		return deleteSessions(indexKey, oldest, "max-sessions", scope)
+			.thenApply((deleted) -> oldest.contains(handle) ? Reindexed.OVER_LIMIT : Reindexed.KEPT);
 	}
 
 	/**
 	 * Checks which members of an index, as the index script returned them, still have a
 	 * session, and prunes the others. A member whose check fails counts as live.
 	 */
-	private List<Member> liveMembers(byte[] indexKey, List<Object> flat) {
+	private CompletableFuture<List<Member>> liveMembers(byte[] indexKey, List<Object> flat) {
 		List<Member> members = new ArrayList<>();
 		for (int i = 1; i + 1 < flat.size(); i += 2) {
 			members.add(new Member(string((byte[]) flat.get(i)), Double.parseDouble(string((byte[]) flat.get(i + 1)))));
 		}
-		List<Object> exists = this.commands.settledPipeline((commands) -> members.stream()
+		return this.commands.settledPipelineAsync((commands) -> members.stream()
 			.map((member) -> commands.exists(this.keys.sessionKey(member.handle())))
-			.toList());
-		List<byte[]> gone = new ArrayList<>();
-		List<Member> live = new ArrayList<>();
-		for (int i = 0; i < members.size(); i++) {
-			Object result = exists.get(i);
-			if (result instanceof Failure failure) {
-				this.commands.fault(SESSION_FAMILY, failure, "sign-in");
-				live.add(members.get(i));
-			}
-			else if (((Long) result) > 0) {
-				live.add(members.get(i));
-			}
-			else {
-				gone.add(bytes(members.get(i).handle()));
-			}
-		}
-		prune(indexKey, gone);
-		return live;
+			.toList()).thenCompose((exists) -> {
+				List<byte[]> gone = new ArrayList<>();
+				List<Member> live = new ArrayList<>();
+				for (int i = 0; i < members.size(); i++) {
+					Object result = exists.get(i);
+					if (result instanceof Failure failure) {
+						this.commands.fault(SESSION_FAMILY, failure, "sign-in");
+						live.add(members.get(i));
+					}
+					else if (((Long) result) > 0) {
+						live.add(members.get(i));
+					}
+					else {
+						gone.add(bytes(members.get(i).handle()));
+					}
+				}
+				return pruneAsync(indexKey, gone).thenApply((ignored) -> live);
+			});
 	}
 
 	private record Member(String handle, double created) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.codec.EncryptionKeyRing;
@@ -300,6 +301,24 @@ public final class RedisbootSessionRepository
 		return this.scope.find(id, (plausible) -> sessionOrNull(this.reader.load(plausible)));
 	}
 
+	/**
+	 * Finds a session by id without waiting, as {@link #findById} does: for the reactive
+	 * repository, outside any request scope.
+	 */
+	CompletableFuture<@Nullable RedisbootSession> findAsync(String id) {
+		if (!SessionKeys.isPlausibleId(id)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.reader.loadAsync(id).thenApply(this::sessionOrNull);
+	}
+
+	/**
+	 * Saves a session without waiting, as {@link #save} does: for the reactive repository.
+	 */
+	CompletableFuture<@Nullable Void> saveAsync(RedisbootSession session) {
+		return this.saver.saveAsync(session, RequestScopedSessions.Scope.NONE);
+	}
+
 	private @Nullable RedisbootSession sessionOrNull(@Nullable StoredSession stored) {
 		return (stored != null) ? session(stored) : null;
 	}
@@ -319,19 +338,31 @@ public final class RedisbootSessionRepository
 			return;
 		}
 		this.scope.forget(id);
+		this.commands.await(deleteAsync(id));
+	}
+
+	/**
+	 * Deletes a session without waiting: what both repositories run.
+	 */
+	CompletableFuture<@Nullable Void> deleteAsync(String id) {
+		if (!SessionKeys.isPlausibleId(id)) {
+			return CompletableFuture.completedFuture(null);
+		}
 		String handle = this.keys.handle(id);
-		List<Object> results = this.commands.settledPipeline((commands) -> List.of(
-				commands.del(this.keys.sessionKey(handle)),
-				commands.zrem(this.keys.expirationsKey(), SessionKeys.bytes(handle))));
-		if (results.get(1) instanceof Failure failure) {
-			this.commands.fault(EXPIRATIONS_FAMILY, failure, "delete");
-		}
-		if (results.get(0) instanceof Failure failure) {
-			this.commands.fault(SESSION_FAMILY, failure, "delete");
-		}
-		else if (((Long) results.get(0)) > 0) {
-			this.reporter.invalidated(id);
-		}
+		return this.commands
+			.settledPipelineAsync((commands) -> List.of(commands.del(this.keys.sessionKey(handle)),
+					commands.zrem(this.keys.expirationsKey(), SessionKeys.bytes(handle))))
+			.thenAccept((results) -> {
+				if (results.get(1) instanceof Failure failure) {
+					this.commands.fault(EXPIRATIONS_FAMILY, failure, "delete");
+				}
+				if (results.get(0) instanceof Failure failure) {
+					this.commands.fault(SESSION_FAMILY, failure, "delete");
+				}
+				else if (((Long) results.get(0)) > 0) {
+					this.reporter.invalidated(id);
+				}
+			});
 	}
 
 	/**

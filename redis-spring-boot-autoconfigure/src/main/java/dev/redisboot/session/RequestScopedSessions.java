@@ -79,33 +79,55 @@ final class RequestScopedSessions {
 		}
 	}
 
-	void remember(String id, RedisbootSession session) {
-		put(id, session);
-	}
-
 	/**
 	 * Remembers that an id has no session any more.
 	 */
 	void forget(String id) {
-		put(id, null);
+		current().forget(id);
 	}
 
-	private void put(String id, @Nullable RedisbootSession session) {
+	/**
+	 * The scope of this thread's request, for steps that finish on another thread (a Redis
+	 * client's), or one that remembers nothing outside a request scope.
+	 */
+	Scope current() {
 		Scope scope = this.scope.get();
-		if (scope != null) {
-			scope.sessions.put(id, Optional.ofNullable(session));
-		}
+		return (scope != null) ? scope : Scope.NONE;
 	}
 
 	/**
 	 * What one request has learnt: sessions (or their absence) by id, and whether Redis did
-	 * not answer.
+	 * not answer. Used by one request at a time: its thread, or the thread that completes
+	 * the Redis call that thread waits for.
 	 */
-	private static final class Scope {
+	static final class Scope {
+
+		/**
+		 * Remembers nothing: outside a request scope, and in reactive applications, whose
+		 * session manager keeps a request's session itself.
+		 */
+		static final Scope NONE = new Scope();
 
 		final Map<String, Optional<RedisbootSession>> sessions = new HashMap<>(4);
 
 		@Nullable RedisCommandException unavailable;
+
+		void remember(String id, RedisbootSession session) {
+			put(id, session);
+		}
+
+		/**
+		 * Remembers that an id has no session any more.
+		 */
+		void forget(String id) {
+			put(id, null);
+		}
+
+		private void put(String id, @Nullable RedisbootSession session) {
+			if (this != NONE) {
+				this.sessions.put(id, Optional.ofNullable(session));
+			}
+		}
 
 	}
 

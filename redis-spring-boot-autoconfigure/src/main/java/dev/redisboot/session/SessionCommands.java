@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,8 +58,53 @@ final class SessionCommands {
 		return guarded(() -> this.redis.execute(command));
 	}
 
-	<T> @Nullable T evalsha(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
-		return guarded(() -> this.redis.evalsha(script, output, keys, args));
+	/**
+	 * Runs commands without waiting (for the reactive repository, and for the steps that
+	 * both repositories share): the result fails with a {@link RedisCommandException} as
+	 * {@link #execute} throws it.
+	 */
+	<T> CompletableFuture<T> executeAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, ? extends CompletionStage<T>> command) {
+		try {
+			// the fallback rethrows: a failed future, or (breaker open) a throw here
+			return this.circuitBreaker.callAsync(() -> this.redis.executeAsync(command), (failure) -> {
+				throw unavailable(failure);
+			});
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	<T> CompletableFuture<T> evalshaAsync(Script script, ScriptOutputType output, byte[][] keys, byte[]... args) {
+		return executeAsync((commands) -> LettuceCommands.evalshaAsync(commands, script, output, keys, args));
+	}
+
+	/**
+	 * Waits for a step that runs without waiting, on a thread that may block (the servlet
+	 * repository's), and throws its failure as it is.
+	 */
+	<T extends @Nullable Object> T await(CompletableFuture<T> future) {
+		try {
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = unwrap((ex.getCause() != null) ? ex.getCause() : ex);
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+					"Redis is unavailable: " + cause.getMessage(), cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new RedisCommandException(RedisCommandException.Kind.INTERRUPTED, "Interrupted while waiting for Redis",
+					ex);
+		}
 	}
 
 	/**
@@ -67,18 +113,26 @@ final class SessionCommands {
 	 */
 	private <T extends @Nullable Object> T guarded(Supplier<T> call) {
 		return this.circuitBreaker.call(call, (failure) -> {
-			if (failure == null) {
-				this.reporter.unavailable(true);
-				throw new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
-						"Redis is not called for sessions: their circuit breaker is open after consecutive "
-								+ "failures (redisboot.session.circuit-breaker)");
-			}
-			RedisCommandException redis = RedisCircuitBreaker.redisFailure(failure);
-			if (redis != null && redis.isRedisUnavailable()) {
-				this.reporter.unavailable(false);
-			}
-			throw failure;
+			throw unavailable(failure);
 		});
+	}
+
+	/**
+	 * What a call under the breaker fails with: an unavailable Redis for an open breaker,
+	 * else the failure as it was; counts an unavailable Redis.
+	 */
+	private RuntimeException unavailable(@Nullable RuntimeException failure) {
+		if (failure == null) {
+			this.reporter.unavailable(true);
+			return new RedisCommandException(RedisCommandException.Kind.UNAVAILABLE,
+					"Redis is not called for sessions: their circuit breaker is open after consecutive "
+							+ "failures (redisboot.session.circuit-breaker)");
+		}
+		RedisCommandException redis = RedisCircuitBreaker.redisFailure(failure);
+		if (redis != null && redis.isRedisUnavailable()) {
+			this.reporter.unavailable(false);
+		}
+		return failure;
 	}
 
 	/**
@@ -86,7 +140,15 @@ final class SessionCommands {
 	 * for all of their results: one round trip.
 	 */
 	<T> List<T> pipeline(Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<T>>> commands) {
-		List<T> results = execute((async) -> {
+		return await(pipelineAsync(commands));
+	}
+
+	/**
+	 * Sends commands together, without waiting: one round trip.
+	 */
+	<T> CompletableFuture<List<T>> pipelineAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<T>>> commands) {
+		return executeAsync((async) -> {
 			List<CompletableFuture<T>> futures = commands.apply(async)
 				.stream()
 				.map(CompletionStage::toCompletableFuture)
@@ -94,7 +156,6 @@ final class SessionCommands {
 			return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
 				.thenApply((ignored) -> futures.stream().map(CompletableFuture::join).toList());
 		});
-		return (results != null) ? results : List.of();
 	}
 
 	/**
@@ -103,11 +164,34 @@ final class SessionCommands {
 	 */
 	List<Object> settledPipeline(
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<?>>> commands) {
-		return pipeline((async) -> commands.apply(async)
+		return await(settledPipelineAsync(commands));
+	}
+
+	/**
+	 * Like {@link #settledPipeline}, without waiting.
+	 */
+	CompletableFuture<List<Object>> settledPipelineAsync(
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, List<? extends CompletionStage<?>>> commands) {
+		return pipelineAsync((async) -> commands.apply(async)
 			.stream()
 			.map((future) -> future.handle((value, failure) -> (failure != null) ? new Failure(unwrap(failure))
 					: (Object) value))
 			.toList());
+	}
+
+	/**
+	 * The {@link RedisCommandException} a step failed with, or the failure rethrown if it is
+	 * none (a bug, not Redis).
+	 */
+	static RedisCommandException redisFailure(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof RedisCommandException redis) {
+			return redis;
+		}
+		if (cause instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		throw new CompletionException(cause);
 	}
 
 	private static Throwable unwrap(Throwable failure) {
@@ -169,36 +253,42 @@ final class SessionCommands {
 	 * Like {@link #absorb}, and deletes the key if it had the wrong type.
 	 */
 	void absorbAndRepair(RedisCommandException ex, String family, String operation, byte[] key, String type) {
-		if (SessionReporter.WRONG_TYPE.equals(absorb(ex, family, operation))) {
-			repair(key, type, family);
-		}
+		await(absorbAndRepairAsync(ex, family, operation, key, type));
 	}
 
 	/**
-	 * Deletes a key of the wrong type; counted with the fault that found it.
+	 * Like {@link #absorbAndRepair}, without waiting.
 	 */
-	private void repair(byte[] key, String type, String family) {
-		try {
-			evalsha(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key }, bytes(type));
+	CompletableFuture<@Nullable Void> absorbAndRepairAsync(RedisCommandException ex, String family,
+			String operation, byte[] key, String type) {
+		if (!SessionReporter.WRONG_TYPE.equals(absorb(ex, family, operation))) {
+			return CompletableFuture.completedFuture(null);
 		}
-		catch (RedisCommandException ex) {
-			if (faultOf(ex) == null) {
-				throw ex;
-			}
-			SessionReporter.logger.debug("Could not replace a " + family + " key of the wrong type", ex);
-		}
+		// deletes the key of the wrong type; counted with the fault that found it
+		return this.<Long>evalshaAsync(SessionScripts.REPAIR, ScriptOutputType.INTEGER, new byte[][] { key },
+				bytes(type))
+			.handle((deleted, failure) -> {
+				if (failure != null) {
+					RedisCommandException redis = redisFailure(failure);
+					if (faultOf(redis) == null) {
+						throw redis;
+					}
+					SessionReporter.logger.debug("Could not replace a " + family + " key of the wrong type", redis);
+				}
+				return null;
+			});
 	}
 
 	/**
 	 * Deletes a key, absorbing what Redis refuses.
 	 */
-	void deleteQuietly(byte[] key, String family) {
-		try {
-			execute((commands) -> commands.del(key));
-		}
-		catch (RedisCommandException ex) {
-			absorb(ex, family, "delete");
-		}
+	CompletableFuture<@Nullable Void> deleteQuietlyAsync(byte[] key, String family) {
+		return executeAsync((commands) -> commands.del(key)).handle((deleted, failure) -> {
+			if (failure != null) {
+				absorb(redisFailure(failure), family, "delete");
+			}
+			return null;
+		});
 	}
 
 	/**

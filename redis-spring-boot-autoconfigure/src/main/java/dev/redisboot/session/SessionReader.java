@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
-import dev.redisboot.core.redis.RedisCommandException;
 import dev.redisboot.session.SessionCommands.Failure;
 import dev.redisboot.session.UnreadableSessionException.Cause;
 import org.jspecify.annotations.Nullable;
@@ -59,24 +60,29 @@ final class SessionReader {
 	 * counts it as expired)
 	 */
 	@Nullable StoredSession load(String id) {
+		return this.commands.await(loadAsync(id));
+	}
+
+	/**
+	 * Like {@link #load}, without waiting: what both repositories run.
+	 */
+	CompletableFuture<@Nullable StoredSession> loadAsync(String id) {
 		byte[] key = this.keys.sessionKey(this.keys.handle(id));
-		Map<byte[], byte[]> stored;
-		try {
-			stored = this.commands.execute((commands) -> commands.hgetall(key));
-		}
-		catch (RedisCommandException ex) {
-			this.commands.absorbAndRepair(ex, SESSION_FAMILY, "read", key, "hash");
-			return null;
-		}
-		if (stored == null || stored.isEmpty()) {
-			return null;
-		}
-		StoredSession session = readOrNull(id, stored);
-		if (session != null && session.session().isExpired()) {
-			this.commands.deleteQuietly(key, SESSION_FAMILY);
-			return null;
-		}
-		return session;
+		return this.commands.executeAsync((commands) -> commands.hgetall(key)).handle((stored, failure) -> {
+			if (failure != null) {
+				return this.commands
+					.absorbAndRepairAsync(SessionCommands.redisFailure(failure), SESSION_FAMILY, "read", key, "hash")
+					.thenApply((ignored) -> (StoredSession) null);
+			}
+			if (stored == null || stored.isEmpty()) {
+				return CompletableFuture.<@Nullable StoredSession>completedFuture(null);
+			}
+			StoredSession session = readOrNull(id, stored);
+			if (session != null && session.session().isExpired()) {
+				return this.commands.deleteQuietlyAsync(key, SESSION_FAMILY).thenApply((ignored) -> (StoredSession) null);
+			}
+			return CompletableFuture.completedFuture(session);
+		}).thenCompose(Function.identity());
 	}
 
 	/**

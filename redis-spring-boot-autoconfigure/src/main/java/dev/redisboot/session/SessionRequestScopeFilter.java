@@ -1,12 +1,6 @@
 package dev.redisboot.session;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
-import dev.redisboot.core.WarnOnce;
-import dev.redisboot.core.redis.RedisCircuitBreaker;
-import dev.redisboot.core.redis.RedisCommandException;
-import dev.redisboot.core.redis.RedisFailureCause;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -32,14 +26,9 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 public final class SessionRequestScopeFilter implements Filter {
 
-	private static final byte[] UNAVAILABLE_BODY = ("{\"title\":\"Service Unavailable\",\"status\":503,"
-			+ "\"detail\":\"The session store is unavailable\"}").getBytes(StandardCharsets.UTF_8);
-
-	private final WarnOnce warnOnce = new WarnOnce(SessionReporter.logger);
-
 	private final RedisbootSessionRepository repository;
 
-	private final long unavailableRetrySeconds;
+	private final SessionStoreUnavailable unavailable;
 
 	/**
 	 * Creates a filter.
@@ -49,7 +38,7 @@ public final class SessionRequestScopeFilter implements Filter {
 	 */
 	public SessionRequestScopeFilter(RedisbootSessionRepository repository, long unavailableRetrySeconds) {
 		this.repository = repository;
-		this.unavailableRetrySeconds = unavailableRetrySeconds;
+		this.unavailable = new SessionStoreUnavailable(unavailableRetrySeconds);
 	}
 
 	@Override
@@ -69,20 +58,16 @@ public final class SessionRequestScopeFilter implements Filter {
 	}
 
 	private boolean unavailable(Exception ex, ServletResponse response) throws IOException {
-		RedisCommandException redis = RedisCircuitBreaker.redisFailure(ex);
-		if (redis == null || !redis.isRedisUnavailable() || response.isCommitted()
-				|| !(response instanceof HttpServletResponse http)) {
+		if (response.isCommitted() || !(response instanceof HttpServletResponse http)
+				|| !this.unavailable.isUnavailable(ex)) {
 			return false;
 		}
-		this.warnOnce.warn("unavailable", "The session store is unavailable (" + RedisFailureCause.of(redis).message()
-				+ "): requests that need their session are answered 503 until it is back; counted in "
-				+ "redisboot.sessions.unavailable (logged once)", null);
 		http.reset();
 		http.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-		http.setHeader("Retry-After", Long.toString(this.unavailableRetrySeconds));
-		http.setContentType("application/problem+json");
-		http.setContentLength(UNAVAILABLE_BODY.length);
-		http.getOutputStream().write(UNAVAILABLE_BODY);
+		http.setHeader("Retry-After", this.unavailable.retryAfter());
+		http.setContentType(SessionStoreUnavailable.CONTENT_TYPE);
+		http.setContentLength(SessionStoreUnavailable.BODY.length);
+		http.getOutputStream().write(SessionStoreUnavailable.BODY);
 		return true;
 	}
 

@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import dev.redisboot.core.redis.LettuceCommands;
-import dev.redisboot.session.PrincipalIndex.Reindexed;
 import dev.redisboot.session.SessionCommands.Failure;
 import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +59,8 @@ final class SessionSaver {
 
 	private final SessionReporter reporter;
 
+	private static final CompletableFuture<@Nullable Void> DONE = CompletableFuture.completedFuture(null);
+
 	private final PrincipalNameIndexResolver<MapSession> principalResolver = new PrincipalNameIndexResolver<>();
 
 	SessionSaver(SessionCommands commands, SessionKeys keys, SessionAttributeCodec codec, SessionIdCipher ids,
@@ -73,54 +75,69 @@ final class SessionSaver {
 	}
 
 	void save(RedisbootSession session) {
-		this.scope.failFast(() -> {
-			saveNow(session);
-			return null;
-		});
+		RequestScopedSessions.Scope scope = this.scope.current();
+		this.scope.failFast(() -> this.commands.await(saveAsync(session, scope)));
 	}
 
-	private void saveNow(RedisbootSession session) {
+	/**
+	 * Saves a session without waiting: what both repositories run.
+	 * @param session the session
+	 * @param scope the request scope to tell what became of it
+	 * @return done when saved, or given up
+	 */
+	CompletableFuture<@Nullable Void> saveAsync(RedisbootSession session, RequestScopedSessions.Scope scope) {
 		if (session.isGone()) {
-			return;
+			return DONE;
 		}
 		Plan plan = plan(session);
 		if (plan == null) {
-			return;
+			return DONE;
 		}
 		Write write = plan.write();
-		Written written = write(write);
-		if (written == Written.FAILED) {
-			drop(session, write.handle(), write.indexed(), write.fullWrite());
-			return;
-		}
-		if (written == Written.GONE) {
-			// revoked, expired or invalidated while this request was using it: do not bring it back
-			this.reporter.fault(SESSION_FAMILY, SessionReporter.DELETED, "save", null);
-			drop(session, write.handle(), write.indexed(), false);
-			return;
-		}
-		if (plan.moved() && (written == Written.UNINDEXED || !claim(plan.originalId(), plan.oldPrincipal()))) {
-			// a new id of a session that another request deleted, revoked or moved first, or that
-			// could not be indexed (so could not be revoked): remove this copy
-			if (written != Written.UNINDEXED) {
-				this.reporter.fault(SESSION_FAMILY, SessionReporter.DELETED, "save", null);
+		return write(write).thenCompose((written) -> {
+			if (written == Written.FAILED) {
+				return drop(session, write.handle(), write.indexed(), write.fullWrite(), scope);
 			}
-			drop(session, write.handle(), write.indexed(), true);
-			return;
-		}
-		this.scope.remember(plan.id(), session);
+			if (written == Written.GONE) {
+				// revoked, expired or invalidated while this request was using it: do not bring it back
+				this.reporter.fault(SESSION_FAMILY, SessionReporter.DELETED, "save", null);
+				return drop(session, write.handle(), write.indexed(), false, scope);
+			}
+			if (!plan.moved()) {
+				return saved(session, plan, scope);
+			}
+			if (written == Written.UNINDEXED) {
+				// a new id that could not be indexed (so could not be revoked): remove this copy
+				return drop(session, write.handle(), write.indexed(), true, scope);
+			}
+			return claim(plan.originalId(), plan.oldPrincipal()).thenCompose((claimed) -> {
+				if (claimed) {
+					return saved(session, plan, scope);
+				}
+				// a new id of a session that another request deleted, revoked or moved first: remove this copy
+				this.reporter.fault(SESSION_FAMILY, SessionReporter.DELETED, "save", null);
+				return drop(session, write.handle(), write.indexed(), true, scope);
+			});
+		});
+	}
+
+	private CompletableFuture<@Nullable Void> saved(RedisbootSession session, Plan plan,
+			RequestScopedSessions.Scope scope) {
+		scope.remember(plan.id(), session);
 		if (plan.idChanged()) {
-			this.scope.forget(plan.originalId());
+			scope.forget(plan.originalId());
 		}
 		boolean created = session.isNew();
 		session.saved(plan.newPrincipal(), plan.newIndexExpiry(), plan.idStored());
 		if (created) {
 			this.reporter.created(session);
 		}
-		if (plan.principalChanged()) {
-			reindex(session, plan.oldPrincipal(), plan.moved() ? null : this.keys.handle(plan.originalId()),
-					plan.newPrincipal(), write.handle(), write.indexTtl());
+		if (!plan.principalChanged()) {
+			return DONE;
 		}
+		Write write = plan.write();
+		return reindex(session, plan.oldPrincipal(), plan.moved() ? null : this.keys.handle(plan.originalId()),
+				plan.newPrincipal(), write.handle(), write.indexTtl(), scope);
 	}
 
 	/**
@@ -207,10 +224,10 @@ final class SessionSaver {
 	 * Runs the session script, with the expiration entry of a full write and the index entry
 	 * if asked for, in one round trip; counts the faults of the bookkeeping steps.
 	 */
-	private Written write(Write write) {
+	private CompletableFuture<Written> write(Write write) {
 		byte[][] args = write.scriptArguments();
 		byte[] key = this.keys.sessionKey(write.handle());
-		List<Object> results = this.commands.settledPipeline((commands) -> {
+		return this.commands.settledPipelineAsync((commands) -> {
 			List<CompletionStage<?>> futures = new ArrayList<>();
 			futures.add(LettuceCommands.evalshaAsync(commands, SessionScripts.SAVE, ScriptOutputType.INTEGER,
 					new byte[][] { key }, args));
@@ -226,7 +243,10 @@ final class SessionSaver {
 						bytes(Long.toString(write.creationTime())), bytes(Long.toString(write.indexTtl())), bytes("0")));
 			}
 			return futures;
-		});
+		}).thenApply((results) -> written(write, results));
+	}
+
+	private Written written(Write write, List<Object> results) {
 		int at = 1;
 		if (write.fullWrite()) {
 			Object added = results.get(at++);
@@ -265,9 +285,9 @@ final class SessionSaver {
 	 * one removes it.
 	 * @return whether this request removed it
 	 */
-	private boolean claim(String oldId, @Nullable String oldPrincipal) {
+	private CompletableFuture<Boolean> claim(String oldId, @Nullable String oldPrincipal) {
 		String oldHandle = this.keys.handle(oldId);
-		List<Object> results = this.commands.settledPipeline((commands) -> {
+		return this.commands.settledPipelineAsync((commands) -> {
 			List<CompletionStage<?>> futures = new ArrayList<>();
 			futures.add(LettuceCommands.evalshaAsync(commands, SessionScripts.CLAIM, ScriptOutputType.INTEGER,
 					new byte[][] { this.keys.sessionKey(oldHandle) }));
@@ -276,7 +296,10 @@ final class SessionSaver {
 				futures.add(commands.zrem(bytes(this.keys.principalKeyOfDigest(oldPrincipal)), bytes(oldHandle)));
 			}
 			return futures;
-		});
+		}).thenApply((results) -> claimed(oldId, results));
+	}
+
+	private boolean claimed(String oldId, List<Object> results) {
 		if (results.get(1) instanceof Failure failure) {
 			this.commands.fault(EXPIRATIONS_FAMILY, failure, "save");
 		}
@@ -298,36 +321,41 @@ final class SessionSaver {
 	 * Moves the saved session to its principal's index and gives it up if that fails or
 	 * revokes it.
 	 */
-	private void reindex(RedisbootSession session, @Nullable String oldPrincipal, @Nullable String oldHandle,
-			@Nullable String newPrincipal, String handle, long indexTtl) {
-		Reindexed outcome = this.index.reindex(oldPrincipal, oldHandle, newPrincipal, handle,
-				session.getCreationTime().toEpochMilli(), indexTtl);
-		switch (outcome) {
-			// an index that cannot be written drops the session, which could otherwise not be revoked
-			case UNINDEXABLE -> drop(session, handle, null, true);
-			case REVOKED -> {
-				session.markGone();
-				this.scope.forget(session.getId());
-			}
-			case OVER_LIMIT -> session.markGone();
-			case KEPT -> {
-			}
-		}
+	private CompletableFuture<@Nullable Void> reindex(RedisbootSession session, @Nullable String oldPrincipal,
+			@Nullable String oldHandle, @Nullable String newPrincipal, String handle, long indexTtl,
+			RequestScopedSessions.Scope scope) {
+		return this.index
+			.reindex(oldPrincipal, oldHandle, newPrincipal, handle, session.getCreationTime().toEpochMilli(), indexTtl,
+					scope)
+			.thenCompose((outcome) -> switch (outcome) {
+				// an index that cannot be written drops the session, which could otherwise not be revoked
+				case UNINDEXABLE -> drop(session, handle, null, true, scope);
+				case REVOKED -> {
+					session.markGone();
+					scope.forget(session.getId());
+					yield DONE;
+				}
+				case OVER_LIMIT -> {
+					session.markGone();
+					yield DONE;
+				}
+				case KEPT -> DONE;
+			});
 	}
 
 	/**
 	 * Gives the session up: removes what this save wrote, if it wrote the whole session
 	 * under a new key, and its index entry.
 	 */
-	private void drop(RedisbootSession session, String handle, @Nullable String indexedPrincipal,
-			boolean wroteSession) {
+	private CompletableFuture<@Nullable Void> drop(RedisbootSession session, String handle,
+			@Nullable String indexedPrincipal, boolean wroteSession, RequestScopedSessions.Scope scope) {
 		session.markGone();
-		this.scope.forget(session.getId());
-		this.scope.forget(session.originalId());
+		scope.forget(session.getId());
+		scope.forget(session.originalId());
 		if (!wroteSession && indexedPrincipal == null) {
-			return;
+			return DONE;
 		}
-		List<Object> results = this.commands.settledPipeline((commands) -> {
+		return this.commands.settledPipelineAsync((commands) -> {
 			List<CompletionStage<?>> futures = new ArrayList<>();
 			if (wroteSession) {
 				futures.add(commands.del(this.keys.sessionKey(handle)));
@@ -337,12 +365,13 @@ final class SessionSaver {
 				futures.add(commands.zrem(bytes(this.keys.principalKeyOfDigest(indexedPrincipal)), bytes(handle)));
 			}
 			return futures;
-		});
-		for (Object result : results) {
-			if (result instanceof Failure failure) {
-				SessionReporter.logger.debug("Could not remove a dropped session's keys", failure.exception());
+		}).thenAccept((results) -> {
+			for (Object result : results) {
+				if (result instanceof Failure failure) {
+					SessionReporter.logger.debug("Could not remove a dropped session's keys", failure.exception());
+				}
 			}
-		}
+		});
 	}
 
 	private static long ttlMillis(Duration interval) {

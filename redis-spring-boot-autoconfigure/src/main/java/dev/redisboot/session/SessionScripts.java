@@ -50,6 +50,14 @@ final class SessionScripts {
 	private SessionScripts() {
 	}
 
+	/**
+	 * Reads the scripts now, on the calling thread, if they were not read yet: a reactive
+	 * application must not read them from the class path on an event loop at its first save.
+	 */
+	static void load() {
+		// the class initializer has read them
+	}
+
 	private static Script load(String name) {
 		try (InputStream input = SessionScripts.class.getClassLoader().getResourceAsStream(LOCATION + name)) {
 			if (input == null) {

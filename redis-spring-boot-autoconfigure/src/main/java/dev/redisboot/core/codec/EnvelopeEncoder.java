@@ -1,5 +1,6 @@
 package dev.redisboot.core.codec;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -32,7 +33,24 @@ final class EnvelopeEncoder {
 		this.compressionCodec = compressionCodec;
 		this.compressAbove = compressAbove;
 		this.writeKeyRing = writeKeyRing;
-		this.ivSource = (writeKeyRing != null) ? new SecureRandom() : null;
+		this.ivSource = (writeKeyRing != null) ? seededRandom() : null;
+	}
+
+	/**
+	 * A DRBG seeded now, when the encoder is created: it then reads no entropy file per
+	 * value, as the default {@code SecureRandom} does when its buffer runs dry, which on a
+	 * reactive application's event loop is a blocking call. GCM nonces need to be unique,
+	 * which its 96 random bits are.
+	 */
+	private static SecureRandom seededRandom() {
+		try {
+			SecureRandom random = SecureRandom.getInstance("DRBG");
+			random.nextBytes(new byte[EnvelopeHeader.IV_LENGTH]);
+			return random;
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("No DRBG SecureRandom", ex);
+		}
 	}
 
 	byte[] encode(byte[] payload, byte[] associatedData) {

@@ -26,6 +26,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -226,6 +227,25 @@ public final class LettuceCommands {
 			}
 			throw failure(cause);
 		});
+	}
+
+	/**
+	 * A future that completes after a pause, on one of Lettuce's event executors (not on the
+	 * JDK's single delay thread, which every {@code CompletableFuture} timeout of the JVM
+	 * shares), for callers that wait without parking a thread.
+	 * @param nanos the pause
+	 * @return the future
+	 */
+	public CompletableFuture<Void> delay(long nanos) {
+		CompletableFuture<Void> delayed = new CompletableFuture<>();
+		ClientResources resources = this.connectionFactory.getClientResources();
+		if (resources != null) {
+			resources.eventExecutorGroup().schedule(() -> delayed.complete(null), nanos, TimeUnit.NANOSECONDS);
+		}
+		else {
+			CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(() -> delayed.complete(null));
+		}
+		return delayed;
 	}
 
 	private RedisConnection connection() {

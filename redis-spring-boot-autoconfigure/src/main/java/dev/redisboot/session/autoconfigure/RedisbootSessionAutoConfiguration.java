@@ -1,32 +1,27 @@
 package dev.redisboot.session.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
 
 import dev.redisboot.core.RedisUsage;
-import dev.redisboot.core.KeyDigester;
 import dev.redisboot.core.RedisKeyNamer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
-import dev.redisboot.core.redis.LettuceCommands;
-import dev.redisboot.core.redis.RedisCircuitBreaker;
-import dev.redisboot.session.PrincipalSessionsEndpoint;
+import dev.redisboot.session.NonBlockingSessionIdGenerator;
+import dev.redisboot.session.ReactiveRedisbootSessionRepository;
+import dev.redisboot.session.ReactiveSessionUnavailableFilter;
 import dev.redisboot.session.RedisbootSessionRepository;
-import dev.redisboot.session.SessionCleanup;
 import dev.redisboot.session.SessionJsonRedisSerializer;
 import dev.redisboot.session.SessionRequestScopeFilter;
 import dev.redisboot.session.SessionMetrics;
 import dev.redisboot.session.UnreadableAwareSessionMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
-import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -41,7 +36,6 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.session.autoconfigure.DefaultCookieSerializerCustomizer;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.autoconfigure.SessionProperties;
-import org.springframework.boot.session.autoconfigure.SessionTimeout;
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration;
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -52,14 +46,17 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.Session;
 import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
+import org.springframework.session.config.annotation.web.server.SpringWebSessionConfiguration;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 import org.springframework.session.data.redis.config.ConfigureRedisAction;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.web.server.session.WebSessionManager;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of HTTP sessions in Redis. With
@@ -75,10 +72,11 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
  * @author redisboot
  */
 @AutoConfiguration(before = { SessionDataRedisAutoConfiguration.class, SessionAutoConfiguration.class },
+		beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration",
 		after = { DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class })
 @ConditionalOnClass({ Session.class, RedisIndexedSessionRepository.class, SessionDataRedisAutoConfiguration.class,
 		LettuceConnectionFactory.class, JsonMapper.class })
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnWebApplication
 @ConditionalOnBooleanProperty(name = "redisboot.session.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ RedisbootSessionProperties.class, SessionDataRedisProperties.class })
 public final class RedisbootSessionAutoConfiguration {
@@ -110,6 +108,7 @@ public final class RedisbootSessionAutoConfiguration {
 	 * Spring Session's defaults already.
 	 */
 	@Bean
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	DefaultCookieSerializerCustomizer redisbootSessionCookieCustomizer(Environment environment) {
 		return (serializer) -> {
 			if (!environment.containsProperty(SECURE_COOKIE_PROPERTY)) {
@@ -132,54 +131,14 @@ public final class RedisbootSessionAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnProperty(name = "spring.session.data.redis.repository-type", havingValue = "default",
 			matchIfMissing = true)
-	@ConditionalOnMissingBean(SessionRepository.class)
+	// the repository this imports is checked again when this class's beans are registered: ignore it then
+	@ConditionalOnMissingBean(value = SessionRepository.class, ignored = RedisbootSessionRepository.class)
 	@ConditionalOnBean(LettuceConnectionFactory.class)
-	@Import(SpringHttpSessionConfiguration.class)
-	static class RedisbootSessionRepositoryConfiguration {
-
-		@Bean(name = CIRCUIT_BREAKER_BEAN_NAME, defaultCandidate = false)
-		@ConditionalOnMissingBean(name = CIRCUIT_BREAKER_BEAN_NAME)
-		RedisCircuitBreaker redisbootSessionCircuitBreaker(RedisbootSessionProperties properties) {
-			return new SessionSettingsResolver(properties).circuitBreaker();
-		}
-
-		@Bean
-		RedisbootSessionRepository sessionRepository(RedisbootSessionProperties properties,
-				@Qualifier(CIRCUIT_BREAKER_BEAN_NAME) RedisCircuitBreaker circuitBreaker,
-				SessionDataRedisProperties springSessionProperties, LettuceConnectionFactory connectionFactory,
-				RedisKeyNamer keyNamer, KeyDigester keyDigester, BeanFactory beanFactory, Environment environment,
-				ObjectProvider<SessionTimeout> sessionTimeout, ObjectProvider<SessionIdGenerator> idGenerator,
-				ObjectProvider<SessionMetrics> metricsProvider,
-				ObjectProvider<SessionRepositoryCustomizer<RedisbootSessionRepository>> customizers) {
-			SessionSettingsResolver settings = new SessionSettingsResolver(properties);
-			settings.checkRepositoryProperties(springSessionProperties);
-			Duration redisTimeout = settings.redisTimeout();
-			int maxSessionsPerPrincipal = settings.maxSessionsPerPrincipal();
-			RedisbootSessionRepository repository = new RedisbootSessionRepository(
-					new LettuceCommands(connectionFactory, redisTimeout),
-					settings.json(applicationPackages(beanFactory), classLoader(beanFactory)),
-					settings.attributeEnvelope(), namespace(environment, springSessionProperties, keyNamer),
-					keyDigester);
-			repository.setSessionIdKeyRing(settings.sessionIdKeyRing(keyDigester));
-			Duration timeout = sessionTimeout.getIfAvailable(() -> () -> null).getTimeout();
-			if (timeout != null) {
-				repository.setDefaultMaxInactiveInterval(timeout);
-			}
-			repository.setFlushMode(springSessionProperties.getFlushMode());
-			repository.setSaveMode(springSessionProperties.getSaveMode());
-			repository.setMaxSessionsPerPrincipal(maxSessionsPerPrincipal);
-			repository.setCircuitBreaker(circuitBreaker);
-			idGenerator.ifAvailable(repository::setSessionIdGenerator);
-			SessionMetrics metrics = metricsProvider.getIfAvailable(() -> SessionMetrics.NONE);
-			repository.setMetrics(metrics);
-			if (metrics instanceof MicrometerSessionMetrics micrometer) {
-				micrometer.bindActiveSessions(repository);
-			}
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(repository));
-			return repository;
-		}
+	@Import({ SpringHttpSessionConfiguration.class, RedisbootSessionRepositoryConfiguration.class })
+	static class ServletSessionConfiguration {
 
 		/**
 		 * Runs just before Spring Session's filter, whatever its configured order.
@@ -201,29 +160,51 @@ public final class RedisbootSessionAutoConfiguration {
 			return registration;
 		}
 
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-		static class PrincipalSessionsEndpointConfiguration {
+	}
 
-			@Bean
-			@ConditionalOnMissingBean
-			@ConditionalOnAvailableEndpoint(PrincipalSessionsEndpoint.class)
-			PrincipalSessionsEndpoint principalSessionsEndpoint(RedisbootSessionRepository repository) {
-				return new PrincipalSessionsEndpoint(repository);
+	/**
+	 * WebFlux: Spring Session's {@code WebSessionManager} (with the {@code WebSessionIdResolver}
+	 * that Boot configures from {@code server.reactive.session.cookie.*}) on redisboot's
+	 * reactive repository, which shares the servlet repository's storage.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ WebSessionManager.class, Mono.class })
+	@ConditionalOnProperty(name = "spring.session.data.redis.repository-type", havingValue = "default",
+			matchIfMissing = true)
+	@ConditionalOnMissingBean(ReactiveSessionRepository.class)
+	@ConditionalOnBean(LettuceConnectionFactory.class)
+	@Import({ SpringWebSessionConfiguration.class, RedisbootSessionRepositoryConfiguration.class })
+	static class ReactiveSessionConfiguration {
+
+		/**
+		 * Without a {@code SessionIdGenerator} of the application's, ids come from one that
+		 * reads no file on an event loop.
+		 */
+		@Bean
+		ReactiveRedisbootSessionRepository reactiveSessionRepository(RedisbootSessionRepository sessionRepository,
+				ObjectProvider<SessionIdGenerator> idGenerator) {
+			if (idGenerator.getIfAvailable() == null) {
+				sessionRepository.setSessionIdGenerator(new NonBlockingSessionIdGenerator());
 			}
-
+			return new ReactiveRedisbootSessionRepository(sessionRepository);
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
-		SessionCleanup redisbootSessionCleanup(RedisbootSessionRepository repository,
+		static SecureSessionCookie redisbootReactiveSessionCookie(Environment environment) {
+			return new SecureSessionCookie(environment);
+		}
+
+		@Bean
+		ReactiveSessionUnavailableFilter redisbootReactiveSessionUnavailableFilter(
 				RedisbootSessionProperties properties) {
-			return new SessionCleanup(repository, new SessionSettingsResolver(properties).cleanupInterval());
+			return new ReactiveSessionUnavailableFilter(new SessionSettingsResolver(properties).unavailableRetrySeconds());
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnProperty(name = "spring.session.data.redis.repository-type", havingValue = "indexed")
 	static class IndexedSessionRepositoryConfiguration {
 
@@ -256,17 +237,17 @@ public final class RedisbootSessionAutoConfiguration {
 
 	}
 
-	private static String namespace(Environment environment, SessionDataRedisProperties springSessionProperties,
+	static String namespace(Environment environment, SessionDataRedisProperties springSessionProperties,
 			RedisKeyNamer keyNamer) {
 		return environment.containsProperty(NAMESPACE_PROPERTY) ? springSessionProperties.getNamespace()
 				: keyNamer.key("session");
 	}
 
-	private static List<String> applicationPackages(BeanFactory beanFactory) {
+	static List<String> applicationPackages(BeanFactory beanFactory) {
 		return AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
 	}
 
-	private static ClassLoader classLoader(BeanFactory beanFactory) {
+	static ClassLoader classLoader(BeanFactory beanFactory) {
 		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
 				? configurable.getBeanClassLoader() : null;
 		return (classLoader != null) ? classLoader : RedisbootSessionAutoConfiguration.class.getClassLoader();

@@ -3,6 +3,8 @@ package dev.redisboot.session.autoconfigure;
 import dev.redisboot.core.autoconfigure.InvalidPropertyFailureAnalyzer;
 import dev.redisboot.core.autoconfigure.RedisbootAutoConfiguration;
 import dev.redisboot.core.redis.RedisCircuitBreaker;
+import dev.redisboot.session.ReactiveRedisbootSessionRepository;
+import dev.redisboot.session.ReactiveSessionUnavailableFilter;
 import dev.redisboot.session.RedisbootSessionRepository;
 import dev.redisboot.session.SessionCleanup;
 import org.junit.jupiter.api.Test;
@@ -13,14 +15,23 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.session.autoconfigure.SessionAutoConfiguration;
 import org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.WebSessionIdResolverAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.MapSessionRepository;
+import org.springframework.session.ReactiveMapSessionRepository;
+import org.springframework.session.ReactiveSessionRepository;
 import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.ReactiveRedisSessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
 import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.session.web.server.session.SpringSessionWebSessionStore;
+import org.springframework.web.server.session.DefaultWebSessionManager;
+import org.springframework.web.server.session.WebSessionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link RedisbootSessionAutoConfiguration}; no Redis is contacted.
  */
 class RedisbootSessionAutoConfigurationTests {
+
+	private final ReactiveWebApplicationContextRunner reactiveRunner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
+				RedisbootSessionAutoConfiguration.class, SessionDataRedisAutoConfiguration.class,
+				SessionAutoConfiguration.class, WebSessionIdResolverAutoConfiguration.class,
+				WebFluxAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1");
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisbootAutoConfiguration.class,
@@ -90,7 +108,42 @@ class RedisbootSessionAutoConfigurationTests {
 	}
 
 	@Test
-	void needsAServletApplication() {
+	void aReactiveApplicationGetsTheReactiveRepositoryOnTheSameStorageUnderSpringSessionsWebSessionManager() {
+		this.reactiveRunner.run((context) -> {
+			assertThat(context).hasSingleBean(ReactiveSessionRepository.class)
+				.hasSingleBean(ReactiveRedisbootSessionRepository.class)
+				.hasSingleBean(RedisbootSessionRepository.class)
+				.hasSingleBean(SessionCleanup.class)
+				.hasSingleBean(ReactiveSessionUnavailableFilter.class)
+				.doesNotHaveBean(SessionRepositoryFilter.class)
+				.doesNotHaveBean(FilterRegistrationBean.class);
+			assertThat(context.getBean(ReactiveRedisbootSessionRepository.class).getSessionRepository())
+				.isSameAs(context.getBean(RedisbootSessionRepository.class));
+			WebSessionManager manager = context.getBean("webSessionManager", WebSessionManager.class);
+			assertThat(manager).isInstanceOf(DefaultWebSessionManager.class);
+			assertThat(((DefaultWebSessionManager) manager).getSessionStore())
+				.isInstanceOf(SpringSessionWebSessionStore.class);
+		});
+	}
+
+	@Test
+	void aReactiveApplicationsOwnRepositoryWins() {
+		this.reactiveRunner.withUserConfiguration(OwnReactiveRepository.class)
+			.run((context) -> assertThat(context).hasSingleBean(ReactiveSessionRepository.class)
+				.hasSingleBean(ReactiveMapSessionRepository.class)
+				.doesNotHaveBean(RedisbootSessionRepository.class)
+				.doesNotHaveBean(ReactiveSessionUnavailableFilter.class));
+	}
+
+	@Test
+	void aReactiveApplicationCanSwitchItOffForSpringSessionsOwnRepository() {
+		this.reactiveRunner.withPropertyValues("redisboot.session.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(ReactiveRedisSessionRepository.class)
+				.doesNotHaveBean(RedisbootSessionRepository.class));
+	}
+
+	@Test
+	void needsAWebApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 				RedisbootAutoConfiguration.class, RedisbootSessionAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisbootSessionRepository.class));
@@ -164,6 +217,16 @@ class RedisbootSessionAutoConfigurationTests {
 		FailureAnalysis analysis = new InvalidPropertyFailureAnalyzer(null).analyze(failure);
 		assertThat(analysis).as("analyzed as a wrong property: " + failure).isNotNull();
 		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactiveRepository {
+
+		@Bean
+		ReactiveMapSessionRepository sessionRepository() {
+			return new ReactiveMapSessionRepository(new java.util.concurrent.ConcurrentHashMap<>());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
