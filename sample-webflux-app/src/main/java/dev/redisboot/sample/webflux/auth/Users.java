@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,14 +37,15 @@ class Users {
 	}
 
 	/**
-	 * Adds an account on the free plan.
+	 * Adds an account on the free plan. Its API key is a random UUID, which may read
+	 * {@code /dev/urandom}: call it off the event loop.
 	 * @param email the email address
 	 * @param name the name
 	 * @param password the password
 	 * @return the account, or empty if the address has one already
 	 */
 	Optional<User> signUp(String email, String name, String password) {
-		return add(email, name, password, "free", "key-" + java.util.UUID.randomUUID());
+		return add(email, name, password, "free", "key-" + UUID.randomUUID());
 	}
 
 	Optional<User> signIn(String email, String password) {

@@ -2,6 +2,7 @@ package dev.redisboot.sample.webflux.notification;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -56,7 +57,7 @@ class NotificationController {
 		return Flux.merge(events, connected, keepAlive);
 	}
 
-	record NotificationRequest(String message, @org.jspecify.annotations.Nullable String level) {
+	record NotificationRequest(String message, @Nullable String level) {
 
 	}
 
