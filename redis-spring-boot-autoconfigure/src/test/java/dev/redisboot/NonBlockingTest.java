@@ -43,10 +43,15 @@ public @interface NonBlockingTest {
 				// thrown inside that lock would leave Lettuce's writer count broken and the connection
 				// hung (a context close waited forever after a Redis kill), so it is allowed there, and
 				// only there: anything of redisboot's that blocks is still caught.
+				// Jackson creates a type's deserializer once, under a lock: two first reads of one type
+				// at once wait for each other once per type and application (Spring's own WebFlux JSON
+				// codecs do the same); allowed there too.
 				BlockHound.install((builder) -> {
 					for (String method : new String[] { "incrementWriters", "doExclusive", "lockWritersExclusive" }) {
 						builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
 					}
+					builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+							"_createAndCacheValueDeserializer");
 				});
 			}
 		}
