@@ -1,17 +1,10 @@
 package dev.redisboot.writebehind;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
-import dev.redisboot.core.WarnOnce;
+import dev.redisboot.core.PeriodicTask;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs {@link WriteBehindRegistry#sweep()} on every instance at a fixed interval
@@ -24,17 +17,11 @@ import org.springframework.context.SmartLifecycle;
  *
  * @author redisboot
  */
-public final class WriteBehindSweeper implements SmartLifecycle {
+public final class WriteBehindSweeper extends PeriodicTask {
 
 	private static final Log logger = LogFactory.getLog(WriteBehindSweeper.class);
 
 	private final WriteBehindRegistry registry;
-
-	private final Duration interval;
-
-	private final WarnOnce warnOnce = new WarnOnce(logger);
-
-	private @Nullable ScheduledExecutorService executor;
 
 	/**
 	 * Creates a sweeper.
@@ -42,49 +29,21 @@ public final class WriteBehindSweeper implements SmartLifecycle {
 	 * @param interval how often to sweep
 	 */
 	public WriteBehindSweeper(WriteBehindRegistry registry, Duration interval) {
+		super("redisboot-write-behind-sweeper", interval, logger);
 		this.registry = registry;
-		this.interval = interval;
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.executor != null) {
-			return;
-		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redisboot-write-behind-sweeper");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long period = Math.max(1, this.interval.toMillis());
-		executor.scheduleWithFixedDelay(this::sweep, ThreadLocalRandom.current().nextLong(period), period,
-				TimeUnit.MILLISECONDS);
-		this.executor = executor;
-	}
-
-	private void sweep() {
-		try {
-			int rearmed = this.registry.sweep();
-			if (rearmed > 0 && logger.isInfoEnabled()) {
-				logger.info("Write-behind sweep: " + rearmed + " key(s) whose job was lost were queued again");
-			}
-		}
-		catch (RuntimeException ex) {
-			this.warnOnce.warn(ex.getClass().getName(), "Write-behind sweep failed: " + ex.getMessage(), ex);
+	protected void runOnce() {
+		int rearmed = this.registry.sweep();
+		if (rearmed > 0 && logger.isInfoEnabled()) {
+			logger.info("Write-behind sweep: " + rearmed + " key(s) whose job was lost were queued again");
 		}
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
-	}
-
-	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
+	protected String failureDescription() {
+		return "Write-behind sweep failed";
 	}
 
 }
