@@ -1,6 +1,5 @@
 package dev.redisboot.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +26,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -75,16 +72,7 @@ class ConsoleBrowserIntegrationTests {
 	static WebDriver browser() throws IOException {
 		if (driver == null) {
 			profile = Files.createTempDirectory("redisboot-console-chromium");
-			ChromeOptions options = new ChromeOptions();
-			options.setBinary("/usr/bin/chromium");
-			options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-					"--disable-background-networking", "--disable-component-update", "--disable-sync",
-					"--disable-dev-shm-usage", "--window-size=1280,900", "--user-data-dir=" + profile);
-			ChromeDriverService service = new ChromeDriverService.Builder()
-				.usingDriverExecutable(new File("/usr/bin/chromedriver"))
-				.usingAnyFreePort()
-				.build();
-			driver = new ChromeDriver(service, options);
+			driver = HeadlessChromium.start(profile);
 		}
 		return driver;
 	}
