@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.BlockingOperationError;
 
 /**
  * Marks a test class whose code must never block an event-loop thread: BlockHound is installed
@@ -52,6 +53,30 @@ public @interface NonBlockingTest {
 					}
 					builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
 							"_createAndCacheValueDeserializer");
+					// Netty 4.2's adaptive buffer allocator, growing its magazines when event loops
+					// allocate at once, frees the old ones under a short write lock (Netty's own
+					// BlockHound integration allows its other allocator locks, not this one). The
+					// error thrown there met Lettuce's CommandHandler allocating its read buffer in
+					// channelRegistered: without it every reply on that connection was dropped
+					// ("Ignoring received data for closed or abandoned connection"), so a new
+					// cluster node connection's handshake waited a minute, the client's first
+					// topology refresh with it, and a session read on that node timed out (503).
+					builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+					// A CompletableFuture timeout (orTimeout) completed on an event loop removes its timer
+					// task from the JDK's single delay scheduler under that queue's short lock. An error
+					// thrown while waiting for a JDK lock leaves its waiter queued for good (JDK 17's AQS
+					// does not cancel it), so the scheduler's queue stayed locked and no timeout in the
+					// JVM fired again: a request to a paused Redis hung instead of answering 503.
+					builder.allowBlockingCallsInside("java.util.concurrent.CompletableFuture$Canceller", "accept");
+					// a BlockingOperationError thrown inside a library (a Netty handler, Lettuce's
+					// connection set-up) may be swallowed there and only show as a hang or timeout
+					// later: each is printed where it is thrown, so the test's output names it
+					builder.blockingMethodCallback((method) -> {
+						BlockingOperationError error = new BlockingOperationError(method);
+						System.err.println("BlockHound: blocking call on " + Thread.currentThread().getName());
+						error.printStackTrace();
+						throw error;
+					});
 				});
 			}
 		}

@@ -152,7 +152,8 @@ abstract class AbstractReactiveSessionIntegrationTests {
 		try (ConfigurableApplicationContext a = ReactiveSessionInstances.start(redis(), newPrefix())) {
 			String id = login(a, "ada");
 			a.getBean(ReactiveSessionTestApplication.Gate.class).lineUp(6);
-			// six requests in flight at once, lined up in the controller after each gave the session a new id
+			// six requests in flight at once, lined up in the controller after each read the session and
+			// before any gives it a new id (which WebFlux saves at once)
 			List<EntityExchangeResult<String>> rotations = Flux.range(0, 6)
 				.flatMap((i) -> Mono.fromCallable(() -> post(a, "/rotate", id)).subscribeOn(Schedulers.boundedElastic()))
 				.collectList()

@@ -87,17 +87,34 @@ class ReactiveSessionTestApplication {
 			this.release.tryEmitEmpty();
 		}
 
+		/**
+		 * Waits for the parties of {@link #lineUp(int)}, then for {@link #open()} if held.
+		 */
 		Mono<Void> pass() {
+			return meet().then(held());
+		}
+
+		/**
+		 * Waits for the parties of {@link #lineUp(int)} only; passes at once when they have met.
+		 */
+		Mono<Void> meet() {
 			return Mono.defer(() -> {
 				Sinks.Empty<Void> all = this.allArrived;
 				if (this.arrived.incrementAndGet() == this.parties) {
 					all.tryEmitEmpty();
 				}
 				return all.asMono();
-			}).then(Mono.defer(() -> {
+			}).timeout(Duration.ofSeconds(10));
+		}
+
+		/**
+		 * Waits for {@link #open()} if held.
+		 */
+		Mono<Void> held() {
+			return Mono.defer(() -> {
 				this.reached.countDown();
 				return this.release.asMono();
-			})).timeout(Duration.ofSeconds(10));
+			}).timeout(Duration.ofSeconds(10));
 		}
 
 		private static Sinks.Empty<Void> opened() {
@@ -131,16 +148,19 @@ class ReactiveSessionTestApplication {
 		}
 
 		/**
-		 * Gives the request's session a new id, as sign-in does, after passing the gate.
+		 * Gives the request's session a new id, as sign-in does: lined up requests meet
+		 * before it (a new id is saved at once, so a request lined up after it could read
+		 * the session only after another had moved it), a held one waits after it.
 		 */
 		@PostMapping("/rotate")
 		Mono<ResponseEntity<String>> rotate(WebSession session) {
 			if (!session.isStarted()) {
 				return Mono.just(ResponseEntity.status(401).build());
 			}
-			return session.changeSessionId()
+			return this.gate.meet()
+				.then(session.changeSessionId())
 				.then(Mono.fromRunnable(() -> session.getAttributes().put("rotated", Boolean.TRUE)))
-				.then(this.gate.pass())
+				.then(this.gate.held())
 				.then(Mono.fromSupplier(() -> ResponseEntity.ok(session.getId())));
 		}
 
