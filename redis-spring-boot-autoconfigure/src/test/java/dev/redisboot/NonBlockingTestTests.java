@@ -1,9 +1,12 @@
 package dev.redisboot;
 
 import java.time.Duration;
+import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.Test;
+import dev.redisboot.test.RedisbootBlockHoundIntegration;
 import reactor.blockhound.BlockingOperationError;
+import reactor.blockhound.integration.BlockHoundIntegration;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,6 +38,12 @@ class NonBlockingTestTests {
 			return "slept";
 		}).subscribeOn(Schedulers.boundedElastic());
 		assertThat(sleeping.block(Duration.ofSeconds(5))).isEqualTo("slept");
+	}
+
+	@Test
+	void theTestModulesAllowancesAreLoadedByBlockHoundItself() {
+		assertThat(ServiceLoader.load(BlockHoundIntegration.class).stream().map(ServiceLoader.Provider::type))
+			.contains(RedisbootBlockHoundIntegration.class);
 	}
 
 }
